@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,6 +6,10 @@ import { defineConfig } from 'vitest/config';
  * integration (against one local cloud started by the global setup).
  */
 export default defineConfig({
+  resolve: {
+    // Lambda resolves the layer from /opt/nodejs; tests use its source.
+    alias: { '@tenantflow/tenant-context': path.resolve(__dirname, 'layers/tenant-context/index.ts') },
+  },
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'local/**/*.test.ts'], environment: 'node' } },

@@ -1,0 +1,280 @@
+/**
+ * The onboarding state machine's Lambda steps (one function per step, each with only the
+ * permissions its step needs). Every step is idempotent: a retried or redriven step finds
+ * what an earlier attempt created and returns it instead of creating a second one.
+ *
+ * The state is the execution input plus what earlier steps added; each handler returns only
+ * its own result, which the workflow stores under a key of the state (ResultPath).
+ */
+import { randomInt } from 'node:crypto';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import { parseRegistrationRequest, tenantNameKey } from '../shared/tenant-names';
+import type { TenantRecord } from '../shared/tenant-record';
+import { TIERS, type TierName } from '../shared/tiers';
+
+/** A failure worth retrying (throttling, 5xx, timeouts); the workflow retries it with backoff. */
+export class TransientStepError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientStepError';
+  }
+}
+
+/** The registration cannot be onboarded as given; not retried. */
+export class InvalidRegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRegistrationError';
+  }
+}
+
+interface OnboardingState {
+  readonly registrationId: string;
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly tier: TierName;
+  readonly email: string;
+  readonly companyName?: string;
+  readonly admin?: { readonly username: string; readonly userPoolId: string; readonly appClientId: string };
+  readonly failure?: { readonly Error?: string; readonly Cause?: string };
+}
+
+/** Wraps a step: transient AWS errors become TransientStepError so Retry can match on the name. */
+function step<R>(run: (state: OnboardingState) => Promise<R>): (state: OnboardingState) => Promise<R> {
+  return async (state) => {
+    try {
+      return await run(state);
+    } catch (error) {
+      if (isTransientAwsError(error)) throw new TransientStepError((error as Error).message, { cause: error });
+      throw error;
+    }
+  };
+}
+
+const cognito = new CognitoIdentityProviderClient({});
+const apiGateway = new APIGatewayClient({});
+const ses = new SESv2Client({});
+const tenantsTable = () => requiredEnv('TENANT_DETAILS_TABLE');
+
+/** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */
+export const validateRegistration = step(async (state) => {
+  try {
+    parseRegistrationRequest({ tenantName: state.tenantName, email: state.email, tier: state.tier, companyName: state.companyName });
+  } catch (error) {
+    throw new InvalidRegistrationError((error as Error).message);
+  }
+  if (!state.tenantId || !state.registrationId) throw new InvalidRegistrationError('tenantId and registrationId are required');
+  return { deploymentModel: TIERS[state.tier].deploymentModel };
+});
+
+/** Stores the tenant as ONBOARDING; an existing row of the same registration is success. */
+export const storeTenant = step(async (state) => {
+  const tenant: TenantRecord = {
+    tenantId: state.tenantId,
+    tenantName: state.tenantName,
+    tenantNameKey: tenantNameKey(state.tenantName),
+    tier: state.tier,
+    deploymentModel: TIERS[state.tier].deploymentModel,
+    status: 'ONBOARDING',
+    email: state.email,
+    companyName: state.companyName,
+    registrationId: state.registrationId,
+    createdAt: new Date().toISOString(),
+  };
+  try {
+    await dynamoDb().send(
+      new PutCommand({ TableName: tenantsTable(), Item: tenant, ConditionExpression: 'attribute_not_exists(tenantId)' }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const existing = await dynamoDb().send(new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId } }));
+    if (existing.Item?.registrationId !== state.registrationId) {
+      throw new InvalidRegistrationError(`Tenant ${state.tenantId} belongs to another registration`);
+    }
+  }
+  return { stored: true };
+});
+
+function temporaryPassword(): string {
+  // Meets the pool policy: lower, upper, digit, symbol, 16+ characters.
+  const sets = ['abcdefghijkmnopqrstuvwxyz', 'ABCDEFGHJKLMNPQRSTUVWXYZ', '23456789', '!#%+-=?@'];
+  const all = sets.join('');
+  const chars = sets.map((set) => set[randomInt(set.length)]);
+  while (chars.length < 16) chars.push(all[randomInt(all.length)]);
+  return chars.sort(() => randomInt(3) - 1).join('');
+}
+
+/** The tenant admin's username in the pooled pool: unique because tenant names are. */
+export function adminUsernameOf(tenantName: string): string {
+  return `${tenantNameKey(tenantName)}-admin`;
+}
+
+/** Creates the tenant's group and its admin user in the pooled user pool. */
+export const createTenantAdmin = step(async (state) => {
+  const userPoolId = requiredEnv('POOLED_USER_POOL_ID');
+  const username = adminUsernameOf(state.tenantName);
+  try {
+    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: state.tenantId, Description: state.tenantName }));
+  } catch (error) {
+    if ((error as Error).name !== 'GroupExistsException') throw error;
+  }
+  try {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: username,
+        // The welcome step sets and mails the real temporary password; this one is discarded.
+        TemporaryPassword: temporaryPassword(),
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: state.email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'custom:tenantId', Value: state.tenantId },
+          { Name: 'custom:userRole', Value: 'TenantAdmin' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'UsernameExistsException') throw error;
+  }
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: state.tenantId }));
+  const appClientId = requiredEnv('POOLED_APP_CLIENT_ID');
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: tenantsTable(),
+      Key: { tenantId: state.tenantId },
+      UpdateExpression: 'SET userPoolId = :pool, appClientId = :client, adminUsername = :username',
+      ExpressionAttributeValues: { ':pool': userPoolId, ':client': appClientId, ':username': username },
+    }),
+  );
+  return { username, userPoolId, appClientId };
+});
+
+/** Creates the tenant's own API key and puts it on its tier's usage plan. */
+export const createApiKey = step(async (state) => {
+  const usagePlanIds = JSON.parse(requiredEnv('USAGE_PLAN_IDS')) as Record<string, string>;
+  const usagePlanId = usagePlanIds[state.tier];
+  if (!usagePlanId) throw new InvalidRegistrationError(`No usage plan for tier ${state.tier}`);
+  const keyName = `tenant-${state.tenantId}`;
+  const existing = await apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName, includeValues: true }));
+  const key =
+    existing.items?.find((item) => item.name === keyName) ??
+    (await apiGateway.send(
+      new CreateApiKeyCommand({ name: keyName, enabled: true, description: `tenantflow tenant ${state.tenantName}`, tags: { tenantId: state.tenantId } }),
+    ));
+  try {
+    await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
+  } catch (error) {
+    if ((error as Error).name !== 'ConflictException') throw error;
+  }
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: tenantsTable(),
+      Key: { tenantId: state.tenantId },
+      UpdateExpression: 'SET apiKeyId = :id, apiKeyValue = :value',
+      ExpressionAttributeValues: { ':id': key.id, ':value': key.value },
+    }),
+  );
+  return { apiKeyId: key.id, usagePlanId };
+});
+
+/** Records which stack serves the tenant (pool tenants: the pooled stack). */
+export const writeStackMapping = step(async (state) => {
+  const stackName = requiredEnv('POOLED_STACK_NAME');
+  const apiUrl = requiredEnv('POOLED_API_URL');
+  await dynamoDb().send(
+    new PutCommand({
+      TableName: requiredEnv('TENANT_STACK_MAPPING_TABLE'),
+      Item: { tenantId: state.tenantId, stackName, deploymentModel: 'pool', apiUrl, updatedAt: new Date().toISOString() },
+    }),
+  );
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: tenantsTable(),
+      Key: { tenantId: state.tenantId },
+      UpdateExpression: 'SET apiUrl = :apiUrl',
+      ExpressionAttributeValues: { ':apiUrl': apiUrl },
+    }),
+  );
+  return { stackName, apiUrl };
+});
+
+/**
+ * Sets a fresh temporary password and mails it. The password exists only here and in the
+ * mail, never in the execution history. The tenant row remembers the sent mail, so a retry
+ * does not send a second one.
+ */
+export const sendWelcomeMail = step(async (state) => {
+  const tenant = await dynamoDb().send(new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId }, ConsistentRead: true }));
+  if (tenant.Item?.welcomeMessageId) return { messageId: tenant.Item.welcomeMessageId as string, alreadySent: true };
+  const username = state.admin?.username ?? adminUsernameOf(state.tenantName);
+  const userPoolId = state.admin?.userPoolId ?? requiredEnv('POOLED_USER_POOL_ID');
+  const password = temporaryPassword();
+  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: false }));
+  const sent = await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: requiredEnv('MAIL_FROM'),
+      Destination: { ToAddresses: [state.email] },
+      Content: {
+        Template: {
+          TemplateName: requiredEnv('WELCOME_TEMPLATE_NAME'),
+          TemplateData: JSON.stringify({ tenantName: state.tenantName, username, temporaryPassword: password }),
+        },
+      },
+    }),
+  );
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: tenantsTable(),
+      Key: { tenantId: state.tenantId },
+      UpdateExpression: 'SET welcomeMessageId = :id',
+      ExpressionAttributeValues: { ':id': sent.MessageId ?? 'sent' },
+    }),
+  );
+  return { messageId: sent.MessageId ?? 'sent', alreadySent: false };
+});
+
+export const activateTenant = step(async (state) => {
+  const now = new Date().toISOString();
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: tenantsTable(),
+      Key: { tenantId: state.tenantId },
+      UpdateExpression: 'SET #status = :active, updatedAt = :now REMOVE failedStep, failureCause',
+      ConditionExpression: 'attribute_exists(tenantId)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':active': 'ACTIVE', ':now': now },
+    }),
+  );
+  return { status: 'ACTIVE', activatedAt: now };
+});
+
+/** Catch handler: marks the tenant FAILED with the error, if its row exists yet. */
+export const recordOnboardingFailure = step(async (state) => {
+  const cause = `${state.failure?.Error ?? 'Error'}: ${state.failure?.Cause ?? ''}`.slice(0, 1000);
+  try {
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: tenantsTable(),
+        Key: { tenantId: state.tenantId },
+        UpdateExpression: 'SET #status = :failed, failureCause = :cause, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(tenantId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':cause': cause, ':now': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+  return { recorded: true };
+});

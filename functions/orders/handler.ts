@@ -1,0 +1,58 @@
+/** Orders API of a tenant stack (pooled or silo). Thin: parse, call the domain, respond. */
+import { randomUUID } from 'node:crypto';
+import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tenantflow/tenant-context';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { json, parseJsonBody, pathParam, router } from '../shared/http';
+import { parseLimit } from '../shared/pagination';
+import { tenantTable } from '../shared/tenant-table';
+import type { Product } from '../products/products';
+import { createOrder, deleteOrder, getOrder, type Order, type OrderDeps, parseOrderInput, updateOrder } from './orders';
+
+const ORDERS_TABLE = process.env.ORDERS_TABLE ?? '';
+const PRODUCTS_TABLE = process.env.PRODUCTS_TABLE ?? '';
+
+function depsFor(event: APIGatewayProxyEvent): { deps: OrderDeps; tenantId: string } {
+  const tenant = tenantContextOf(event);
+  withTenant(tenant);
+  const client = tenantDocumentClient(event);
+  const products = tenantTable<Product>(client, PRODUCTS_TABLE, 'productId');
+  return {
+    deps: {
+      orders: tenantTable<Order>(client, ORDERS_TABLE, 'orderId'),
+      findProducts: (tenantId, ids) => products.getMany(tenantId, ids),
+      newId: randomUUID,
+      now: () => new Date(),
+    },
+    tenantId: tenant.tenantId,
+  };
+}
+
+export const handler = router(
+  {
+    'GET /orders': async (event) => {
+      const { deps, tenantId } = depsFor(event);
+      const query = event.queryStringParameters;
+      return json(200, await deps.orders.list(tenantId, parseLimit(query), query?.nextToken));
+    },
+    'POST /orders': async (event) => {
+      const input = parseOrderInput(parseJsonBody(event), 'create');
+      const { deps, tenantId } = depsFor(event);
+      return json(201, await createOrder(deps, tenantId, input));
+    },
+    'GET /orders/{orderId}': async (event) => {
+      const { deps, tenantId } = depsFor(event);
+      return json(200, await getOrder(deps, tenantId, pathParam(event, 'orderId')));
+    },
+    'PUT /orders/{orderId}': async (event) => {
+      const input = parseOrderInput(parseJsonBody(event), 'update');
+      const { deps, tenantId } = depsFor(event);
+      return json(200, await updateOrder(deps, tenantId, pathParam(event, 'orderId'), input));
+    },
+    'DELETE /orders/{orderId}': async (event) => {
+      const { deps, tenantId } = depsFor(event);
+      await deleteOrder(deps, tenantId, pathParam(event, 'orderId'));
+      return { statusCode: 204, headers: { 'Access-Control-Allow-Origin': '*' }, body: '' };
+    },
+  },
+  (message, error) => logger.error(message, error as Error),
+);

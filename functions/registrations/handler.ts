@@ -1,0 +1,127 @@
+/** `POST /registrations` and `GET /registrations/{registrationId}` (public). */
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { stepsFromHistory } from '../shared/execution-steps';
+import { json, parseJsonBody, pathParam, router } from '../shared/http';
+import { HIDDEN_STEP_STATES } from '../shared/onboarding-states';
+import { parseRegistrationRequest } from '../shared/tenant-names';
+import {
+  describeRegistration,
+  type ExecutionStatus,
+  type IdempotencyRecord,
+  type Registration,
+  type RegistrationDeps,
+  registerTenant,
+} from './registrations';
+
+const logger = new Logger();
+const sfn = new SFNClient({});
+const REGISTRATIONS_TABLE = requiredEnv('REGISTRATIONS_TABLE');
+const TENANT_NAMES_TABLE = requiredEnv('TENANT_NAMES_TABLE');
+const STATE_MACHINE_ARN = requiredEnv('ONBOARDING_STATE_MACHINE_ARN');
+
+/** Idempotency records share the registrations table under a prefix no registration id can have. */
+const idempotencyId = (key: string) => `idempotency#${key}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+const deps: RegistrationDeps = {
+  async claimIdempotencyKey(key, record) {
+    try {
+      await dynamoDb().send(
+        new PutCommand({
+          TableName: REGISTRATIONS_TABLE,
+          Item: {
+            registrationId: idempotencyId(key),
+            registrationRef: record.registrationId,
+            tenantId: record.tenantId,
+            requestHash: record.requestHash,
+            kind: 'idempotency',
+          },
+          ConditionExpression: 'attribute_not_exists(registrationId)',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const existing = await dynamoDb().send(
+        new GetCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId: idempotencyId(key) }, ConsistentRead: true }),
+      );
+      const item = existing.Item ?? {};
+      return { registrationId: item.registrationRef, tenantId: item.tenantId, requestHash: item.requestHash } as IdempotencyRecord;
+    }
+  },
+  async releaseIdempotencyKey(key) {
+    await dynamoDb().send(new DeleteCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId: idempotencyId(key) } }));
+  },
+  async reserveTenantName(nameKey, tenantId) {
+    try {
+      await dynamoDb().send(
+        new PutCommand({
+          TableName: TENANT_NAMES_TABLE,
+          Item: { tenantNameKey: nameKey, tenantId, reservedAt: new Date().toISOString() },
+          ConditionExpression: 'attribute_not_exists(tenantNameKey)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+  async releaseTenantName(nameKey, tenantId) {
+    await dynamoDb().send(
+      new DeleteCommand({
+        TableName: TENANT_NAMES_TABLE,
+        Key: { tenantNameKey: nameKey },
+        ConditionExpression: 'tenantId = :tenantId',
+        ExpressionAttributeValues: { ':tenantId': tenantId },
+      }),
+    );
+  },
+  async saveRegistration(registration) {
+    await dynamoDb().send(new PutCommand({ TableName: REGISTRATIONS_TABLE, Item: { ...registration, kind: 'registration' } }));
+  },
+  async getRegistration(registrationId) {
+    if (!UUID.test(registrationId)) return undefined;
+    const result = await dynamoDb().send(new GetCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId } }));
+    return result.Item?.kind === 'registration' ? (result.Item as Registration) : undefined;
+  },
+  async startOnboarding(executionName, input) {
+    const result = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: executionName, input: JSON.stringify(input) }),
+    );
+    return result.executionArn as string;
+  },
+  newId: randomUUID,
+  now: () => new Date(),
+};
+
+async function describeOnboarding(executionArn: string) {
+  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { status: execution.status as ExecutionStatus, steps: stepsFromHistory(events, HIDDEN_STEP_STATES) };
+}
+
+export const handler = router(
+  {
+    'POST /registrations': async (event) => {
+      const request = parseRegistrationRequest(parseJsonBody(event));
+      const idempotencyKey = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+      return json(202, await registerTenant(deps, request, idempotencyKey || undefined));
+    },
+    'GET /registrations/{registrationId}': async (event) =>
+      json(200, await describeRegistration({ ...deps, describeOnboarding }, pathParam(event, 'registrationId'))),
+  },
+  (message, error) => logger.error(message, error as Error),
+);

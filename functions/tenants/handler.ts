@@ -1,0 +1,82 @@
+/** Tenant registry API: public `GET /tenant-config/{tenantName}` and the operators' `/tenants` routes. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { json, pathParam, router } from '../shared/http';
+import { decodeNextToken, encodeNextToken, parseLimit } from '../shared/pagination';
+import { tenantNameKey } from '../shared/tenant-names';
+import { type TenantRecord, type TenantStatus, tenantView } from '../shared/tenant-record';
+
+const logger = new Logger();
+const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
+const TENANT_NAMES_TABLE = requiredEnv('TENANT_NAMES_TABLE');
+
+async function getTenant(tenantId: string): Promise<TenantRecord> {
+  const result = await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }));
+  if (!result.Item) throw new NotFoundError('Tenant');
+  return result.Item as TenantRecord;
+}
+
+async function setStatus(tenantId: string, from: TenantStatus, to: TenantStatus) {
+  await getTenant(tenantId);
+  try {
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: TENANTS_TABLE,
+        Key: { tenantId },
+        UpdateExpression: 'SET #status = :to, updatedAt = :now',
+        ConditionExpression: '#status IN (:from, :to)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':from': from, ':to': to, ':now': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') {
+      throw new ConflictError(`Tenant is not ${from === 'ACTIVE' ? 'active' : 'inactive'}`);
+    }
+    throw error;
+  }
+  return json(200, tenantView(await getTenant(tenantId)));
+}
+
+export const handler = router(
+  {
+    'GET /tenant-config/{tenantName}': async (event) => {
+      const name = await dynamoDb().send(
+        new GetCommand({ TableName: TENANT_NAMES_TABLE, Key: { tenantNameKey: tenantNameKey(pathParam(event, 'tenantName')) } }),
+      );
+      const tenantId = name.Item?.tenantId as string | undefined;
+      const tenant = tenantId
+        ? ((await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }))).Item as TenantRecord | undefined)
+        : undefined;
+      if (!tenant) throw new NotFoundError('Tenant');
+      // Set only on the local cloud, where Cognito is not the AWS one.
+      const cognitoEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+      return json(200, {
+        tenantId: tenant.tenantId,
+        tenantName: tenant.tenantName,
+        tier: tenant.tier,
+        deploymentModel: tenant.deploymentModel,
+        status: tenant.status,
+        userPoolId: tenant.userPoolId,
+        appClientId: tenant.appClientId,
+        apiUrl: tenant.apiUrl,
+        region: process.env.AWS_REGION,
+        ...(cognitoEndpoint ? { cognitoEndpoint } : {}),
+      });
+    },
+    'GET /tenants': async (event) => {
+      const query = event.queryStringParameters;
+      const result = await dynamoDb().send(
+        new ScanCommand({ TableName: TENANTS_TABLE, Limit: parseLimit(query), ExclusiveStartKey: decodeNextToken(query?.nextToken) }),
+      );
+      const items = (result.Items ?? []).map((item) => tenantView(item as TenantRecord));
+      return json(200, { items, nextToken: encodeNextToken(result.LastEvaluatedKey) });
+    },
+    'GET /tenants/{tenantId}': async (event) => json(200, tenantView(await getTenant(pathParam(event, 'tenantId')))),
+    'POST /tenants/{tenantId}/deactivate': async (event) => setStatus(pathParam(event, 'tenantId'), 'ACTIVE', 'INACTIVE'),
+    'POST /tenants/{tenantId}/activate': async (event) => setStatus(pathParam(event, 'tenantId'), 'INACTIVE', 'ACTIVE'),
+  },
+  (message, error) => logger.error(message, error as Error),
+);

@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { TENANT_CONTEXT_MODULE } from './tenant-context-layer';
+
+/** The repository root; function entries are given relative to it. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface AppFunctionProps {
+  /** Entry file, relative to the repository root (e.g. `functions/products/handler.ts`). */
+  readonly entry: string;
+  /** Exported handler name in the entry. @default 'handler' */
+  readonly handler?: string;
+  /** Environment variables (the local cloud resolves them the same way Lambda does). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Layers to attach, e.g. the tenant-context layer. @default none */
+  readonly layers?: readonly lambda.ILayerVersion[];
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Short description shown in the console. */
+  readonly description?: string;
+}
+
+/**
+ * Every Lambda function of tenantflow: nodejs22.x on arm64, X-Ray tracing, a log group with
+ * a fixed retention, bundled by esbuild (minified, with source maps). The tenant-context
+ * module is left out of the bundle because the layer provides it at /opt/nodejs.
+ */
+export class AppFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.join(REPO_ROOT, props.entry),
+      handler: props.handler ?? 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? 256,
+      description: props.description,
+      logGroup,
+      layers: props.layers ? [...props.layers] : undefined,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: id,
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // Bundle the AWS SDK (pinned, tree-shaken) but never the layer's module.
+        externalModules: [TENANT_CONTEXT_MODULE],
+        logLevel: LogLevel.ERROR,
+      },
+    });
+  }
+}
