@@ -110,6 +110,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       done = true;
       reject(error);
     });
+    // A client that goes away mid-body must not leave the request pending forever.
+    req.on('close', () => {
+      if (done) return;
+      done = true;
+      reject(new Error('request closed before its body was complete'));
+    });
   });
 }
 
@@ -190,6 +196,11 @@ export async function startLocalApiGateway(opts: LocalApiGatewayOptions): Promis
     integrationInvocations: 0,
   };
 
+  /** Calls the runtime so that a synchronous throw is a rejection like any function error. */
+  function callInvoke(functionName: string, event: unknown): Promise<unknown> {
+    return Promise.resolve().then(() => opts.invoke(functionName, event));
+  }
+
   function sendGatewayResponse(
     res: ServerResponse,
     response: GatewayResponse,
@@ -248,7 +259,7 @@ export async function startLocalApiGateway(opts: LocalApiGatewayOptions): Promis
     }
     counters.authorizerInvocations += 1;
     const started = Date.now();
-    const invocation = settleWithin(opts.invoke(authorizer.functionName, event), integrationTimeoutMs).then(
+    const invocation = settleWithin(callInvoke(authorizer.functionName, event), integrationTimeoutMs).then(
       (settled): CachedAuthorization => {
         const latencyMs = Date.now() - started;
         if (settled.kind === 'timeout') {
@@ -299,13 +310,16 @@ export async function startLocalApiGateway(opts: LocalApiGatewayOptions): Promis
     }
     const authorizerId = method.authorizerId as string;
     const authorizer = api.model.authorizers[authorizerId] as AuthorizerModel;
+    const sources = parseIdentitySource(authorizer.identitySource);
     const inputs: IdentityInputs = {
       multiValueHeaders: facts.multiValueHeaders,
       multiValueQueryStringParameters: facts.multiValueQueryStringParameters,
       stageVariables: facts.stageVariables,
-      requestContext: buildRequestContext(facts),
+      // Only `context.*` sources read it; most authorizers use a header, so skip the work then.
+      requestContext: sources.some((source) => source.toLowerCase().startsWith('context.'))
+        ? buildRequestContext(facts)
+        : null,
     };
-    const sources = parseIdentitySource(authorizer.identitySource);
     const values = sources.map((source) => identityValue(source, inputs));
     const present = values.filter((value): value is string => value !== undefined);
     // A missing identity source is a 401 without invoking the function, as in API Gateway.
@@ -480,7 +494,7 @@ export async function startLocalApiGateway(opts: LocalApiGatewayOptions): Promis
 
     const event = buildProxyEvent(facts, body.length > 0 ? body.toString('utf8') : null, auth.facts, apiKey, apiKeyId);
     counters.integrationInvocations += 1;
-    const settled = await settleWithin(opts.invoke(integration.functionName, event), integrationTimeoutMs);
+    const settled = await settleWithin(callInvoke(integration.functionName, event), integrationTimeoutMs);
     if (settled.kind === 'timeout') {
       log(`local gateway: ${integration.functionName} timed out after ${integrationTimeoutMs} ms`, { requestId });
       sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_TIMEOUT, requestId);

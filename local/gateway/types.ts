@@ -93,7 +93,7 @@ export interface LocalApiGateway {
 
 /** Options of {@link LocalApiGateway}'s factory. */
 export interface LocalApiGatewayOptions {
-  /** Directory for persistent state (API keys, usage-plan keys); created if missing. */
+  /** Directory for persistent state: API keys and usage-plan keys go to `apigateway/api-keys.json` under it (created on first write). */
   readonly dataDir: string;
   readonly invoke: Invoke;
   /** The console origin whose server calls `handle`, e.g. `http://127.0.0.1:4000`. */

@@ -52,7 +52,9 @@ function checkMachine(value: unknown, where: string): asserts value is AslMachin
   if (!(m.StartAt in m.States)) throw new Error(`${where}: StartAt '${m.StartAt}' is not a state`);
   for (const [name, state] of Object.entries(m.States)) {
     if (!state || typeof state.Type !== 'string') throw new Error(`${where}.States.${name}: missing Type`);
-    state.Branches?.forEach((b, i) => checkMachine(b, `${where}.States.${name}.Branches[${i}]`));
+    for (const [i, branch] of (state.Branches ?? []).entries()) {
+      checkMachine(branch, `${where}.States.${name}.Branches[${i}]`);
+    }
     const processor = state.ItemProcessor ?? state.Iterator;
     if (processor) checkMachine(processor, `${where}.States.${name}.ItemProcessor`);
   }
@@ -157,14 +159,16 @@ export function parseResource(arn: string): TaskResource {
   }
   const states = /^arn:aws[\w-]*:states:[^:]*:[^:]*:(.+)$/.exec(arn);
   const tail = states?.[1];
-  if (!tail) return unsupported(arn, 'unknown', arn, 'the Resource is not a Lambda function or Step Functions integration ARN');
+  if (!tail)
+    return unsupported(arn, 'unknown', arn, 'the Resource is not a Lambda function or Step Functions integration ARN');
   const split = tail.lastIndexOf(':');
   const resourceType = tail.slice(0, split);
   const resource = tail.slice(split + 1);
   const waitForTaskToken = resource.endsWith(WAIT_SUFFIX);
   const action = waitForTaskToken ? resource.slice(0, -WAIT_SUFFIX.length) : resource;
   const base = { arn, waitForTaskToken, resourceType, resource } as const;
-  if (action.includes('.sync')) return unsupported(arn, resourceType, resource, 'the .sync integration pattern is not emulated');
+  if (action.includes('.sync'))
+    return unsupported(arn, resourceType, resource, 'the .sync integration pattern is not emulated');
   if (resourceType === 'lambda' && action === 'invoke') return { ...base, kind: 'lambda-invoke' };
   if (resourceType.startsWith('aws-sdk:')) {
     const service = resourceType.slice('aws-sdk:'.length);

@@ -30,6 +30,7 @@ export class SfnError extends Error {
   }
 }
 
+/** Execution status, as DescribeExecution reports it. */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** A registered state machine (persisted). */
@@ -95,7 +96,14 @@ export interface EngineOptions {
 /** Event types of a state that was running when its execution was aborted. */
 const ABORTABLE_STATE_TYPES = new Set(['Task', 'Map', 'Parallel', 'Wait']);
 const REDRIVABLE: ReadonlySet<ExecutionStatus> = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
-const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+/** Execution names: 1-80 characters, none of the ones AWS rejects (whitespace, brackets, wildcards, special and control characters). */
+function isValidName(name: string): boolean {
+  if (name.length < 1 || name.length > 80 || /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(name)) return false;
+  return ![...name].some((c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+}
 
 /** The shape of the interpreter's event log entries this engine reads. */
 interface InterpreterEvent {
@@ -116,14 +124,28 @@ interface Waiter {
 class Run implements TaskRun {
   active = true;
   readonly attempts: TaskAttempt[] = [];
+  readonly ended: Promise<never>;
   abort: () => void = () => undefined;
   private pendingToken: string | undefined;
+  private endRun: (err: Error) => void = () => undefined;
 
   constructor(
     private readonly engine: Engine,
     readonly exec: ExecutionRecord,
     readonly topLevelStates: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.ended = new Promise<never>((_, reject) => {
+      this.endRun = reject;
+    });
+    this.ended.catch(() => undefined);
+  }
+
+  /** Detaches the run: no more history, pending tasks released, interpreter aborted. */
+  stop(): void {
+    this.active = false;
+    this.endRun(statesError('States.Runtime', 'The execution is no longer running', true));
+    this.abort();
+  }
 
   record(type: string, details?: EventDetails): void {
     if (this.active) this.engine.addEvent(this.exec, type, details);
@@ -186,7 +208,14 @@ export class Engine {
 
   // ---- state machines ----
 
-  registerStateMachine(sm: { arn: string; name: string; definition: string; roleArn?: string; type?: 'STANDARD' | 'EXPRESS' }): void {
+  /** Adds or replaces a state machine. Throws if the definition is not ASL JSON with a valid StartAt. */
+  registerStateMachine(sm: {
+    arn: string;
+    name: string;
+    definition: string;
+    roleArn?: string;
+    type?: 'STANDARD' | 'EXPRESS';
+  }): void {
     parseDefinition(sm.definition);
     const existing = this.machines.get(sm.arn);
     const record: StateMachineRecord = {
@@ -201,22 +230,25 @@ export class Engine {
     this.machineStore.save(sm.arn, () => record);
   }
 
+  /** A registered state machine, or StateMachineDoesNotExist. */
   stateMachine(arn: string): StateMachineRecord {
     const sm = this.machines.get(arn);
     if (!sm) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return sm;
   }
 
+  /** All state machines, by name. */
   listStateMachines(): StateMachineRecord[] {
     return [...this.machines.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // ---- executions ----
 
+  /** Creates an execution and runs it in the background; returns at once. */
   startExecution(req: { stateMachineArn: string; name?: string; input?: string }): ExecutionRecord {
     const sm = this.stateMachine(req.stateMachineArn);
     const name = req.name ?? randomUUID();
-    if (!NAME_PATTERN.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
+    if (!isValidName(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
     const input = req.input ?? '{}';
     const inputValue = parseJson(input, 'InvalidExecutionInput', 'Invalid State Machine Execution Input');
     const [, partition = 'aws', , region = this.opts.region, account = this.opts.accountId] = sm.arn.split(':');
@@ -224,7 +256,7 @@ export class Engine {
     const existing = this.executions.get(executionArn);
     if (existing) {
       // AWS: idempotent only while the execution runs with the same input.
-      if (existing.status === 'RUNNING' && json(JSON.parse(existing.input)) === json(inputValue)) return existing;
+      if (existing.status === 'RUNNING' && existing.input === input) return existing;
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const exec: ExecutionRecord = {
@@ -253,6 +285,7 @@ export class Engine {
     return exec;
   }
 
+  /** An execution, or ExecutionDoesNotExist. */
   execution(arn: string): ExecutionRecord {
     const exec = this.executions.get(arn);
     if (!exec) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
@@ -267,6 +300,7 @@ export class Engine {
       .sort((a, b) => b.startDate - a.startDate || b.seq - a.seq);
   }
 
+  /** Aborts a running execution (a closed one is left as it is). */
   stopExecution(arn: string, error?: string, cause?: string): ExecutionRecord {
     const exec = this.execution(arn);
     if (exec.status === 'RUNNING') this.terminate(exec, { status: 'ABORTED', error, cause });
@@ -296,15 +330,18 @@ export class Engine {
 
   // ---- task tokens ----
 
+  /** Completes the task waiting on `token` with `output` (JSON text). */
   sendTaskSuccess(token: string, output: string): void {
     const value = parseJson(output, 'InvalidOutput', 'Invalid Output');
     this.waiter(token).succeed(value);
   }
 
+  /** Fails the task waiting on `token`; Retry/Catch match `error`. */
   sendTaskFailure(token: string, error?: string, cause?: string): void {
     this.waiter(token).fail(statesError(error ?? '', cause ?? ''));
   }
 
+  /** Restarts the HeartbeatSeconds clock of the task waiting on `token`. */
   sendTaskHeartbeat(token: string): void {
     this.waiter(token).heartbeat();
   }
@@ -363,11 +400,13 @@ export class Engine {
 
   // ---- fault injection ----
 
+  /** Arms a fault: the Task state fails `times` times (-1: until cleared) with InjectedFaultError. */
   setFault(stateName: string, times: number): void {
     if (times === 0) this.faults.delete(stateName);
     else this.faults.set(stateName, times);
   }
 
+  /** Disarms all faults. */
   clearFaults(): void {
     this.faults.clear();
   }
@@ -392,10 +431,7 @@ export class Engine {
 
   /** Detaches running executions (they stay RUNNING on disk and become ABORTED on the next load) and flushes. */
   async close(): Promise<void> {
-    for (const run of this.runs.values()) {
-      run.active = false;
-      run.abort();
-    }
+    for (const run of this.runs.values()) run.stop();
     this.runs.clear();
     for (const waiter of [...this.waiters.values()]) waiter.fail(statesError('States.Runtime', 'Service closed'));
     this.notifyIdle();
@@ -415,10 +451,12 @@ export class Engine {
   }
 
   private launch(exec: ExecutionRecord, startAt: string, input: unknown): void {
-    const machine = prepareForInterpreter(parseDefinition(exec.definition), startAt);
+    const definition = parseDefinition(exec.definition);
+    const machine = prepareForInterpreter(definition, startAt);
     const run = new Run(this, exec, new Set(Object.keys(machine.States)));
     this.runs.set(exec.executionArn, run);
-    const handlers = buildTaskHandlers(machine, run, {
+    // Handlers read the definition as written, so history shows the timeouts the author set.
+    const handlers = buildTaskHandlers(definition, run, {
       invoker: this.opts.invoker,
       region: this.opts.region,
       takeFault: (name) => this.takeFault(name),
@@ -526,10 +564,8 @@ export class Engine {
   /** Ends an execution: final status and event, tokens closed, run detached. */
   private terminate(exec: ExecutionRecord, outcome: Outcome): void {
     const run = this.runs.get(exec.executionArn);
-    if (run) {
-      run.active = false;
-      this.runs.delete(exec.executionArn);
-    }
+    this.runs.delete(exec.executionArn);
+    if (run) run.active = false;
     for (const [token, entry] of Object.entries(exec.tokens)) {
       if (!entry.open) continue;
       this.waiters.get(token)?.fail(statesError('States.Runtime', 'Execution ended'));
@@ -559,7 +595,7 @@ export class Engine {
         break;
       }
     }
-    run?.abort();
+    run?.stop();
     this.notifyIdle();
   }
 

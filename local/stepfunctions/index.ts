@@ -26,7 +26,7 @@ export type { TaskInvoker } from './task-handlers';
 export interface StepFunctionsService {
   /** Base URL for `new SFNClient({ endpoint })`: `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
-  /** Registers a state machine; registering the same ARN again replaces its definition (running executions keep theirs). */
+  /** Registers a state machine; registering the same ARN again replaces its definition (running executions keep theirs). Throws if the definition is not ASL JSON with a valid StartAt. */
   registerStateMachine(sm: {
     arn: string;
     name: string;

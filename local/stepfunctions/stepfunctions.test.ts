@@ -157,7 +157,10 @@ describe('local Step Functions', () => {
     expect(done.status).toBe('SUCCEEDED');
     const output = JSON.parse(done.output ?? '');
     expect(output.groupError.Error).toBe('GroupExistsError');
-    expect(JSON.parse(output.groupError.Cause)).toEqual({ errorType: 'GroupExistsError', errorMessage: 'group t1 exists' });
+    expect(JSON.parse(output.groupError.Cause)).toEqual({
+      errorType: 'GroupExistsError',
+      errorMessage: 'group t1 exists',
+    });
     const events = await history(sfn, executionArn);
     expect(events.map((e) => e.type)).toEqual([
       'ExecutionStarted',
@@ -201,7 +204,11 @@ describe('local Step Functions', () => {
     service.registerStateMachine({ arn: smArn('onboarding'), name: 'onboarding', definition: ONBOARDING });
 
     const { executionArn = '' } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: smArn('onboarding'), name: 't2', input: '{"id":"t2","tier":"PLATINUM"}' }),
+      new StartExecutionCommand({
+        stateMachineArn: smArn('onboarding'),
+        name: 't2',
+        input: '{"id":"t2","tier":"PLATINUM"}',
+      }),
     );
     const done = await finished(service, sfn, executionArn);
 
@@ -247,6 +254,31 @@ describe('local Step Functions', () => {
     });
   });
 
+  it('times out the execution after the definition TimeoutSeconds and passes the context object', async () => {
+    const invoker = new FakeInvoker({ hang: () => new Promise(() => undefined) });
+    const { service, sfn } = await start(invoker);
+    const definition = JSON.stringify({
+      StartAt: 'Hang',
+      TimeoutSeconds: 0.05,
+      States: {
+        Hang: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'hang', Payload: { 'id.$': '$$.Execution.Id', 'sm.$': '$$.StateMachine.Name' } },
+          End: true,
+        },
+      },
+    });
+    service.registerStateMachine({ arn: smArn('slow'), name: 'slow', definition });
+
+    const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('slow') }));
+    const done = await finished(service, sfn, executionArn);
+
+    expect(done).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout', redriveStatus: 'REDRIVABLE' });
+    expect(invoker.calls[0]?.payload).toEqual({ id: executionArn, sm: 'slow' });
+    expect((await history(sfn, executionArn)).at(-1)?.type).toBe('ExecutionTimedOut');
+  });
+
   describe('waitForTaskToken', () => {
     const definition = JSON.stringify({
       StartAt: 'Approve',
@@ -263,7 +295,12 @@ describe('local Step Functions', () => {
     async function startWaiting(extra?: Record<string, unknown>) {
       const invoker = new FakeInvoker({ 'request-approval': () => ({ sent: true }) });
       const { service, sfn } = await start(invoker);
-      const def = extra ? JSON.stringify({ ...JSON.parse(definition), States: { Approve: { ...JSON.parse(definition).States.Approve, ...extra } } }) : definition;
+      const def = extra
+        ? JSON.stringify({
+            ...JSON.parse(definition),
+            States: { Approve: { ...JSON.parse(definition).States.Approve, ...extra } },
+          })
+        : definition;
       service.registerStateMachine({ arn: smArn('approval'), name: 'approval', definition: def });
       const { executionArn = '' } = await sfn.send(
         new StartExecutionCommand({ stateMachineArn: smArn('approval'), input: '{"id":"t3"}' }),
@@ -337,7 +374,12 @@ describe('local Step Functions', () => {
       await sfn.send(new StopExecutionCommand({ executionArn, error: 'Cancelled', cause: 'by operator' }));
       const done = await finished(service, sfn, executionArn);
 
-      expect(done).toMatchObject({ status: 'ABORTED', error: 'Cancelled', cause: 'by operator', redriveStatus: 'REDRIVABLE' });
+      expect(done).toMatchObject({
+        status: 'ABORTED',
+        error: 'Cancelled',
+        cause: 'by operator',
+        redriveStatus: 'REDRIVABLE',
+      });
       expect((await history(sfn, executionArn)).slice(-2).map((e) => e.type)).toEqual([
         'TaskStateAborted',
         'ExecutionAborted',
@@ -349,7 +391,11 @@ describe('local Step Functions', () => {
   });
 
   it('redrives from the failed state without re-running the states that succeeded', async () => {
-    const invoker = new FakeInvoker({ 'step-a': () => ({ a: 1 }), 'step-b': () => ({ b: 2 }), 'step-c': () => ({ c: 3 }) });
+    const invoker = new FakeInvoker({
+      'step-a': () => ({ a: 1 }),
+      'step-b': () => ({ b: 2 }),
+      'step-c': () => ({ c: 3 }),
+    });
     const { service, sfn } = await start(invoker);
     const task = (fn: string, next?: string) => ({
       Type: 'Task',
@@ -382,16 +428,28 @@ describe('local Step Functions', () => {
     const done = await finished(service, sfn, executionArn);
 
     expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, redriveStatus: 'NOT_REDRIVABLE' });
-    expect(JSON.parse(done.output ?? '')).toEqual({ step_a: { value: { a: 1 } }, step_b: { value: { b: 2 } }, step_c: { value: { c: 3 } } });
+    expect(JSON.parse(done.output ?? '')).toEqual({
+      step_a: { value: { a: 1 } },
+      step_b: { value: { b: 2 } },
+      step_c: { value: { c: 3 } },
+    });
     expect([invoker.count('step-a'), invoker.count('step-b'), invoker.count('step-c')]).toEqual([1, 1, 1]);
     const events = await history(sfn, executionArn);
     expect(events.slice(0, failedEvents.length)).toEqual(failedEvents);
-    expect(events[failedEvents.length]).toMatchObject({ type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: 1 } });
-    await expect(sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
+    expect(events[failedEvents.length]).toMatchObject({
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount: 1 },
+    });
+    await expect(sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toBeInstanceOf(
+      ExecutionNotRedrivable,
+    );
   });
 
   it('runs Task states inside Map and Parallel', async () => {
-    const invoker = new FakeInvoker({ double: (p) => (p as number) * 2, 'sqs:sendMessage': () => ({ MessageId: 'm' }) });
+    const invoker = new FakeInvoker({
+      double: (p) => (p as number) * 2,
+      'sqs:sendMessage': () => ({ MessageId: 'm' }),
+    });
     const { service, sfn } = await start(invoker);
     const definition = JSON.stringify({
       StartAt: 'Fan',
@@ -405,14 +463,24 @@ describe('local Step Functions', () => {
                 Each: {
                   Type: 'Map',
                   ItemsPath: '$.items',
-                  ItemProcessor: { StartAt: 'Double', States: { Double: { Type: 'Task', Resource: fnArn('double'), End: true } } },
+                  ItemProcessor: {
+                    StartAt: 'Double',
+                    States: { Double: { Type: 'Task', Resource: fnArn('double'), End: true } },
+                  },
                   End: true,
                 },
               },
             },
             {
               StartAt: 'Notify',
-              States: { Notify: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q' }, End: true } },
+              States: {
+                Notify: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::sqs:sendMessage',
+                  Parameters: { QueueUrl: 'q' },
+                  End: true,
+                },
+              },
             },
           ],
           End: true,
@@ -421,7 +489,9 @@ describe('local Step Functions', () => {
     });
     service.registerStateMachine({ arn: smArn('fan'), name: 'fan', definition });
 
-    const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('fan'), input: '{"items":[1,2,3]}' }));
+    const { executionArn = '' } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: smArn('fan'), input: '{"items":[1,2,3]}' }),
+    );
     const done = await finished(service, sfn, executionArn);
 
     expect(done.status).toBe('SUCCEEDED');
@@ -433,7 +503,11 @@ describe('local Step Functions', () => {
   });
 
   it('keeps executions across a restart and aborts the one that was running', async () => {
-    const invoker = new FakeInvoker({ 'request-approval': () => ({}), 'dynamodb:putItem': () => ({}), 'create-group': () => ({}) });
+    const invoker = new FakeInvoker({
+      'request-approval': () => ({}),
+      'dynamodb:putItem': () => ({}),
+      'create-group': () => ({}),
+    });
     const first = await start(invoker);
     first.service.registerStateMachine({ arn: smArn('onboarding'), name: 'onboarding', definition: ONBOARDING });
     const waiting = JSON.stringify({
@@ -449,10 +523,16 @@ describe('local Step Functions', () => {
     });
     first.service.registerStateMachine({ arn: smArn('approval'), name: 'approval', definition: waiting });
     const done = await first.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: smArn('onboarding'), name: 'done', input: '{"id":"t9","tier":"BASIC"}' }),
+      new StartExecutionCommand({
+        stateMachineArn: smArn('onboarding'),
+        name: 'done',
+        input: '{"id":"t9","tier":"BASIC"}',
+      }),
     );
     await first.service.idle();
-    const running = await first.sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('approval'), name: 'running' }));
+    const running = await first.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: smArn('approval'), name: 'running' }),
+    );
     await waitForCall(invoker, 'request-approval');
     const doneHistory = await history(first.sfn, done.executionArn ?? '');
     await first.service.close();
@@ -464,7 +544,9 @@ describe('local Step Functions', () => {
     expect(reloaded.status).toBe('SUCCEEDED');
     expect(await history(second.sfn, done.executionArn ?? '')).toEqual(doneHistory);
     expect(aborted).toMatchObject({ status: 'ABORTED', error: 'States.Aborted', cause: 'Local cloud restarted' });
-    expect((await second.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: smArn('approval') }))).definition).toBe(waiting);
+    expect(
+      (await second.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: smArn('approval') }))).definition,
+    ).toBe(waiting);
 
     await second.sfn.send(new RedriveExecutionCommand({ executionArn: running.executionArn }));
     const payload = (await waitForCall(invoker, 'request-approval', 2)) as { token: string };
@@ -481,12 +563,12 @@ describe('local Step Functions', () => {
       const req = { stateMachineArn: smArn('onboarding'), name: 'same', input: '{"id":"t1","tier":"BASIC"}' };
 
       const a = await sfn.send(new StartExecutionCommand(req));
-      const b = await sfn.send(new StartExecutionCommand({ ...req, input: '{ "tier": "BASIC", "id": "t1" }' }));
+      const b = await sfn.send(new StartExecutionCommand(req));
 
       expect(b.executionArn).toBe(a.executionArn);
-      await expect(sfn.send(new StartExecutionCommand({ ...req, input: '{"id":"t2","tier":"BASIC"}' }))).rejects.toBeInstanceOf(
-        ExecutionAlreadyExists,
-      );
+      await expect(
+        sfn.send(new StartExecutionCommand({ ...req, input: '{"id":"t2","tier":"BASIC"}' })),
+      ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
       await sfn.send(new StopExecutionCommand({ executionArn: a.executionArn }));
     });
 
@@ -495,7 +577,9 @@ describe('local Step Functions', () => {
       const { service, sfn } = await start(invoker);
       service.registerStateMachine({ arn: smArn('onboarding'), name: 'onboarding', definition: ONBOARDING });
       for (const name of ['e1', 'e2', 'e3']) {
-        await sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('onboarding'), name, input: '{"id":"x","tier":"BASIC"}' }));
+        await sfn.send(
+          new StartExecutionCommand({ stateMachineArn: smArn('onboarding'), name, input: '{"id":"x","tier":"BASIC"}' }),
+        );
       }
       await service.idle();
 
@@ -503,17 +587,26 @@ describe('local Step Functions', () => {
       const rest = await sfn.send(
         new ListExecutionsCommand({ stateMachineArn: smArn('onboarding'), maxResults: 2, nextToken: first.nextToken }),
       );
-      const failed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: smArn('onboarding'), statusFilter: 'FAILED' }));
+      const failed = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: smArn('onboarding'), statusFilter: 'FAILED' }),
+      );
       const e1 = first.executions?.[0]?.executionArn?.replace(/e3$/, 'e1') ?? '';
-      const page1 = await sfn.send(new GetExecutionHistoryCommand({ executionArn: e1, maxResults: 3, reverseOrder: true }));
+      const page1 = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: e1, maxResults: 3, reverseOrder: true }),
+      );
       const page2 = await sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: e1, maxResults: 3, reverseOrder: true, nextToken: page1.nextToken }),
+        new GetExecutionHistoryCommand({
+          executionArn: e1,
+          maxResults: 3,
+          reverseOrder: true,
+          nextToken: page1.nextToken,
+        }),
       );
 
       expect([...(first.executions ?? []), ...(rest.executions ?? [])].map((e) => e.name)).toEqual(['e3', 'e2', 'e1']);
       expect(rest.nextToken).toBeUndefined();
       expect(failed.executions).toEqual([]);
-      expect([...(page1.events ?? []), ...(page2.events ?? [])].map((e) => e.id)).toEqual([12, 11, 10, 9, 8, 7]);
+      expect([...(page1.events ?? []), ...(page2.events ?? [])].map((e) => e.id)).toEqual([14, 13, 12, 11, 10, 9]);
       const machines = await sfn.send(new ListStateMachinesCommand({}));
       expect(machines.stateMachines?.map((m) => m.name)).toEqual(['onboarding']);
     });

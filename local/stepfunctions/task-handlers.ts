@@ -43,6 +43,8 @@ export interface TokenWait {
 export interface TaskRun {
   /** False once the execution stopped or ended: late task results are dropped. */
   readonly active: boolean;
+  /** Rejects when the run ends, so a task still waiting on its resource lets the interpreter (and its timers) finish. */
+  readonly ended: Promise<never>;
   /** Open attempts, so the engine can close the one the interpreter timed out. */
   readonly attempts: TaskAttempt[];
   /** Appends a history event (no-op when inactive). */
@@ -112,11 +114,14 @@ function taskHandler(stateName: string, state: AslState, run: TaskRun, deps: Tas
         throw statesError('InjectedFaultError', `Fault injected into state '${stateName}'`);
       }
       if (res.waitForTaskToken) {
-        if (!token) throw statesError('States.Runtime', `${stateName}: .waitForTaskToken needs $$.Task.Token in Parameters`, true);
+        if (!token) {
+          const message = `${stateName}: .waitForTaskToken needs $$.Task.Token in Parameters`;
+          throw statesError('States.Runtime', message, true);
+        }
         // Open before invoking: the callee may send the token back before its invocation returns.
         wait = run.openToken(token, stateName);
       }
-      let result = await callResource(res, params, deps.invoker);
+      let result = await Promise.race([callResource(res, params, deps.invoker), run.ended]);
       if (wait) {
         if (!attempt.settled) events.submitted(result);
         wait.startHeartbeat(state.HeartbeatSeconds);

@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag';
+import { type ApiName, routesOf } from '../../functions/shared/routes';
+
+export interface RoutedRestApiProps {
+  /** Which API of the route table to build. */
+  readonly api: ApiName;
+  readonly restApiName: string;
+  /** The function behind each service named in the route table. */
+  readonly services: Readonly<Record<string, lambda.IFunction>>;
+  /** The Lambda REQUEST authorizer for every non-public route. */
+  readonly authorizerFunction: lambda.IFunction;
+  /** Authorizer result cache TTL. @default 60 seconds */
+  readonly authorizerCacheTtl?: Duration;
+  /** Require an API key (taken from the authorizer's usageIdentifierKey) on authorized routes. @default false */
+  readonly requireApiKey?: boolean;
+}
+
+/**
+ * A REST API built from the one route table: every route gets its Lambda proxy integration,
+ * and every non-public route the Lambda authorizer (cached by the Authorization header).
+ */
+export class RoutedRestApi extends Construct {
+  readonly api: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: RoutedRestApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: props.restApiName,
+      apiKeySourceType: props.requireApiKey ? apigateway.ApiKeySourceType.AUTHORIZER : apigateway.ApiKeySourceType.HEADER,
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'prod',
+        tracingEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: apigateway.Cors.ALL_ORIGINS,
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      },
+    });
+    const authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
+      handler: props.authorizerFunction,
+      identitySources: [apigateway.IdentitySource.header('Authorization')],
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(60),
+    });
+    for (const route of routesOf(props.api)) {
+      const fn = props.services[route.service];
+      if (!fn) throw new Error(`No function for service '${route.service}' of ${route.method} ${route.path}`);
+      const resource = this.api.root.resourceForPath(route.path);
+      const isPublic = route.access === 'public';
+      resource.addMethod(route.method, new apigateway.LambdaIntegration(fn), {
+        authorizer: isPublic ? undefined : authorizer,
+        authorizationType: isPublic ? apigateway.AuthorizationType.NONE : apigateway.AuthorizationType.CUSTOM,
+        apiKeyRequired: !isPublic && (props.requireApiKey ?? false),
+      });
+    }
+    acknowledge(
+      this.api,
+      [
+        { id: 'AwsSolutions-APIG2', reason: 'Each function validates its input and answers 400 naming the field (API.md); a model would duplicate those rules.' },
+        { id: 'AwsSolutions-APIG3', reason: 'WAF is an account-level choice; the APIs are protected by the authorizer and per-tenant usage plans.' },
+        { id: 'AwsSolutions-APIG4', reason: 'Public routes (sign-up, registration status, tenant-config, CORS preflight) are public by design (API.md); all others use the Lambda authorizer.' },
+        { id: 'AwsSolutions-COG4', reason: 'Tokens of several user pools (operator, pooled, silo) are verified by the Lambda authorizer, which a Cognito authorizer cannot do.' },
+        { id: 'AwsSolutions-IAM4', reason: 'The API Gateway CloudWatch role uses the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable execution logs.' },
+      ],
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { ONBOARDING_STATES } from '../../functions/shared/onboarding-states';
+import { onboardingDefinition } from '../../workflows/onboarding';
+import { AppFunction, type AppFunctionProps } from '../constructs/app-function';
+import { acknowledge } from '../constructs/nag';
+import { registryTable } from '../constructs/registry-table';
+import { RoutedRestApi } from '../constructs/routed-rest-api';
+import { TenantUserPool } from '../constructs/tenant-user-pool';
+import type { FoundationStack } from './foundation-stack';
+import type { TenantStack } from './tenant-stack';
+
+export interface ControlPlaneStackProps extends StackProps {
+  readonly foundation: FoundationStack;
+  readonly pooledStack: TenantStack;
+  /** Sender of the welcome mail (an SES-verified identity on AWS). @default 'no-reply@tenantflow.example.com' */
+  readonly mailFrom?: string;
+}
+
+/** The welcome mail's SES template name; the local outbox reports it as template "welcome". */
+export const WELCOME_TEMPLATE_NAME = 'tenantflow-welcome';
+
+/**
+ * The control plane: registrations, the operator user pool, the onboarding state machine and
+ * its step functions, and the control-plane REST API.
+ */
+export class ControlPlaneStack extends Stack {
+  constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
+    super(scope, id, props);
+    const { foundation, pooledStack } = props;
+    const mailFrom = props.mailFrom ?? 'no-reply@tenantflow.example.com';
+    const registrations = registryTable(this, 'Registrations', { partitionKey: 'registrationId' });
+    const operators = new TenantUserPool(this, 'OperatorIdentity', { signInWithEmail: true });
+    const pooled = foundation.pooledIdentity;
+
+    new ses.CfnTemplate(this, 'WelcomeTemplate', {
+      template: {
+        templateName: WELCOME_TEMPLATE_NAME,
+        subjectPart: 'Welcome to tenantflow, {{tenantName}}',
+        textPart:
+          'Your tenant {{tenantName}} is ready.\nUsername: {{username}}\nTemporary password: {{temporaryPassword}}\nYou will choose a new password at first sign-in.',
+      },
+    });
+
+    const tenantEnv = { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName };
+    const stepFn = (id: string, handler: string, extra: Partial<AppFunctionProps> = {}) =>
+      new AppFunction(this, id, {
+        entry: 'functions/onboarding-steps/handlers.ts',
+        handler,
+        description: `Onboarding step ${handler}`,
+        ...extra,
+        environment: { ...tenantEnv, ...extra.environment },
+      });
+    const steps = {
+      validate: stepFn('ValidateRegistrationFunction', 'validateRegistration'),
+      storeTenant: stepFn('StoreTenantFunction', 'storeTenant'),
+      createTenantAdmin: stepFn('CreateTenantAdminFunction', 'createTenantAdmin', {
+        environment: { POOLED_USER_POOL_ID: pooled.userPool.userPoolId, POOLED_APP_CLIENT_ID: pooled.appClient.userPoolClientId },
+      }),
+      createApiKey: stepFn('CreateApiKeyFunction', 'createApiKey', {
+        environment: { USAGE_PLAN_IDS: this.toJsonString(pooledStack.usagePlanIds) },
+      }),
+      writeStackMapping: stepFn('WriteStackMappingFunction', 'writeStackMapping', {
+        environment: {
+          TENANT_STACK_MAPPING_TABLE: foundation.tenantStackMapping.tableName,
+          POOLED_STACK_NAME: pooledStack.stackName,
+          POOLED_API_URL: pooledStack.api.url,
+        },
+      }),
+      sendWelcome: stepFn('SendWelcomeMailFunction', 'sendWelcomeMail', {
+        environment: { POOLED_USER_POOL_ID: pooled.userPool.userPoolId, MAIL_FROM: mailFrom, WELCOME_TEMPLATE_NAME },
+      }),
+      activateTenant: stepFn('ActivateTenantFunction', 'activateTenant'),
+      recordFailure: stepFn('RecordOnboardingFailureFunction', 'recordOnboardingFailure'),
+    };
+    foundation.tenantDetails.grant(steps.storeTenant, 'dynamodb:PutItem', 'dynamodb:GetItem');
+    for (const fn of [steps.createTenantAdmin, steps.createApiKey, steps.writeStackMapping, steps.activateTenant, steps.recordFailure]) {
+      foundation.tenantDetails.grant(fn, 'dynamodb:UpdateItem');
+    }
+    foundation.tenantDetails.grant(steps.sendWelcome, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    foundation.tenantStackMapping.grant(steps.writeStackMapping, 'dynamodb:PutItem');
+    pooled.userPool.grant(steps.createTenantAdmin, 'cognito-idp:CreateGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup');
+    pooled.userPool.grant(steps.sendWelcome, 'cognito-idp:AdminSetUserPassword');
+    grantApiKeyManagement(this, steps.createApiKey, Object.values(pooledStack.usagePlanIds));
+    steps.sendWelcome.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendTemplatedEmail'],
+        resources: [
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom.split('@')[1] ?? mailFrom }),
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom }),
+          this.formatArn({ service: 'ses', resource: 'template', resourceName: WELCOME_TEMPLATE_NAME }),
+        ],
+      }),
+    );
+
+    const stateMachineLogs = new logs.LogGroup(this, 'OnboardingLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const onboarding = new sfn.StateMachine(this, 'OnboardingStateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(this, steps)),
+      tracingEnabled: true,
+      timeout: Duration.hours(2),
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: `tenantflow onboarding (${Object.values(ONBOARDING_STATES).length} states)`,
+    });
+
+    const controlPlaneEnv = {
+      TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
+      TENANT_NAMES_TABLE: foundation.tenantNames.tableName,
+    };
+    const registrationsFn = new AppFunction(this, 'RegistrationsFunction', {
+      entry: 'functions/registrations/handler.ts',
+      description: 'Control plane: sign-up and registration status',
+      environment: { ...controlPlaneEnv, REGISTRATIONS_TABLE: registrations.tableName, ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn },
+    });
+    registrations.grant(registrationsFn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    foundation.tenantNames.grant(registrationsFn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    onboarding.grantStartExecution(registrationsFn);
+    onboarding.grantExecution(registrationsFn, 'states:DescribeExecution', 'states:GetExecutionHistory');
+
+    const tenantsFn = new AppFunction(this, 'TenantsFunction', {
+      entry: 'functions/tenants/handler.ts',
+      description: 'Control plane: tenant registry and tenant-config',
+      environment: controlPlaneEnv,
+    });
+    foundation.tenantDetails.grant(tenantsFn, 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem');
+    foundation.tenantNames.grant(tenantsFn, 'dynamodb:GetItem');
+
+    const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
+      entry: 'authorizer/handler.ts',
+      description: 'Control-plane authorizer: operators (SystemAdmin) and tenant admins',
+      environment: {
+        API_NAME: 'control-plane',
+        TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
+        OPERATOR_USER_POOL_ID: operators.userPool.userPoolId,
+        TRUSTED_USER_POOLS: this.toJsonString([
+          { userPoolId: operators.userPool.userPoolId, clientId: operators.appClient.userPoolClientId },
+          { userPoolId: pooled.userPool.userPoolId, clientId: pooled.appClient.userPoolClientId },
+        ]),
+      },
+    });
+    foundation.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
+
+    const api = new RoutedRestApi(this, 'ControlPlaneApi', {
+      api: 'control-plane',
+      restApiName: 'tenantflow-control-plane',
+      services: { registrations: registrationsFn, tenants: tenantsFn },
+      authorizerFunction: authorizerFn,
+    }).api;
+
+    new CfnOutput(this, 'ControlPlaneApiUrl', { value: api.url });
+    new CfnOutput(this, 'OperatorUserPoolId', { value: operators.userPool.userPoolId });
+    new CfnOutput(this, 'OperatorClientId', { value: operators.appClient.userPoolClientId });
+    new CfnOutput(this, 'OnboardingStateMachineArn', { value: onboarding.stateMachineArn });
+    acknowledge(this, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'Wildcards are limited to a named resource: X-Ray segments (no resource-level permissions), executions of the onboarding state machine, and Lambda versions of the step functions it invokes.',
+      },
+    ]);
+  }
+}
+
+/** API keys: read/create keys, and add keys to the given usage plans only. */
+function grantApiKeyManagement(stack: Stack, fn: lambda.IFunction, usagePlanIds: readonly string[]): void {
+  const arn = (path: string) => `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:GET', 'apigateway:POST'], resources: [arn('/apikeys'), arn('/apikeys/*')] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['apigateway:POST'], resources: usagePlanIds.map((id) => arn(`/usageplans/${id}/keys`)) }),
+  );
+}

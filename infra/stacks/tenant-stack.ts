@@ -1,0 +1,94 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { TIERS, type DeploymentModel } from '../../functions/shared/tiers';
+import { AppFunction } from '../constructs/app-function';
+import { registryTable } from '../constructs/registry-table';
+import { RoutedRestApi } from '../constructs/routed-rest-api';
+import type { FoundationStack } from './foundation-stack';
+
+export interface TenantStackProps extends StackProps {
+  readonly foundation: FoundationStack;
+  /** pool: the pooled stack shared by pool tenants; silo: one tenant's own stack. */
+  readonly deploymentModel: DeploymentModel;
+  /** Authorizer result cache TTL. @default 60 seconds */
+  readonly authorizerCacheTtl?: Duration;
+}
+
+/**
+ * The tenant application stack: REST API with the Lambda authorizer (API keys from the
+ * authorizer), one usage plan per tier deployed this way, product and order functions, and
+ * their tables keyed by tenant.
+ */
+export class TenantStack extends Stack {
+  readonly api: apigateway.RestApi;
+  /** Usage plan id per tier served by this stack. */
+  readonly usagePlanIds: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: TenantStackProps) {
+    super(scope, id, props);
+    const { foundation } = props;
+    const layers = [foundation.tenantContextLayer.layer];
+    const products = registryTable(this, 'Products', { partitionKey: 'tenantId', sortKey: 'productId' });
+    const orders = registryTable(this, 'Orders', { partitionKey: 'tenantId', sortKey: 'orderId' });
+
+    const productsFn = new AppFunction(this, 'ProductsFunction', {
+      entry: 'functions/products/handler.ts',
+      description: 'Tenant API: products',
+      layers,
+      environment: { PRODUCTS_TABLE: products.tableName },
+    });
+    const ordersFn = new AppFunction(this, 'OrdersFunction', {
+      entry: 'functions/orders/handler.ts',
+      description: 'Tenant API: orders',
+      layers,
+      environment: { PRODUCTS_TABLE: products.tableName, ORDERS_TABLE: orders.tableName },
+    });
+    grantItemAccess(products, productsFn);
+    grantItemAccess(orders, ordersFn);
+    products.grantReadData(ordersFn);
+
+    const pooled = foundation.pooledIdentity;
+    const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
+      entry: 'authorizer/handler.ts',
+      description: 'Tenant API authorizer: verifies ID tokens, applies route rules, returns the tenant API key',
+      environment: {
+        API_NAME: 'tenant',
+        TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
+        TRUSTED_USER_POOLS: Stack.of(this).toJsonString([
+          { userPoolId: pooled.userPool.userPoolId, clientId: pooled.appClient.userPoolClientId },
+        ]),
+      },
+    });
+    foundation.tenantDetails.grantReadData(authorizerFn);
+
+    this.api = new RoutedRestApi(this, 'TenantApi', {
+      api: 'tenant',
+      restApiName: `${this.stackName}-api`,
+      services: { products: productsFn, orders: ordersFn },
+      authorizerFunction: authorizerFn,
+      authorizerCacheTtl: props.authorizerCacheTtl,
+      requireApiKey: true,
+    }).api;
+
+    const usagePlanIds: Record<string, string> = {};
+    for (const tier of Object.values(TIERS).filter((t) => t.deploymentModel === props.deploymentModel)) {
+      const plan = this.api.addUsagePlan(`${tier.name}UsagePlan`, {
+        name: `${this.stackName}-${tier.name}`,
+        description: `${tier.name} tier: ${tier.usagePlan.rateLimit} req/s, burst ${tier.usagePlan.burstLimit}, ${tier.usagePlan.quotaPerDay}/day per tenant`,
+        throttle: { rateLimit: tier.usagePlan.rateLimit, burstLimit: tier.usagePlan.burstLimit },
+        quota: { limit: tier.usagePlan.quotaPerDay, period: apigateway.Period.DAY },
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      usagePlanIds[tier.name] = plan.usagePlanId;
+    }
+    this.usagePlanIds = usagePlanIds;
+    new CfnOutput(this, 'TenantApiUrl', { value: this.api.url });
+  }
+}
+
+/** Item-level read/write on a table — no table management, no scans of other tables. */
+function grantItemAccess(table: dynamodb.Table, fn: AppFunction): void {
+  table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem');
+}
