@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag';
 import { TENANT_CONTEXT_MODULE } from './tenant-context-layer';
 
 /** The repository root; function entries are given relative to it. */
@@ -30,14 +32,26 @@ export interface AppFunctionProps {
  * Every Lambda function of tenantflow: nodejs22.x on arm64, X-Ray tracing, a log group with
  * a fixed retention, bundled by esbuild (minified, with source maps). The tenant-context
  * module is left out of the bundle because the layer provides it at /opt/nodejs.
+ *
+ * The execution role is our own rather than Lambda's default: the default attaches the
+ * AWSLambdaBasicExecutionRole managed policy, which may write to every log group of the
+ * account; this one may write only to the function's own log group.
  */
 export class AppFunction extends NodejsFunction {
+  /** The function's own execution role (see above); `role` typed as the concrete Role. */
+  readonly executionRole: iam.Role;
+
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new iam.Role(scope, `${id}ServiceRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
     super(scope, id, {
+      role,
       entry: path.join(REPO_ROOT, props.entry),
       handler: props.handler ?? 'handler',
       projectRoot: REPO_ROOT,
@@ -64,5 +78,24 @@ export class AppFunction extends NodejsFunction {
         logLevel: LogLevel.ERROR,
       },
     });
+    this.executionRole = role;
+    // The log group's Arn attribute ends in ':*', i.e. its log streams and nothing else.
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+    acknowledge(this, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'nodejs22.x is the platform runtime on purpose (DESIGN.md): the tenant-context layer, the esbuild target and the local cloud are built for it; moving to a newer runtime is a deliberate platform upgrade, not a per-function default.',
+      },
+    ]);
+    acknowledge(role, [
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only the X-Ray statement that Tracing.ACTIVE adds (xray:PutTraceSegments, xray:PutTelemetryRecords) uses Resource *: X-Ray has no resource-level permissions. test/infra checks that no other statement uses *.',
+      },
+    ]);
   }
 }

@@ -1,0 +1,213 @@
+/**
+ * The local cloud: synthesize → start the emulators → deploy the synthesized stacks onto them
+ * → serve the console origin (config.json, the APIs, /local/*) → seed the operator.
+ * Everything listens on 127.0.0.1 only; state persists under the data directory.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STACK_NAMES } from '../infra/app';
+import { startCognito } from './cognito';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './deployer/constants';
+import { type DeployedStack, deployStack, readAssembly } from './deployer/deploy';
+import { ApiRegistry, type Services, stableId } from './deployer/resource-handlers';
+import { startDynamoDb } from './dynamodb';
+import { startLocalApiGateway } from './gateway';
+import { LambdaRuntime } from './lambda/runtime';
+import { startOutbox } from './mail/outbox';
+import { startStepFunctions } from './stepfunctions';
+import { synthesize } from './synth';
+import { type ConsoleRoutes, createConsoleServer } from './console-server';
+
+export interface LocalCloudOptions {
+  /** Console origin port on 127.0.0.1; 0 picks a free one. @default 4000 */
+  readonly port?: number;
+  /** @default '.tenantflow' */
+  readonly dataDir?: string;
+  readonly operatorEmail?: string;
+  readonly operatorPassword?: string;
+  /** Function logs at INFO instead of WARN. @default false */
+  readonly verbose?: boolean;
+  /** Called once per resource type the deployer skips. */
+  readonly onSkippedType?: (type: string) => void;
+}
+
+export const DEFAULT_OPERATOR_EMAIL = 'operator@tenantflow.local';
+export const DEFAULT_OPERATOR_PASSWORD = 'Operator-Passw0rd!';
+
+export interface LocalCloud {
+  readonly consoleUrl: string;
+  readonly controlPlaneApiUrl: string;
+  readonly pooledApiUrl: string;
+  readonly cognitoEndpoint: string;
+  readonly operatorUserPoolId: string;
+  readonly operatorClientId: string;
+  readonly operatorEmail: string;
+  readonly operatorPassword: string;
+  readonly stacks: ReadonlyMap<string, DeployedStack>;
+  readonly services: Services;
+  /** Resolves when no workflow execution is running. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const dataDir = path.resolve(opts.dataDir ?? '.tenantflow');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const operatorEmail = opts.operatorEmail ?? DEFAULT_OPERATOR_EMAIL;
+  const operatorPassword = opts.operatorPassword ?? DEFAULT_OPERATOR_PASSWORD;
+  const { outdir } = synthesize();
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+
+  try {
+    // The console origin listens first: the gateway needs its URL for the API base URLs.
+    const routes: ConsoleRoutes = {};
+    const consoleServer = createConsoleServer(routes);
+    await new Promise<void>((resolve, reject) => {
+      consoleServer.once('error', reject);
+      consoleServer.listen(opts.port ?? 4000, '127.0.0.1', () => resolve());
+    });
+    closers.push(() => new Promise((resolve) => consoleServer.close(() => resolve())));
+    consoleServer.closeIdleConnections?.();
+    const consoleUrl = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;
+
+    const dynamo = await startDynamoDb({ dataDir });
+    closers.push(() => dynamo.close());
+    const cognito = await startCognito({ dataDir: path.join(dataDir, 'cognito'), region: LOCAL_REGION, verbose: opts.verbose });
+    closers.push(() => cognito.close());
+    const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
+    closers.push(() => outbox.close());
+    const lambda = new LambdaRuntime();
+    closers.push(() => lambda.close());
+    const gateway = await startLocalApiGateway({
+      dataDir,
+      invoke: (name, event) => lambda.invoke(name, event),
+      publicBaseUrl: consoleUrl,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+    });
+    closers.push(() => gateway.close());
+    const stepFunctions = await startStepFunctions({
+      dataDir: path.join(dataDir, 'stepfunctions'),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      invoker: {
+        invokeLambda: (name, payload) => lambda.invoke(name, payload),
+        callAwsSdk: async (service, action) => {
+          throw Object.assign(new Error(`AWS SDK integration ${service}:${action} is not available on the local cloud yet`), {
+            name: 'States.Runtime',
+          });
+        },
+      },
+    });
+    closers.push(() => stepFunctions.close());
+
+    const endpoints = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      AWS_ENDPOINT_URL_API_GATEWAY: gateway.managementEndpoint,
+      AWS_ENDPOINT_URL_SESV2: outbox.endpoint,
+    };
+    const services: Services = {
+      dynamodb: new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: dynamo.endpoint,
+        credentials: { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' },
+      }),
+      cognito,
+      lambda,
+      stepFunctions,
+      gateway,
+      outbox,
+      apiRegistry: new ApiRegistry(),
+      functionEnvironment: ({ functionName, roleArn, memorySize }) => ({
+        ...endpoints,
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        // Each execution role gets its own local access key, so requests are attributable to it.
+        AWS_ACCESS_KEY_ID: `LOCAL${stableId('role', String(roleArn ?? functionName), 12).toUpperCase()}`,
+        AWS_SECRET_ACCESS_KEY: 'local-secret',
+        AWS_LAMBDA_FUNCTION_NAME: functionName,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+        POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'WARN',
+        // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise here.
+        AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      }),
+      localizeUrl: (value) =>
+        value.replace(/https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+)\/?/g, (_m, id: string, stage: string) =>
+          gateway.urlOf(id, stage),
+        ),
+    };
+
+    const { stacks: assemblyStacks, assetDirs } = readAssembly(outdir);
+    const exports = new Map<string, string>();
+    const skipped = new Set<string>();
+    const stacks = new Map<string, DeployedStack>();
+    for (const stack of assemblyStacks) {
+      stacks.set(
+        stack.stackName,
+        await deployStack(stack, {
+          services,
+          assetDirs,
+          exports,
+          onSkippedType: (type) => {
+            if (!skipped.has(type)) opts.onSkippedType?.(type);
+            skipped.add(type);
+          },
+        }),
+      );
+    }
+
+    const controlPlane = stacks.get(STACK_NAMES.controlPlane)?.outputs ?? {};
+    const pooled = stacks.get(STACK_NAMES.pooled)?.outputs ?? {};
+    const required = (outputs: Record<string, string>, key: string) => {
+      const value = Object.entries(outputs).find(([name]) => name.startsWith(key))?.[1];
+      if (!value) throw new Error(`Stack output ${key} is missing`);
+      return value;
+    };
+    const operatorUserPoolId = required(controlPlane, 'OperatorUserPoolId');
+    const operatorClientId = required(controlPlane, 'OperatorClientId');
+    const controlPlaneApiUrl = required(controlPlane, 'ControlPlaneApiUrl');
+    await cognito.ensureUser(operatorUserPoolId, {
+      username: operatorEmail,
+      password: operatorPassword,
+      attributes: { email: operatorEmail, email_verified: 'true', 'custom:userRole': 'SystemAdmin' },
+    });
+
+    routes.gateway = gateway;
+    routes.config = {
+      region: LOCAL_REGION,
+      controlPlaneApiUrl,
+      operatorUserPoolId,
+      operatorClientId,
+      cognitoEndpoint: cognito.endpoint,
+    };
+    routes.outbox = () => outbox.messages();
+    routes.faults = { set: (step, times) => stepFunctions.setFault(step, times), clear: () => stepFunctions.clearFaults() };
+
+    return {
+      consoleUrl,
+      controlPlaneApiUrl,
+      pooledApiUrl: required(pooled, 'TenantApiUrl'),
+      cognitoEndpoint: cognito.endpoint,
+      operatorUserPoolId,
+      operatorClientId,
+      operatorEmail,
+      operatorPassword,
+      stacks,
+      services,
+      idle: () => stepFunctions.idle(),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

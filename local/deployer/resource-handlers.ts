@@ -1,0 +1,331 @@
+/**
+ * How each CloudFormation resource type that matters is created on the local cloud. A
+ * handler receives the resource's resolved properties and returns its Ref value and
+ * attributes (what Fn::GetAtt can read).
+ */
+import { createHash } from 'node:crypto';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CognitoService } from '../cognito';
+import type { LocalApiGateway, MethodModel, RestApiModel } from '../gateway';
+import type { LambdaRuntime } from '../lambda/runtime';
+import type { Outbox } from '../mail/outbox';
+import type { StepFunctionsService } from '../stepfunctions';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './constants';
+
+export interface DeployedResource {
+  readonly ref: unknown;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+export interface Services {
+  readonly dynamodb: DynamoDBClient;
+  readonly cognito: CognitoService;
+  readonly lambda: LambdaRuntime;
+  readonly stepFunctions: StepFunctionsService;
+  readonly gateway: LocalApiGateway;
+  readonly outbox: Outbox;
+  readonly apiRegistry: ApiRegistry;
+  /** The local part of a function's environment: endpoints, region, credentials of its role. */
+  functionEnvironment(fn: { functionName: string; roleArn?: string; memorySize: number }): Record<string, string>;
+  /** Rewrites AWS URLs (execute-api) to their local equivalent. */
+  localizeUrl(value: string): string;
+}
+
+export interface HandlerContext {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly properties: Readonly<Record<string, any>>;
+  readonly services: Services;
+  readonly assetDirs: ReadonlyMap<string, string>;
+  readonly apis: ApiRegistry;
+}
+
+export type ResourceHandler = (ctx: HandlerContext) => Promise<DeployedResource>;
+
+/** A stable id of `length` lowercase letters/digits from the stack and logical id. */
+export function stableId(stackName: string, logicalId: string, length = 10): string {
+  const digest = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
+  let id = '';
+  for (const byte of digest) {
+    id += '0123456789abcdefghijklmnopqrstuvwxyz'[byte % 36];
+    if (id.length === length) break;
+  }
+  return id;
+}
+
+function physicalName(ctx: HandlerContext, explicit: unknown, maxLength = 64): string {
+  if (typeof explicit === 'string' && explicit !== '') return explicit;
+  const base = `${ctx.stackName}-${ctx.logicalId}`;
+  return base.length <= maxLength ? base : `${base.slice(0, maxLength - 11)}-${stableId(ctx.stackName, ctx.logicalId)}`;
+}
+
+const arn = (service: string, resource: string, region = LOCAL_REGION) => `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${resource}`;
+
+function assetDirOf(ctx: HandlerContext, s3Key: unknown): string {
+  const hash = String(s3Key).replace(/\.zip$/, '').split('/').pop() ?? '';
+  const dir = ctx.assetDirs.get(hash);
+  if (!dir) throw new Error(`Asset ${String(s3Key)} is not in the cloud assembly`);
+  return dir;
+}
+
+/** Collects the parts of REST APIs (resources, methods, authorizers, stages) and hands complete models to the gateway. */
+export class ApiRegistry {
+  private readonly apis = new Map<string, { name: string; apiKeySource: 'HEADER' | 'AUTHORIZER'; rootId: string; stageName?: string }>();
+  private readonly resources = new Map<string, { parentId: string; pathPart: string }>();
+  private readonly methods: Array<{ restApiId: string; resourceId: string; method: Omit<MethodModel, 'resourcePath'> }> = [];
+  private readonly authorizers = new Map<string, { restApiId: string; model: RestApiModel['authorizers'][string] }>();
+  private readonly layers = new Map<string, string>();
+
+  addApi(id: string, api: { name: string; apiKeySource: 'HEADER' | 'AUTHORIZER'; rootId: string }) {
+    this.apis.set(id, api);
+  }
+  addResource(id: string, parentId: string, pathPart: string) {
+    this.resources.set(id, { parentId, pathPart });
+  }
+  addMethod(restApiId: string, resourceId: string, method: Omit<MethodModel, 'resourcePath'>) {
+    this.methods.push({ restApiId, resourceId, method });
+  }
+  addAuthorizer(id: string, restApiId: string, model: RestApiModel['authorizers'][string]) {
+    this.authorizers.set(id, { restApiId, model });
+  }
+  setStage(restApiId: string, stageName: string) {
+    const api = this.apis.get(restApiId);
+    if (api) api.stageName = stageName;
+  }
+  addLayer(layerArn: string, dir: string) {
+    this.layers.set(layerArn, dir);
+  }
+  layerDir(layerArn: string): string {
+    const dir = this.layers.get(layerArn);
+    if (!dir) throw new Error(`Unknown layer ${layerArn}`);
+    return dir;
+  }
+
+  private pathOf(restApiId: string, resourceId: string): string {
+    const api = this.apis.get(restApiId);
+    if (!api || resourceId === api.rootId) return '/';
+    const resource = this.resources.get(resourceId);
+    if (!resource) throw new Error(`Unknown API resource ${resourceId}`);
+    const parent = this.pathOf(restApiId, resource.parentId);
+    return `${parent === '/' ? '' : parent}/${resource.pathPart}`;
+  }
+
+  /** Registers every API that has a stage with the gateway (idempotent). */
+  publish(services: Pick<Services, 'gateway'>): void {
+    for (const [restApiId, api] of this.apis) {
+      if (!api.stageName) continue;
+      const authorizers: Record<string, RestApiModel['authorizers'][string]> = {};
+      for (const [id, authorizer] of this.authorizers) if (authorizer.restApiId === restApiId) authorizers[id] = authorizer.model;
+      services.gateway.registerRestApi({
+        restApiId,
+        name: api.name,
+        stageName: api.stageName,
+        apiKeySource: api.apiKeySource,
+        authorizers,
+        methods: this.methods
+          .filter((m) => m.restApiId === restApiId)
+          .map((m) => ({ ...m.method, resourcePath: this.pathOf(restApiId, m.resourceId) }) as MethodModel),
+      });
+    }
+  }
+}
+
+/** The function ARN inside an API Gateway Lambda integration URI. */
+export function functionOfIntegrationUri(uri: string): string {
+  const match = uri.match(/functions\/(.+?)\/invocations/);
+  if (!match?.[1]) throw new Error(`Unsupported integration URI ${uri}`);
+  return match[1];
+}
+
+const noop: ResourceHandler = async (ctx) => ({ ref: `${ctx.stackName}-${ctx.logicalId}`, attributes: {} });
+
+export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
+  'AWS::DynamoDB::Table': async (ctx) => {
+    const p = ctx.properties;
+    const tableName = physicalName(ctx, p.TableName, 255);
+    try {
+      await ctx.services.dynamodb.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          KeySchema: p.KeySchema,
+          AttributeDefinitions: p.AttributeDefinitions,
+          GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
+          LocalSecondaryIndexes: p.LocalSecondaryIndexes,
+          BillingMode: p.BillingMode ?? 'PAY_PER_REQUEST',
+          ProvisionedThroughput: p.ProvisionedThroughput,
+        }),
+      );
+    } catch (error) {
+      // Already there from an earlier start: the data is kept.
+      if ((error as Error).name !== 'ResourceInUseException') throw error;
+    }
+    const tableArn = arn('dynamodb', `table/${tableName}`);
+    return { ref: tableName, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/local` } };
+  },
+
+  'AWS::Cognito::UserPool': async (ctx) => {
+    const p = ctx.properties;
+    const customAttributes = ((p.Schema ?? []) as Array<{ Name: string }>).map((a) => a.Name);
+    const userPoolId = await ctx.services.cognito.ensureUserPool(`${ctx.stackName}/${ctx.logicalId}`, {
+      poolName: p.UserPoolName ?? `${ctx.stackName}-${ctx.logicalId}`,
+      usernameAttributes: p.UsernameAttributes,
+      customAttributes,
+      passwordPolicy: p.Policies?.PasswordPolicy,
+    });
+    return {
+      ref: userPoolId,
+      attributes: {
+        Arn: arn('cognito-idp', `userpool/${userPoolId}`),
+        ProviderName: `cognito-idp.${LOCAL_REGION}.amazonaws.com/${userPoolId}`,
+        ProviderURL: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com/${userPoolId}`,
+        UserPoolId: userPoolId,
+      },
+    };
+  },
+
+  'AWS::Cognito::UserPoolClient': async (ctx) => {
+    const p = ctx.properties;
+    const clientId = await ctx.services.cognito.ensureUserPoolClient(`${ctx.stackName}/${ctx.logicalId}`, p.UserPoolId, {
+      clientName: p.ClientName ?? ctx.logicalId,
+      explicitAuthFlows: p.ExplicitAuthFlows,
+      readAttributes: p.ReadAttributes,
+      writeAttributes: p.WriteAttributes,
+    });
+    return { ref: clientId, attributes: { ClientId: clientId, Name: p.ClientName ?? ctx.logicalId } };
+  },
+
+  'AWS::Lambda::LayerVersion': async (ctx) => {
+    const layerArn = arn('lambda', `layer:${physicalName(ctx, ctx.properties.LayerName, 140)}:1`);
+    ctx.apis.addLayer(layerArn, assetDirOf(ctx, ctx.properties.Content?.S3Key));
+    return { ref: layerArn, attributes: { LayerVersionArn: layerArn } };
+  },
+
+  'AWS::Lambda::Function': async (ctx) => {
+    const p = ctx.properties;
+    const functionName = physicalName(ctx, p.FunctionName);
+    const functionArn = arn('lambda', `function:${functionName}`);
+    const memorySize = Number(p.MemorySize ?? 128);
+    ctx.services.lambda.register({
+      functionName,
+      arn: functionArn,
+      codeDir: assetDirOf(ctx, p.Code?.S3Key),
+      handler: p.Handler ?? 'index.handler',
+      environment: {
+        ...(p.Environment?.Variables ?? {}),
+        ...ctx.services.functionEnvironment({ functionName, roleArn: p.Role, memorySize }),
+      },
+      layerDirs: ((p.Layers ?? []) as string[]).map((layer) => ctx.apis.layerDir(layer)),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memorySize,
+    });
+    return { ref: functionName, attributes: { Arn: functionArn } };
+  },
+
+  'AWS::IAM::Role': async (ctx) => {
+    const roleName = physicalName(ctx, ctx.properties.RoleName);
+    return { ref: roleName, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleName}`, RoleId: stableId(ctx.stackName, ctx.logicalId, 21).toUpperCase() } };
+  },
+
+  'AWS::StepFunctions::StateMachine': async (ctx) => {
+    const p = ctx.properties;
+    const name = physicalName(ctx, p.StateMachineName, 80);
+    const stateMachineArn = arn('states', `stateMachine:${name}`);
+    let definition = typeof p.DefinitionString === 'string' ? p.DefinitionString : JSON.stringify(p.Definition);
+    for (const [key, value] of Object.entries((p.DefinitionSubstitutions ?? {}) as Record<string, string>)) {
+      definition = definition.split(`\${${key}}`).join(value);
+    }
+    ctx.services.stepFunctions.registerStateMachine({ arn: stateMachineArn, name, definition, roleArn: p.RoleArn, type: p.StateMachineType ?? 'STANDARD' });
+    return { ref: stateMachineArn, attributes: { Arn: stateMachineArn, Name: name } };
+  },
+
+  'AWS::ApiGateway::RestApi': async (ctx) => {
+    const restApiId = stableId(ctx.stackName, ctx.logicalId);
+    const rootId = stableId(ctx.stackName, `${ctx.logicalId}/root`);
+    ctx.apis.addApi(restApiId, {
+      name: ctx.properties.Name ?? ctx.logicalId,
+      apiKeySource: ctx.properties.ApiKeySourceType === 'AUTHORIZER' ? 'AUTHORIZER' : 'HEADER',
+      rootId,
+    });
+    return { ref: restApiId, attributes: { RootResourceId: rootId, RestApiId: restApiId } };
+  },
+
+  'AWS::ApiGateway::Resource': async (ctx) => {
+    const id = stableId(ctx.stackName, ctx.logicalId);
+    ctx.apis.addResource(id, ctx.properties.ParentId, ctx.properties.PathPart);
+    return { ref: id, attributes: { ResourceId: id } };
+  },
+
+  'AWS::ApiGateway::Method': async (ctx) => {
+    const p = ctx.properties;
+    const integration = p.Integration ?? {};
+    ctx.apis.addMethod(p.RestApiId, p.ResourceId, {
+      httpMethod: p.HttpMethod,
+      authorizationType: p.AuthorizationType ?? 'NONE',
+      authorizerId: p.AuthorizerId,
+      apiKeyRequired: p.ApiKeyRequired === true || p.ApiKeyRequired === 'true',
+      integration:
+        integration.Type === 'MOCK'
+          ? {
+              type: 'MOCK',
+              statusCode: Number(integration.IntegrationResponses?.[0]?.StatusCode ?? 200),
+              responseHeaders: Object.fromEntries(
+                Object.entries((integration.IntegrationResponses?.[0]?.ResponseParameters ?? {}) as Record<string, string>).map(([key, value]) => [
+                  key.replace(/^method\.response\.header\./, ''),
+                  value,
+                ]),
+              ),
+            }
+          : { type: 'AWS_PROXY', functionName: functionOfIntegrationUri(String(integration.Uri)) },
+    });
+    return { ref: stableId(ctx.stackName, ctx.logicalId), attributes: {} };
+  },
+
+  'AWS::ApiGateway::Authorizer': async (ctx) => {
+    const p = ctx.properties;
+    const id = stableId(ctx.stackName, ctx.logicalId, 6);
+    ctx.apis.addAuthorizer(id, p.RestApiId, {
+      type: p.Type === 'TOKEN' ? 'TOKEN' : 'REQUEST',
+      functionName: functionOfIntegrationUri(String(p.AuthorizerUri)),
+      identitySource: p.IdentitySource ?? 'method.request.header.Authorization',
+      resultTtlSeconds: p.AuthorizerResultTtlInSeconds === undefined ? 300 : Number(p.AuthorizerResultTtlInSeconds),
+    });
+    return { ref: id, attributes: { AuthorizerId: id } };
+  },
+
+  'AWS::ApiGateway::Stage': async (ctx) => {
+    ctx.apis.setStage(ctx.properties.RestApiId, ctx.properties.StageName);
+    return { ref: ctx.properties.StageName, attributes: {} };
+  },
+
+  'AWS::ApiGateway::UsagePlan': async (ctx) => {
+    const p = ctx.properties;
+    const id = stableId(ctx.stackName, ctx.logicalId);
+    ctx.services.gateway.registerUsagePlan({
+      id,
+      name: p.UsagePlanName ?? ctx.logicalId,
+      throttle: p.Throttle ? { rateLimit: Number(p.Throttle.RateLimit), burstLimit: Number(p.Throttle.BurstLimit) } : undefined,
+      quota: p.Quota ? { limit: Number(p.Quota.Limit), period: p.Quota.Period } : undefined,
+      apiStages: ((p.ApiStages ?? []) as Array<{ ApiId: string; Stage: string }>).map((s) => ({ restApiId: s.ApiId, stage: s.Stage })),
+    });
+    return { ref: id, attributes: { Id: id } };
+  },
+
+  'AWS::SES::Template': async (ctx) => {
+    const t = ctx.properties.Template ?? {};
+    const name = physicalName(ctx, t.TemplateName);
+    ctx.services.outbox.registerTemplate({ name, subject: t.SubjectPart ?? '', text: t.TextPart ?? '' });
+    return { ref: name, attributes: {} };
+  },
+
+  'AWS::Logs::LogGroup': async (ctx) => {
+    const name = physicalName(ctx, ctx.properties.LogGroupName, 512);
+    return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
+  },
+
+  // Accepted and ignored: they change nothing observable on the local cloud.
+  'AWS::IAM::Policy': noop,
+  'AWS::Lambda::Permission': noop,
+  'AWS::ApiGateway::Deployment': noop,
+  'AWS::ApiGateway::Account': noop,
+  'AWS::CDK::Metadata': noop,
+};

@@ -1,0 +1,145 @@
+/**
+ * The local Lambda service: each function runs its bundled code from cdk.out (the same bytes
+ * that deploy) in its own worker thread, with its own process.env (the template environment
+ * plus the local endpoints and credentials) and module registry, like a Lambda execution
+ * environment. Workers start on first invoke, so an unused function costs nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export interface LocalFunction {
+  readonly functionName: string;
+  readonly arn: string;
+  /** Directory holding the unzipped code (a cdk.out asset). */
+  readonly codeDir: string;
+  /** `file.export`, e.g. `index.handler`. */
+  readonly handler: string;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Layer directories (each holding `nodejs/node_modules`). */
+  readonly layerDirs: readonly string[];
+  readonly timeoutSeconds: number;
+  readonly memorySize: number;
+}
+
+/** A function error, named like Lambda's errorType so Step Functions can match it. */
+export class FunctionError extends Error {
+  constructor(name: string, message: string, readonly functionName: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export class FunctionNotFoundError extends Error {
+  constructor(nameOrArn: string) {
+    super(`Function not found: ${nameOrArn}`);
+    this.name = 'ResourceNotFoundException';
+  }
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Environment {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+const WORKER_FILE = path.join(__dirname, 'worker.cjs');
+
+export class LambdaRuntime {
+  private readonly functions = new Map<string, LocalFunction>();
+  private readonly environments = new Map<string, Environment>();
+  private nextId = 0;
+  /** Invocations per function name (for tests and benchmarks). */
+  readonly invocations = new Map<string, number>();
+
+  /** Adds or replaces a function; a replaced function gets a fresh environment on next invoke. */
+  register(fn: LocalFunction): void {
+    this.functions.set(fn.functionName, fn);
+    void this.stopEnvironment(fn.functionName);
+  }
+
+  has(nameOrArn: string): boolean {
+    return this.functions.has(functionNameOf(nameOrArn));
+  }
+
+  list(): LocalFunction[] {
+    return [...this.functions.values()];
+  }
+
+  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+    const name = functionNameOf(nameOrArn);
+    const fn = this.functions.get(name);
+    if (!fn) throw new FunctionNotFoundError(nameOrArn);
+    this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
+    const env = this.environmentOf(fn);
+    const id = this.nextId++;
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        env.pending.delete(id);
+        reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds}.00 seconds`, name));
+      }, timeoutMs);
+      env.pending.set(id, { resolve, reject, timer });
+      env.worker.postMessage({ id, event, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
+    });
+  }
+
+  private environmentOf(fn: LocalFunction): Environment {
+    const existing = this.environments.get(fn.functionName);
+    if (existing) return existing;
+    const worker = new Worker(WORKER_FILE, {
+      env: { ...fn.environment },
+      workerData: {
+        codeDir: fn.codeDir,
+        handler: fn.handler,
+        arn: fn.arn,
+        nodePath: fn.layerDirs.map((dir) => path.join(dir, 'nodejs', 'node_modules')),
+      },
+      // Lambda's memory setting bounds the heap, roughly.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(128, fn.memorySize) },
+    });
+    worker.unref();
+    const env: Environment = { worker, pending: new Map() };
+    worker.on('message', (message: { id: number; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+      const pending = env.pending.get(message.id);
+      if (!pending) return;
+      env.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      if (message.error) pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
+      else pending.resolve(message.result);
+    });
+    const fail = (error: Error) => {
+      for (const pending of env.pending.values()) {
+        clearTimeout(pending.timer);
+        pending.reject(new FunctionError('Runtime.ExitError', error.message, fn.functionName));
+      }
+      env.pending.clear();
+      if (this.environments.get(fn.functionName) === env) this.environments.delete(fn.functionName);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`Runtime exited with code ${code}`)));
+    this.environments.set(fn.functionName, env);
+    return env;
+  }
+
+  private async stopEnvironment(name: string): Promise<void> {
+    const env = this.environments.get(name);
+    this.environments.delete(name);
+    if (env) await env.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.environments.keys()].map((name) => this.stopEnvironment(name)));
+  }
+}
+
+/** Accepts a name, a function ARN, or a qualified ARN (`...:function:name:$LATEST`). */
+export function functionNameOf(nameOrArn: string): string {
+  const match = nameOrArn.match(/^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+)/);
+  return match?.[1] ?? nameOrArn;
+}
