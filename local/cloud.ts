@@ -54,11 +54,13 @@ export interface LocalCloud {
 }
 
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
+  // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = path.resolve(opts.dataDir ?? '.tenantflow');
   fs.mkdirSync(dataDir, { recursive: true });
   const operatorEmail = opts.operatorEmail ?? DEFAULT_OPERATOR_EMAIL;
   const operatorPassword = opts.operatorPassword ?? DEFAULT_OPERATOR_PASSWORD;
-  const { outdir } = synthesize();
+  const { outdir } = await synthesize();
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
@@ -137,8 +139,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
         POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'WARN',
-        // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise here.
-        AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       }),
       localizeUrl: (value) =>
         value.replace(/https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+)\/?/g, (_m, id: string, stage: string) =>

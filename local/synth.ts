@@ -30,13 +30,13 @@ function sourceHash(): string {
 }
 
 /** Returns the cloud assembly directory, synthesizing if the sources changed. */
-export function synthesize(outdir = path.join(REPO_ROOT, 'cdk.out')): { outdir: string; synthesized: boolean } {
+export async function synthesize(outdir = path.join(REPO_ROOT, 'cdk.out')): Promise<{ outdir: string; synthesized: boolean }> {
   const hash = sourceHash();
   const stampFile = path.join(outdir, STAMP);
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === hash) return { outdir, synthesized: false };
   // The WASM CloudFormation validation adds seconds and checks nothing the deployer needs.
   process.env.CDK_VALIDATION ??= 'false';
-  const { buildApp } = require('../infra/app') as typeof import('../infra/app');
+  const { buildApp } = await import('../infra/app');
   fs.rmSync(outdir, { recursive: true, force: true });
   buildApp({ outdir }).synth();
   fs.writeFileSync(stampFile, hash);

@@ -101,15 +101,17 @@ export async function registerTenant(
     createdAt: deps.now().toISOString(),
   };
   await deps.saveRegistration(registration);
+  let executionArn: string;
   try {
-    const executionArn = await deps.startOnboarding(registrationId, { ...request, registrationId, tenantId });
-    await deps.saveRegistration({ ...registration, executionArn });
+    executionArn = await deps.startOnboarding(registrationId, { ...request, registrationId, tenantId });
   } catch (error) {
     // Nothing was started: free the name so the user can try again.
     await deps.releaseTenantName(nameKey, tenantId);
     if (idempotencyKey) await deps.releaseIdempotencyKey(idempotencyKey);
     throw error;
   }
+  // Outside the try: once onboarding runs, the name and the key belong to it even if this write fails.
+  await deps.saveRegistration({ ...registration, executionArn });
   return { registrationId, tenantId, status: 'IN_PROGRESS' };
 }
 

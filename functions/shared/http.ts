@@ -29,11 +29,16 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   return parsed as Record<string, unknown>;
 }
 
-/** Reads a path parameter the route guarantees. */
+/** Reads a path parameter the route guarantees (REST APIs pass it still percent-encoded). */
 export function pathParam(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError([{ field: name, message: 'is required' }]);
-  return decodeURIComponent(value);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    // A malformed escape (e.g. `%E0%A4%A`) is bad input, not a server error.
+    throw new ValidationError([{ field: name, message: 'is not valid percent-encoding' }]);
+  }
 }
 
 /** Maps an error to its response: HTTP errors by status, anything else as a 500 without details. */

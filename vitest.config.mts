@@ -8,9 +8,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Lambda resolves the layer from /opt/nodejs; tests use its source.
-    alias: { '@tenantflow/tenant-context': path.resolve(__dirname, 'layers/tenant-context/index.ts') },
+    alias: { '@tenantflow/tenant-context': path.resolve(import.meta.dirname, 'layers/tenant-context/index.ts') },
   },
   test: {
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'local/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
