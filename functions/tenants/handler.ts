@@ -11,6 +11,8 @@ import { type TenantRecord, type TenantStatus, tenantView } from '../shared/tena
 const logger = new Logger();
 const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
 const TENANT_NAMES_TABLE = requiredEnv('TENANT_NAMES_TABLE');
+/** The pooled stack's API: read from the deployment, so it stays right when the stack's URL changes. */
+const POOLED_API_URL = requiredEnv('POOLED_API_URL');
 
 async function getTenant(tenantId: string): Promise<TenantRecord> {
   const result = await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }));
@@ -61,7 +63,7 @@ export const handler = router(
         status: tenant.status,
         userPoolId: tenant.userPoolId,
         appClientId: tenant.appClientId,
-        apiUrl: tenant.apiUrl,
+        apiUrl: tenant.deploymentModel === 'pool' ? POOLED_API_URL : tenant.apiUrl,
         region: process.env.AWS_REGION,
         ...(cognitoEndpoint ? { cognitoEndpoint } : {}),
       });

@@ -146,7 +146,7 @@ export class ControlPlaneStack extends Stack {
     const tenantsFn = new AppFunction(this, 'TenantsFunction', {
       entry: 'functions/tenants/handler.ts',
       description: 'Control plane: tenant registry and tenant-config',
-      environment: controlPlaneEnv,
+      environment: { ...controlPlaneEnv, POOLED_API_URL: pooledStack.api.url },
     });
     foundation.tenantDetails.grant(tenantsFn, 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem');
     foundation.tenantNames.grant(tenantsFn, 'dynamodb:GetItem');

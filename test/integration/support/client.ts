@@ -100,8 +100,14 @@ export function cognitoClient(endpoint = cloud().cognitoEndpoint): CognitoIdenti
 }
 
 /** USER_PASSWORD_AUTH; answers NEW_PASSWORD_REQUIRED with `newPassword` when asked. Returns the ID token. */
-export async function logIn(clientId: string, username: string, password: string, newPassword?: string): Promise<string> {
-  const cognito = cognitoClient();
+export async function logIn(
+  clientId: string,
+  username: string,
+  password: string,
+  newPassword?: string,
+  cognitoEndpoint = cloud().cognitoEndpoint,
+): Promise<string> {
+  const cognito = cognitoClient(cognitoEndpoint);
   const auth = await cognito.send(
     new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
   );

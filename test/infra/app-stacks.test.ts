@@ -1,0 +1,301 @@
+/**
+ * Targeted assertions on the synthesized tenantflow stacks: the properties the design and the
+ * security model rely on. The app is built and synthesized once for the whole file.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routesOf } from '../../functions/shared/routes';
+import { TIERS } from '../../functions/shared/tiers';
+import { STACK_NAMES } from '../../infra/app';
+import { type TestApp, synthWithoutCfnValidation } from './support/synth';
+
+type Json = Record<string, unknown>;
+interface Resource {
+  readonly Type: string;
+  readonly Properties?: Json;
+  readonly DeletionPolicy?: string;
+}
+interface IamStatement {
+  readonly Effect: string;
+  readonly Action?: string | string[];
+  readonly NotAction?: unknown;
+  readonly Resource?: unknown;
+}
+
+let built: TestApp;
+let templates: Map<string, Template>;
+
+beforeAll(() => {
+  built = synthWithoutCfnValidation();
+  templates = built.templates();
+});
+
+afterAll(() => built?.cleanup());
+
+function resourcesOf(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.toJSON().Resources as Record<string, Resource>).filter(([, resource]) => resource.Type === type);
+}
+
+function allResources(type: string): { stack: string; id: string; resource: Resource; template: Template }[] {
+  return [...templates].flatMap(([stack, template]) =>
+    resourcesOf(template, type).map(([id, resource]) => ({ stack, id, resource, template })),
+  );
+}
+
+function tmpl(stackName: string): Template {
+  const template = templates.get(stackName);
+  if (!template) throw new Error(`No stack ${stackName}`);
+  return template;
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const refOf = (value: unknown) => (value as { Ref?: string } | undefined)?.Ref;
+const getAttOf = (value: unknown) => (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+
+/** Every statement of every identity policy (inline policies of roles, IAM policies, managed policies). */
+function iamStatements(): { where: string; statement: IamStatement }[] {
+  const found: { where: string; statement: IamStatement }[] = [];
+  for (const { stack, id, resource } of [
+    ...allResources('AWS::IAM::Policy'),
+    ...allResources('AWS::IAM::ManagedPolicy'),
+    ...allResources('AWS::IAM::Role'),
+  ]) {
+    const documents =
+      resource.Type === 'AWS::IAM::Role'
+        ? asArray(resource.Properties?.Policies as { PolicyDocument: Json }[] | undefined).map((policy) => policy.PolicyDocument)
+        : [resource.Properties?.PolicyDocument as Json];
+    for (const document of documents) {
+      for (const statement of asArray(document.Statement as IamStatement[])) found.push({ where: `${stack}/${id}`, statement });
+    }
+  }
+  return found;
+}
+
+describe('Lambda functions', () => {
+  it('all run nodejs22.x on arm64 with active tracing and a log group that has a retention', () => {
+    const functions = allResources('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+
+    for (const { stack, id, resource, template } of functions) {
+      const props = resource.Properties ?? {};
+      const where = `${stack}/${id}`;
+      expect(props.Runtime, where).toBe('nodejs22.x');
+      expect(props.Architectures, where).toEqual(['arm64']);
+      expect(props.TracingConfig, where).toEqual({ Mode: 'Active' });
+      const logGroupId = refOf((props.LoggingConfig as Json | undefined)?.LogGroup);
+      expect(logGroupId, `${where} has its own log group`).toBeDefined();
+      const logGroup = template.toJSON().Resources[logGroupId as string] as Resource;
+      expect(logGroup.Type, where).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties?.RetentionInDays, where).toBeGreaterThan(0);
+    }
+  });
+
+  it("have roles without AWS managed policies that may log only to the function's own log group", () => {
+    for (const { stack, id, resource, template } of allResources('AWS::Lambda::Function')) {
+      const props = resource.Properties ?? {};
+      const roleId = getAttOf(props.Role)?.[0] as string;
+      const logGroupId = refOf((props.LoggingConfig as Json).LogGroup);
+      const role = template.toJSON().Resources[roleId] as Resource;
+      expect(role.Properties?.ManagedPolicyArns, `${stack}/${id}`).toBeUndefined();
+
+      const logStatements = statementsOfRole(template, roleId).filter((statement) =>
+        asArray(statement.Action).some((action) => action.startsWith('logs:')),
+      );
+      expect(logStatements, `${stack}/${id}`).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      ]);
+    }
+  });
+});
+
+describe('IAM', () => {
+  it("never allows Action '*' or a service-wide 'service:*' action, and never uses NotAction", () => {
+    const statements = iamStatements();
+    expect(statements.length).toBeGreaterThan(0);
+
+    const offending = statements.filter(
+      ({ statement }) =>
+        statement.NotAction !== undefined ||
+        asArray(statement.Action).some((action) => action === '*' || /^[a-z0-9-]+:\*$/i.test(action)),
+    );
+
+    expect(offending).toEqual([]);
+  });
+
+  it("uses Resource '*' only for actions without resource-level permissions (X-Ray, log delivery)", () => {
+    const allowed = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+
+    const offending = iamStatements().filter(
+      ({ statement }) =>
+        asArray(statement.Resource).includes('*') && asArray(statement.Action).some((action) => !allowed.test(action)),
+    );
+
+    expect(offending).toEqual([]);
+  });
+
+  it('lets the CreateApiKey step list and create keys and add them to the pooled usage plans only', () => {
+    const controlPlane = tmpl(STACK_NAMES.controlPlane);
+    const createApiKey = resourcesOf(controlPlane, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CreateApiKeyFunction'));
+    expect(createApiKey).toBeDefined();
+    const roleId = getAttOf(createApiKey?.[1].Properties?.Role)?.[0] as string;
+    const apiGatewayStatements = statementsOfRole(controlPlane, roleId).filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('apigateway:')),
+    );
+
+    const rendered = JSON.stringify(apiGatewayStatements);
+    expect(apiGatewayStatements).toHaveLength(2);
+    expect(rendered).toContain('::/apikeys"');
+    expect(rendered).not.toContain('/apikeys/*');
+    expect(rendered.match(/\/usageplans\//g)).toHaveLength(Object.values(TIERS).filter((t) => t.deploymentModel === 'pool').length);
+    expect(rendered).not.toMatch(/usageplans\/\*/);
+  });
+});
+
+describe('tenant API (pooled stack)', () => {
+  it('takes API keys from the authorizer', () => {
+    tmpl(STACK_NAMES.pooled).hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+  });
+
+  it('has one usage plan per pool tier with exactly the catalog limits, on the API stage', () => {
+    const template = tmpl(STACK_NAMES.pooled);
+    const plans = resourcesOf(template, 'AWS::ApiGateway::UsagePlan').map(([, plan]) => plan.Properties ?? {});
+    const poolTiers = Object.values(TIERS).filter((tier) => tier.deploymentModel === 'pool');
+    const [[apiId], [stageId]] = [resourcesOf(template, 'AWS::ApiGateway::RestApi'), resourcesOf(template, 'AWS::ApiGateway::Stage')] as [
+      [string, Resource][],
+      [string, Resource][],
+    ];
+
+    expect(plans).toHaveLength(poolTiers.length);
+    for (const tier of poolTiers) {
+      const plan = plans.find((candidate) => String(candidate.UsagePlanName).endsWith(`-${tier.name}`));
+      expect(plan, tier.name).toMatchObject({
+        Throttle: { RateLimit: tier.usagePlan.rateLimit, BurstLimit: tier.usagePlan.burstLimit },
+        Quota: { Limit: tier.usagePlan.quotaPerDay, Period: 'DAY' },
+        ApiStages: [{ ApiId: { Ref: apiId?.[0] }, Stage: { Ref: stageId?.[0] } }],
+      });
+    }
+    expect(plans.some((plan) => String(plan.UsagePlanName).endsWith('-PLATINUM'))).toBe(false);
+  });
+
+  it('requires the authorizer and an API key on every route of the route table', () => {
+    const methods = apiMethods(tmpl(STACK_NAMES.pooled));
+
+    expect([...methods.keys()].sort()).toEqual(routesOf('tenant').map((route) => `${route.method} ${route.path}`).sort());
+    for (const [route, method] of methods) {
+      expect(method, route).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
+    }
+  });
+
+  it('caches authorizer results by the Authorization header', () => {
+    tmpl(STACK_NAMES.pooled).hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 60,
+    });
+  });
+});
+
+describe('control-plane API', () => {
+  it('leaves exactly the public routes of the route table without authorizer and without API key', () => {
+    const methods = apiMethods(tmpl(STACK_NAMES.controlPlane));
+
+    expect([...methods.keys()].sort()).toEqual(routesOf('control-plane').map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of routesOf('control-plane')) {
+      const method = methods.get(`${route.method} ${route.path}`);
+      expect(method, route.path).toMatchObject({
+        AuthorizationType: route.access === 'public' ? 'NONE' : 'CUSTOM',
+        ApiKeyRequired: false,
+      });
+    }
+  });
+});
+
+describe('onboarding state machine', () => {
+  it('is a STANDARD state machine with tracing and full logging to a retained log group', () => {
+    const template = tmpl(STACK_NAMES.controlPlane);
+    const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(1);
+    const props = machines[0]?.[1].Properties ?? {};
+
+    expect(props).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }] },
+    });
+    const destination = (props.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: unknown } }[] })
+      .Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn;
+    const logGroup = template.toJSON().Resources[getAttOf(destination)?.[0] as string] as Resource;
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties?.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('user pools', () => {
+  it('let app clients read but never write custom:tenantId and custom:userRole', () => {
+    const clients = allResources('AWS::Cognito::UserPoolClient');
+    expect(clients.length).toBe(2);
+
+    for (const { stack, id, resource } of clients) {
+      const props = resource.Properties ?? {};
+      // Absent WriteAttributes would mean "every writable attribute".
+      expect(props.WriteAttributes, `${stack}/${id}`).toEqual(expect.any(Array));
+      expect(props.WriteAttributes, `${stack}/${id}`).not.toEqual(expect.arrayContaining(['custom:tenantId']));
+      expect(props.WriteAttributes, `${stack}/${id}`).not.toEqual(expect.arrayContaining(['custom:userRole']));
+      expect(props.ReadAttributes, `${stack}/${id}`).toEqual(expect.arrayContaining(['custom:tenantId', 'custom:userRole']));
+      expect(props.ExplicitAuthFlows, `${stack}/${id}`).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
+    }
+  });
+
+  it('allow no self sign-up', () => {
+    for (const { resource } of allResources('AWS::Cognito::UserPool')) {
+      expect(resource.Properties?.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    }
+  });
+});
+
+describe('DynamoDB tables', () => {
+  it('all have point-in-time recovery, encryption, on-demand billing and are retained', () => {
+    const tables = allResources('AWS::DynamoDB::Table');
+    expect(tables.length).toBeGreaterThanOrEqual(6);
+
+    for (const { stack, id, resource } of tables) {
+      expect(resource.Properties, `${stack}/${id}`).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      expect(resource.DeletionPolicy, `${stack}/${id}`).toBe('Retain');
+    }
+  });
+
+  it('key the pooled application tables by tenant first', () => {
+    for (const [, table] of resourcesOf(tmpl(STACK_NAMES.pooled), 'AWS::DynamoDB::Table')) {
+      expect((table.Properties?.KeySchema as Json[])[0]).toEqual({ AttributeName: 'tenantId', KeyType: 'HASH' });
+    }
+  });
+});
+
+/** Statements of the IAM policies attached to a role of the template. */
+function statementsOfRole(template: Template, roleId: string): IamStatement[] {
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => asArray(policy.Properties?.Roles as unknown[]).some((role) => refOf(role) === roleId))
+    .flatMap(([, policy]) => asArray((policy.Properties?.PolicyDocument as Json).Statement as IamStatement[]));
+}
+
+/** Methods of the stack's one REST API by `METHOD /path` (OPTIONS preflights left out). */
+function apiMethods(template: Template): Map<string, Json> {
+  const resources = Object.fromEntries(resourcesOf(template, 'AWS::ApiGateway::Resource'));
+  const pathOf = (resourceId: unknown): string => {
+    const id = refOf(resourceId);
+    const resource = id ? resources[id] : undefined;
+    if (!resource) return ''; // the API root (GetAtt RootResourceId)
+    return `${pathOf(resource.Properties?.ParentId)}/${String(resource.Properties?.PathPart)}`;
+  };
+  const methods = new Map<string, Json>();
+  for (const [, method] of resourcesOf(template, 'AWS::ApiGateway::Method')) {
+    const props = method.Properties ?? {};
+    if (props.HttpMethod === 'OPTIONS') continue;
+    methods.set(`${String(props.HttpMethod)} ${pathOf(props.ResourceId) || '/'}`, props);
+  }
+  return methods;
+}
