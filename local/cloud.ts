@@ -182,6 +182,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       attributes: { email: operatorEmail, email_verified: 'true', 'custom:userRole': 'SystemAdmin' },
     });
 
+    void lambda.prewarm();
     routes.gateway = gateway;
     routes.config = {
       region: LOCAL_REGION,

@@ -34,9 +34,14 @@ export function decodeNextToken(
   } catch {
     key = undefined;
   }
+  // Every key of tenantflow's tables is made of string attributes; anything else would reach
+  // DynamoDB as an invalid ExclusiveStartKey and come back as a 500.
   const valid =
     typeof key === 'object' &&
     key !== null &&
+    !Array.isArray(key) &&
+    Object.keys(key).length > 0 &&
+    Object.values(key).every((value) => typeof value === 'string') &&
     Object.entries(mustMatch).every(([name, value]) => (key as Record<string, unknown>)[name] === value);
   if (!valid) throw new ValidationError([{ field: 'nextToken', message: 'is not a valid page token' }]);
   return key as Record<string, unknown>;

@@ -54,6 +54,7 @@ export class LambdaRuntime {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly environments = new Map<string, Environment>();
   private nextId = 0;
+  private closed = false;
   /** Invocations per function name (for tests and benchmarks). */
   readonly invocations = new Map<string, number>();
 
@@ -76,17 +77,33 @@ export class LambdaRuntime {
     const fn = this.functions.get(name);
     if (!fn) throw new FunctionNotFoundError(nameOrArn);
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
+    return this.post(fn, { event });
+  }
+
+  private post(fn: LocalFunction, message: { event?: unknown; warm?: boolean }): Promise<unknown> {
     const env = this.environmentOf(fn);
     const id = this.nextId++;
     const timeoutMs = fn.timeoutSeconds * 1000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         env.pending.delete(id);
-        reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds}.00 seconds`, name));
+        reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds}.00 seconds`, fn.functionName));
       }, timeoutMs);
       env.pending.set(id, { resolve, reject, timer });
-      env.worker.postMessage({ id, event, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
+      env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
     });
+  }
+
+  /**
+   * Starts every function's environment and loads its code, one at a time in the background
+   * (all at once would starve the 2 cores for seconds), so the first sign-up after `npm start`
+   * does not pay a cold start per step.
+   */
+  async prewarm(): Promise<void> {
+    for (const fn of [...this.functions.values()]) {
+      if (this.environments.has(fn.functionName) || this.closed) continue;
+      await this.post(fn, { warm: true }).catch(() => undefined);
+    }
   }
 
   private environmentOf(fn: LocalFunction): Environment {
@@ -100,6 +117,8 @@ export class LambdaRuntime {
         arn: fn.arn,
         nodePath: fn.layerDirs.map((dir) => path.join(dir, 'nodejs', 'node_modules')),
       },
+      // Not the parent's flags (tsx's loader): the bundle is plain JavaScript, as on Lambda.
+      execArgv: [],
       // Lambda's memory setting bounds the heap, roughly.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, fn.memorySize) },
     });
@@ -134,6 +153,7 @@ export class LambdaRuntime {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.environments.keys()].map((name) => this.stopEnvironment(name)));
   }
 }

@@ -31,7 +31,15 @@ function serializeError(error) {
   return { errorType: 'Error', errorMessage: String(error) };
 }
 
-parentPort.on('message', async ({ id, event, deadline, requestId }) => {
+parentPort.on('message', async ({ id, event, deadline, requestId, warm }) => {
+  if (warm) {
+    // Pre-warming: run the module's init code now; problems surface on the first real invoke.
+    try {
+      load();
+    } catch {}
+    parentPort.postMessage({ id, result: null });
+    return;
+  }
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: '$LATEST',

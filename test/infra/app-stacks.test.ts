@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routesOf } from '../../functions/shared/routes';
 import { TIERS } from '../../functions/shared/tiers';
 import { STACK_NAMES } from '../../infra/app';
-import { type TestApp, synthWithoutCfnValidation } from './support/synth';
+import { synthForAssertions, type TestApp } from './support/synth';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -26,14 +26,16 @@ let built: TestApp;
 let templates: Map<string, Template>;
 
 beforeAll(() => {
-  built = synthWithoutCfnValidation();
+  built = synthForAssertions();
   templates = built.templates();
 });
 
 afterAll(() => built?.cleanup());
 
 function resourcesOf(template: Template, type: string): [string, Resource][] {
-  return Object.entries(template.toJSON().Resources as Record<string, Resource>).filter(([, resource]) => resource.Type === type);
+  return Object.entries(template.toJSON().Resources as Record<string, Resource>).filter(
+    ([, resource]) => resource.Type === type,
+  );
 }
 
 function allResources(type: string): { stack: string; id: string; resource: Resource; template: Template }[] {
@@ -48,7 +50,8 @@ function tmpl(stackName: string): Template {
   return template;
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 const refOf = (value: unknown) => (value as { Ref?: string } | undefined)?.Ref;
 const getAttOf = (value: unknown) => (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
 
@@ -62,10 +65,13 @@ function iamStatements(): { where: string; statement: IamStatement }[] {
   ]) {
     const documents =
       resource.Type === 'AWS::IAM::Role'
-        ? asArray(resource.Properties?.Policies as { PolicyDocument: Json }[] | undefined).map((policy) => policy.PolicyDocument)
+        ? asArray(resource.Properties?.Policies as { PolicyDocument: Json }[] | undefined).map(
+            (policy) => policy.PolicyDocument,
+          )
         : [resource.Properties?.PolicyDocument as Json];
     for (const document of documents) {
-      for (const statement of asArray(document.Statement as IamStatement[])) found.push({ where: `${stack}/${id}`, statement });
+      for (const statement of asArray(document.Statement as IamStatement[]))
+        found.push({ where: `${stack}/${id}`, statement });
     }
   }
   return found;
@@ -102,7 +108,11 @@ describe('Lambda functions', () => {
         asArray(statement.Action).some((action) => action.startsWith('logs:')),
       );
       expect(logStatements, `${stack}/${id}`).toEqual([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
       ]);
     }
   });
@@ -123,7 +133,8 @@ describe('IAM', () => {
   });
 
   it("uses Resource '*' only for actions without resource-level permissions (X-Ray, log delivery)", () => {
-    const allowed = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const allowed =
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
 
     const offending = iamStatements().filter(
       ({ statement }) =>
@@ -135,7 +146,9 @@ describe('IAM', () => {
 
   it('lets the CreateApiKey step list and create keys and add them to the pooled usage plans only', () => {
     const controlPlane = tmpl(STACK_NAMES.controlPlane);
-    const createApiKey = resourcesOf(controlPlane, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CreateApiKeyFunction'));
+    const createApiKey = resourcesOf(controlPlane, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('CreateApiKeyFunction'),
+    );
     expect(createApiKey).toBeDefined();
     const roleId = getAttOf(createApiKey?.[1].Properties?.Role)?.[0] as string;
     const apiGatewayStatements = statementsOfRole(controlPlane, roleId).filter((statement) =>
@@ -146,7 +159,9 @@ describe('IAM', () => {
     expect(apiGatewayStatements).toHaveLength(2);
     expect(rendered).toContain('::/apikeys"');
     expect(rendered).not.toContain('/apikeys/*');
-    expect(rendered.match(/\/usageplans\//g)).toHaveLength(Object.values(TIERS).filter((t) => t.deploymentModel === 'pool').length);
+    expect(rendered.match(/\/usageplans\//g)).toHaveLength(
+      Object.values(TIERS).filter((t) => t.deploymentModel === 'pool').length,
+    );
     expect(rendered).not.toMatch(/usageplans\/\*/);
   });
 });
@@ -160,10 +175,10 @@ describe('tenant API (pooled stack)', () => {
     const template = tmpl(STACK_NAMES.pooled);
     const plans = resourcesOf(template, 'AWS::ApiGateway::UsagePlan').map(([, plan]) => plan.Properties ?? {});
     const poolTiers = Object.values(TIERS).filter((tier) => tier.deploymentModel === 'pool');
-    const [[apiId], [stageId]] = [resourcesOf(template, 'AWS::ApiGateway::RestApi'), resourcesOf(template, 'AWS::ApiGateway::Stage')] as [
-      [string, Resource][],
-      [string, Resource][],
-    ];
+    const [[apiId], [stageId]] = [
+      resourcesOf(template, 'AWS::ApiGateway::RestApi'),
+      resourcesOf(template, 'AWS::ApiGateway::Stage'),
+    ] as [[string, Resource][], [string, Resource][]];
 
     expect(plans).toHaveLength(poolTiers.length);
     for (const tier of poolTiers) {
@@ -180,7 +195,11 @@ describe('tenant API (pooled stack)', () => {
   it('requires the authorizer and an API key on every route of the route table', () => {
     const methods = apiMethods(tmpl(STACK_NAMES.pooled));
 
-    expect([...methods.keys()].sort()).toEqual(routesOf('tenant').map((route) => `${route.method} ${route.path}`).sort());
+    expect([...methods.keys()].sort()).toEqual(
+      routesOf('tenant')
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    );
     for (const [route, method] of methods) {
       expect(method, route).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
     }
@@ -199,7 +218,11 @@ describe('control-plane API', () => {
   it('leaves exactly the public routes of the route table without authorizer and without API key', () => {
     const methods = apiMethods(tmpl(STACK_NAMES.controlPlane));
 
-    expect([...methods.keys()].sort()).toEqual(routesOf('control-plane').map((route) => `${route.method} ${route.path}`).sort());
+    expect([...methods.keys()].sort()).toEqual(
+      routesOf('control-plane')
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    );
     for (const route of routesOf('control-plane')) {
       const method = methods.get(`${route.method} ${route.path}`);
       expect(method, route.path).toMatchObject({
@@ -220,10 +243,14 @@ describe('onboarding state machine', () => {
     expect(props).toMatchObject({
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }] },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }],
+      },
     });
-    const destination = (props.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: unknown } }[] })
-      .Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn;
+    const destination = (
+      props.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: unknown } }[] }
+    ).Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn;
     const logGroup = template.toJSON().Resources[getAttOf(destination)?.[0] as string] as Resource;
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup.Properties?.RetentionInDays).toBeGreaterThan(0);
@@ -241,8 +268,12 @@ describe('user pools', () => {
       expect(props.WriteAttributes, `${stack}/${id}`).toEqual(expect.any(Array));
       expect(props.WriteAttributes, `${stack}/${id}`).not.toEqual(expect.arrayContaining(['custom:tenantId']));
       expect(props.WriteAttributes, `${stack}/${id}`).not.toEqual(expect.arrayContaining(['custom:userRole']));
-      expect(props.ReadAttributes, `${stack}/${id}`).toEqual(expect.arrayContaining(['custom:tenantId', 'custom:userRole']));
-      expect(props.ExplicitAuthFlows, `${stack}/${id}`).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
+      expect(props.ReadAttributes, `${stack}/${id}`).toEqual(
+        expect.arrayContaining(['custom:tenantId', 'custom:userRole']),
+      );
+      expect(props.ExplicitAuthFlows, `${stack}/${id}`).toEqual(
+        expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      );
     }
   });
 
@@ -270,7 +301,10 @@ describe('DynamoDB tables', () => {
 
   it('key the pooled application tables by tenant first', () => {
     for (const [, table] of resourcesOf(tmpl(STACK_NAMES.pooled), 'AWS::DynamoDB::Table')) {
-      expect((table.Properties?.KeySchema as Json[])[0]).toEqual({ AttributeName: 'tenantId', KeyType: 'HASH' });
+      expect((table.Properties?.KeySchema as Json[] | undefined)?.[0]).toEqual({
+        AttributeName: 'tenantId',
+        KeyType: 'HASH',
+      });
     }
   });
 });
@@ -279,7 +313,9 @@ describe('DynamoDB tables', () => {
 function statementsOfRole(template: Template, roleId: string): IamStatement[] {
   return resourcesOf(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => asArray(policy.Properties?.Roles as unknown[]).some((role) => refOf(role) === roleId))
-    .flatMap(([, policy]) => asArray((policy.Properties?.PolicyDocument as Json).Statement as IamStatement[]));
+    .flatMap(([, policy]) =>
+      asArray((policy.Properties?.PolicyDocument as Json | undefined)?.Statement as IamStatement[] | undefined),
+    );
 }
 
 /** Methods of the stack's one REST API by `METHOD /path` (OPTIONS preflights left out). */

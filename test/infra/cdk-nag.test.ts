@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type TestApp, buildTestApp } from './support/synth';
+import { buildTestApp, type TestApp } from './support/synth';
 
 interface ValidationReport {
   readonly pluginReports: readonly {
@@ -29,8 +29,9 @@ let nagValidate: ReturnType<typeof vi.spyOn>;
 let cfnValidate: ReturnType<typeof vi.spyOn>;
 
 beforeAll(() => {
-  // Built without CDK_VALIDATION games: the CloudFormation validation is registered explicitly,
-  // so it runs here whatever the environment says (it replaces the built-in default instance).
+  // The full `cdk synth` path: bundling on, and CDK's CloudFormation validation registered
+  // explicitly, so it runs here even when CDK_VALIDATION=false is set (an explicit instance
+  // replaces the built-in default one, which that variable turns off).
   built = buildTestApp();
   const nag = new AwsSolutionsChecks(built.app);
   const cfn = new CloudFormationValidatePlugin();
@@ -50,7 +51,8 @@ describe('policy validation of the whole app', () => {
   it('runs cdk-nag AwsSolutions and the CloudFormation validation over every stack', () => {
     expect(nagValidate).toHaveBeenCalledOnce();
     expect(cfnValidate).toHaveBeenCalledOnce();
-    const stackTemplates = (cfnValidate.mock.calls[0]?.[0] as { stackTemplates: { stackConstructPath: string }[] }).stackTemplates;
+    const [context] = cfnValidate.mock.calls[0] ?? [];
+    const stackTemplates = (context as { stackTemplates: { stackConstructPath: string }[] }).stackTemplates;
     expect(stackTemplates.map((stack) => stack.stackConstructPath).sort()).toEqual([
       'tenantflow-control-plane',
       'tenantflow-foundation',
@@ -67,7 +69,8 @@ describe('policy validation of the whole app', () => {
     const findings = report.pluginReports.flatMap((plugin) =>
       plugin.violations.flatMap((violation) =>
         (violation.violatingConstructs ?? [{ constructPath: '?' }]).map(
-          (construct) => `${plugin.pluginName} ${violation.severity ?? ''} ${violation.ruleName} at ${construct.constructPath}: ${violation.description}`,
+          (construct) =>
+            `${plugin.pluginName} ${violation.severity ?? ''} ${violation.ruleName} at ${construct.constructPath}: ${violation.description}`,
         ),
       ),
     );

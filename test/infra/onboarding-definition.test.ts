@@ -94,13 +94,17 @@ beforeAll(() => {
       }),
     ]),
   ) as unknown as OnboardingStepFunctions;
-  new sfn.StateMachine(stack, 'Sm', { definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(stack, fns)) });
+  new sfn.StateMachine(stack, 'Sm', {
+    definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(stack, fns)),
+  });
   // CDK's CloudFormation validation runs in the cdk-nag test; here it would cost seconds.
   const template = withoutCfnValidation(() => Template.fromStack(stack));
   const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
   expect(machines).toHaveLength(1);
   asl = JSON.parse(resolveJoin(machines[0]?.Properties.DefinitionString)) as Asl;
-  functionLogicalIds = Object.fromEntries(STEP_KEYS.map((key) => [key, stack.getLogicalId(fns[key].node.defaultChild as lambda.CfnFunction)]));
+  functionLogicalIds = Object.fromEntries(
+    STEP_KEYS.map((key) => [key, stack.getLogicalId(fns[key].node.defaultChild as lambda.CfnFunction)]),
+  );
 });
 
 function state(name: string): AslState {
@@ -109,7 +113,10 @@ function state(name: string): AslState {
   return found;
 }
 
-const taskNames = () => Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+const taskNames = () =>
+  Object.entries(asl.States)
+    .filter(([, s]) => s.Type === 'Task')
+    .map(([name]) => name);
 
 describe('onboarding state machine definition', () => {
   it('starts at ValidateRegistration and stores its plan where RouteByTier reads it', () => {
@@ -122,7 +129,9 @@ describe('onboarding state machine definition', () => {
     const route = state(S.routeByTier);
 
     expect(route.Type).toBe('Choice');
-    expect(route.Choices).toEqual([{ Variable: '$.plan.deploymentModel', StringEquals: 'silo', Next: S.siloNotAvailable }]);
+    expect(route.Choices).toEqual([
+      { Variable: '$.plan.deploymentModel', StringEquals: 'silo', Next: S.siloNotAvailable },
+    ]);
     expect(state(S.siloNotAvailable).Type).toBe('Fail');
     expect(route.Default).toBe(S.storeTenant);
   });
@@ -161,7 +170,12 @@ describe('onboarding state machine definition', () => {
     expect(taskNames()).toHaveLength(8);
     for (const name of taskNames()) {
       const transient = state(name).Retry?.find((retry) => retry.ErrorEquals.includes('TransientStepError'));
-      expect(transient, name).toMatchObject({ IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' });
+      expect(transient, name).toMatchObject({
+        IntervalSeconds: 1,
+        BackoffRate: 2,
+        MaxAttempts: 3,
+        JitterStrategy: 'FULL',
+      });
       expect(transient?.MaxDelaySeconds, name).toBeGreaterThan(0);
     }
   });
@@ -176,7 +190,9 @@ describe('onboarding state machine definition', () => {
 
   it('catches every error of every step into RecordOnboardingFailure, which ends in OnboardingFailed', () => {
     for (const name of taskNames().filter((task) => task !== S.recordFailure)) {
-      expect(state(name).Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], Next: S.recordFailure, ResultPath: '$.failure' }]);
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], Next: S.recordFailure, ResultPath: '$.failure' },
+      ]);
     }
     // The failure recorder itself has no Catch: a failure there must not loop back into it.
     expect(state(S.recordFailure).Catch).toBeUndefined();
@@ -186,7 +202,8 @@ describe('onboarding state machine definition', () => {
 
   it('is written in JSONPath (the local interpreter ignores JSONata)', () => {
     expect([undefined, 'JSONPath']).toContain(asl.QueryLanguage);
-    for (const [name, s] of Object.entries(asl.States)) expect([undefined, 'JSONPath'], name).toContain(s.QueryLanguage);
+    for (const [name, s] of Object.entries(asl.States))
+      expect([undefined, 'JSONPath'], name).toContain(s.QueryLanguage);
   });
 
   it('uses exactly the shared state names', () => {

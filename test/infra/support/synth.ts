@@ -1,18 +1,21 @@
 /**
- * Builds and synthesizes the tenantflow CDK app once for a test file.
+ * Builds and synthesizes the tenantflow CDK app once per test file.
  *
- * Bundling the functions with esbuild dominates (~10 s for the whole app), so each file builds
- * the app once in beforeAll and reads every template from that one synthesis (Template.fromStack
- * reuses the cached assembly). aws-cdk-lib 2.27x runs its WASM CloudFormation validation during
- * synth unless `process.env.CDK_VALIDATION === 'false'` (read at synth time, not at App
- * creation) or the App was created with `builtinCloudFormationValidation: false`; there is no
- * context key for it. The assertion tests turn it off; the cdk-nag test runs it explicitly.
+ * Two costs dominate a synth of the whole app, and each test file pays only for what it checks:
+ * - esbuild bundling of every function and the layer (~8-10 s here). Template assertions do not
+ *   need the bundles, so `bundle: false` skips it (CDK's `aws:cdk:bundling-stacks` context, what
+ *   `cdk synth --exclusively` uses); the cdk-nag test bundles, as `cdk synth` does.
+ * - CDK's WASM CloudFormation validation (~8 s here). aws-cdk-lib 2.27x runs it during synth
+ *   unless `process.env.CDK_VALIDATION === 'false'` (read at synth time, not at App creation) or
+ *   the App was created with `builtinCloudFormationValidation: false`; no context key turns it
+ *   off. Assertion tests turn it off; the cdk-nag test registers it explicitly.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type App, type AppProps, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { buildApp } from '../../../infra/app';
 
 export interface TestApp {
@@ -27,10 +30,15 @@ export interface TestApp {
   cleanup(): void;
 }
 
-/** Builds (and bundles) the app with its cloud assembly in a fresh temporary directory. */
-export function buildTestApp(props: AppProps = {}): TestApp {
+export interface TestAppOptions {
+  /** Bundle the functions and the layer with esbuild, as `cdk synth` does. @default true */
+  readonly bundle?: boolean;
+}
+
+/** Builds the app with its cloud assembly in a fresh temporary directory. */
+export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-cdk-'));
-  const app = buildApp({ ...props, outdir });
+  const app = buildApp({ outdir, context: options.bundle === false ? { [BUNDLING_STACKS]: [] } : undefined });
   const stacks = () => app.node.children.filter((child) => Stack.isStack(child));
   return {
     app,
@@ -57,10 +65,10 @@ export function withoutCfnValidation<T>(synthesize: () => T): T {
   }
 }
 
-/** Builds and synthesizes the app once, with CDK's CloudFormation validation off. */
-export function synthWithoutCfnValidation(): TestApp {
+/** Builds and synthesizes the app once for template assertions: no bundling, no CloudFormation validation. */
+export function synthForAssertions(): TestApp {
   return withoutCfnValidation(() => {
-    const built = buildTestApp();
+    const built = buildTestApp({ bundle: false });
     built.app.synth();
     return built;
   });

@@ -1,6 +1,12 @@
 import type { APIGatewayRequestAuthorizerEvent, PolicyDocument, Statement } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { type AuthorizerConfig, type AuthorizerDeps, UnauthorizedError, authorize, bearerToken } from '../../../authorizer/authorize';
+import {
+  type AuthorizerConfig,
+  type AuthorizerDeps,
+  authorize,
+  bearerToken,
+  UnauthorizedError,
+} from '../../../authorizer/authorize';
 import type { VerifiedToken } from '../../../authorizer/token-verifier';
 import type { TenantRecord } from '../../../functions/shared/tenant-record';
 
@@ -31,13 +37,24 @@ function eventWith(headers: Record<string, string> | null, methodArn = METHOD_AR
 const withToken = (methodArn?: string) => eventWith({ Authorization: 'Bearer the.jwt.token' }, methodArn);
 
 function token(userPoolId: string, claims: Record<string, unknown>): VerifiedToken {
-  return { userPoolId, payload: { sub: 'user-1', 'cognito:username': 'alice', ...claims } as unknown as VerifiedToken['payload'] };
+  return {
+    userPoolId,
+    payload: { sub: 'user-1', 'cognito:username': 'alice', ...claims } as unknown as VerifiedToken['payload'],
+  };
 }
 
 const tenantUser = (overrides: Record<string, unknown> = {}, pool = POOLED_POOL) =>
-  token(pool, { 'custom:userRole': 'TenantUser', 'custom:tenantId': 'tenant-a', 'cognito:groups': ['tenant-a'], ...overrides });
+  token(pool, {
+    'custom:userRole': 'TenantUser',
+    'custom:tenantId': 'tenant-a',
+    'cognito:groups': ['tenant-a'],
+    ...overrides,
+  });
 
-function deps(verified: VerifiedToken | undefined, tenants: TenantRecord[] = [TENANT]): AuthorizerDeps & { verify: ReturnType<typeof vi.fn> } {
+function deps(
+  verified: VerifiedToken | undefined,
+  tenants: TenantRecord[] = [TENANT],
+): AuthorizerDeps & { verify: ReturnType<typeof vi.fn> } {
   return {
     verify: vi.fn(async () => verified),
     getTenant: async (tenantId) => tenants.find((tenant) => tenant.tenantId === tenantId),
@@ -53,7 +70,11 @@ function statement(policy: PolicyDocument): Statement & { Effect: string; Resour
 }
 
 function expectDenyAll(result: { policyDocument: PolicyDocument; usageIdentifierKey?: string | null }) {
-  expect(statement(result.policyDocument)).toEqual({ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE}*`] });
+  expect(statement(result.policyDocument)).toEqual({
+    Effect: 'Deny',
+    Action: 'execute-api:Invoke',
+    Resource: [`${STAGE}*`],
+  });
   expect(result.usageIdentifierKey).toBeUndefined();
 }
 
@@ -67,9 +88,9 @@ describe('authorize: tokens', () => {
   });
 
   it('is Unauthorized for a header that is not a bearer token', async () => {
-    await expect(authorize(TENANT_API, deps(tenantUser()), eventWith({ Authorization: 'Basic dXNlcjpwdw==' }))).rejects.toBeInstanceOf(
-      UnauthorizedError,
-    );
+    await expect(
+      authorize(TENANT_API, deps(tenantUser()), eventWith({ Authorization: 'Basic dXNlcjpwdw==' })),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
   it('is Unauthorized when the token does not verify', async () => {
@@ -79,24 +100,39 @@ describe('authorize: tokens', () => {
 
 describe('authorize: operators', () => {
   it('allows a SystemAdmin of the operator pool exactly the operator routes', async () => {
-    const result = await authorize(CONTROL_PLANE, deps(token(OPERATOR_POOL, { 'custom:userRole': 'SystemAdmin' })), withToken(`${STAGE}GET/tenants`));
+    const result = await authorize(
+      CONTROL_PLANE,
+      deps(token(OPERATOR_POOL, { 'custom:userRole': 'SystemAdmin' })),
+      withToken(`${STAGE}GET/tenants`),
+    );
 
     expect(statement(result.policyDocument)).toEqual({
       Effect: 'Allow',
       Action: 'execute-api:Invoke',
-      Resource: [`${STAGE}GET/tenants`, `${STAGE}GET/tenants/*`, `${STAGE}POST/tenants/*/deactivate`, `${STAGE}POST/tenants/*/activate`],
+      Resource: [
+        `${STAGE}GET/tenants`,
+        `${STAGE}GET/tenants/*`,
+        `${STAGE}POST/tenants/*/deactivate`,
+        `${STAGE}POST/tenants/*/activate`,
+      ],
     });
     expect(result.context).toEqual({ userRole: 'SystemAdmin', username: 'alice' });
   });
 
   it('denies a SystemAdmin claim from any pool but the operator pool', async () => {
-    const claim = token(POOLED_POOL, { 'custom:userRole': 'SystemAdmin', 'custom:tenantId': 'tenant-a', 'cognito:groups': ['tenant-a'] });
+    const claim = token(POOLED_POOL, {
+      'custom:userRole': 'SystemAdmin',
+      'custom:tenantId': 'tenant-a',
+      'cognito:groups': ['tenant-a'],
+    });
 
     expectDenyAll(await authorize(CONTROL_PLANE, deps(claim), withToken()));
   });
 
   it('denies operators on the tenant API, which has no operator pool', async () => {
-    expectDenyAll(await authorize(TENANT_API, deps(token(OPERATOR_POOL, { 'custom:userRole': 'SystemAdmin' })), withToken()));
+    expectDenyAll(
+      await authorize(TENANT_API, deps(token(OPERATOR_POOL, { 'custom:userRole': 'SystemAdmin' })), withToken()),
+    );
   });
 });
 
@@ -122,7 +158,12 @@ describe('authorize: tenant users', () => {
         .sort(),
     );
     expect(result.usageIdentifierKey).toBe('key-of-tenant-a');
-    expect(result.context).toEqual({ tenantId: 'tenant-a', tier: 'STANDARD', userRole: 'TenantUser', username: 'alice' });
+    expect(result.context).toEqual({
+      tenantId: 'tenant-a',
+      tier: 'STANDARD',
+      userRole: 'TenantUser',
+      username: 'alice',
+    });
   });
 
   it("denies a user who is not in the tenant's group, even with the tenant's id in the token", async () => {
@@ -154,7 +195,13 @@ describe('authorize: tenant users', () => {
 });
 
 describe('authorize: silo stacks', () => {
-  const SILO_TENANT: TenantRecord = { ...TENANT, tenantId: 'tenant-s', deploymentModel: 'silo', tier: 'PLATINUM', userPoolId: SILO_POOL };
+  const SILO_TENANT: TenantRecord = {
+    ...TENANT,
+    tenantId: 'tenant-s',
+    deploymentModel: 'silo',
+    tier: 'PLATINUM',
+    userPoolId: SILO_POOL,
+  };
   const SILO_API: AuthorizerConfig = { api: 'tenant', siloTenantId: 'tenant-s' };
 
   it("denies another tenant's user on a silo tenant's API without looking the tenant up", async () => {

@@ -26,13 +26,17 @@ describe('allowedResources', () => {
   it('never lists public routes (they have no authorizer)', () => {
     for (const role of ROLES) {
       const resources = allowedResources('control-plane', role, `${STAGE}GET/tenants`);
-      expect(resources.some((resource) => resource.includes('/registrations') || resource.includes('/tenant-config'))).toBe(false);
+      expect(
+        resources.some((resource) => resource.includes('/registrations') || resource.includes('/tenant-config')),
+      ).toBe(false);
     }
   });
 
   it('gives a role one resource per route it may call and no placeholder survives', () => {
     for (const role of ROLES) {
-      const expected = routesOf('tenant').filter((route) => route.access !== 'public' && route.access.includes(role)).length;
+      const expected = routesOf('tenant').filter(
+        (route) => route.access !== 'public' && route.access.includes(role),
+      ).length;
       const resources = allowedResources('tenant', role, `${STAGE}GET/orders`);
       expect(resources).toHaveLength(expected);
       expect(resources.some((resource) => /[{}]/.test(resource))).toBe(false);

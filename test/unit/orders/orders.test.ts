@@ -1,20 +1,25 @@
 import { describe, expect, it, vi } from 'vitest';
-import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import {
-  type Order,
-  type OrderDeps,
   createOrder,
   deleteOrder,
   getOrder,
+  type Order,
+  type OrderDeps,
   parseOrderInput,
   updateOrder,
 } from '../../../functions/orders/orders';
 import type { Product } from '../../../functions/products/products';
-import { FIXED_NOW, FakeTenantTable, sequentialIds } from '../support/fake-tenant-table';
+import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
+import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
 
 const TENANT_A = 'tenant-a';
 const TENANT_B = 'tenant-b';
-const product = (productId: string, price: number): Product => ({ productId, name: `Product ${productId}`, price, createdAt: 'x' });
+const product = (productId: string, price: number): Product => ({
+  productId,
+  name: `Product ${productId}`,
+  price,
+  createdAt: 'x',
+});
 
 function setup() {
   const products = new FakeTenantTable<Product>('productId');
@@ -61,7 +66,9 @@ describe('orders', () => {
     });
 
     await expect(attempt).rejects.toThrow(ValidationError);
-    await expect(attempt).rejects.toMatchObject({ errors: [{ field: 'lines[1].productId', message: 'is not a product of this tenant' }] });
+    await expect(attempt).rejects.toMatchObject({
+      errors: [{ field: 'lines[1].productId', message: 'is not a product of this tenant' }],
+    });
     expect(findProducts).toHaveBeenCalledWith(TENANT_A, ['a-pen', 'b-gold']);
     expect(orders.partitions.get(TENANT_A)?.size ?? 0).toBe(0);
   });
@@ -112,7 +119,9 @@ describe('orders', () => {
     const { deps, orders } = setup();
     const order = await createOrder(deps, TENANT_A, { lines: [{ productId: 'a-pen', quantity: 1 }] });
 
-    await expect(updateOrder(deps, TENANT_B, order.orderId, { status: 'CANCELLED' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateOrder(deps, TENANT_B, order.orderId, { status: 'CANCELLED' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(deleteOrder(deps, TENANT_B, order.orderId)).rejects.toBeInstanceOf(NotFoundError);
     expect(orders.partitions.get(TENANT_A)?.get(order.orderId)).toEqual(order);
   });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import {
-  type Product,
-  type ProductDeps,
   createProduct,
   deleteProduct,
   getProduct,
+  type Product,
+  type ProductDeps,
   parseProductInput,
   replaceProduct,
 } from '../../../functions/products/products';
-import { FIXED_NOW, FakeTenantTable, sequentialIds } from '../support/fake-tenant-table';
+import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
+import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
 
 const TENANT_A = 'tenant-a';
 const TENANT_B = 'tenant-b';
@@ -28,7 +28,13 @@ describe('products', () => {
 
     const product = await createProduct(deps, TENANT_A, { name: 'Widget', price: 9.99, sku: 'W-1' });
 
-    expect(product).toEqual({ productId: 'p-1', name: 'Widget', price: 9.99, sku: 'W-1', createdAt: FIXED_NOW.toISOString() });
+    expect(product).toEqual({
+      productId: 'p-1',
+      name: 'Widget',
+      price: 9.99,
+      sku: 'W-1',
+      createdAt: FIXED_NOW.toISOString(),
+    });
     expect(store.partitions.get(TENANT_A)?.get('p-1')).toEqual(product);
   });
 
@@ -45,16 +51,21 @@ describe('products', () => {
 
     const replaced = await replaceProduct(deps, TENANT_A, created.productId, { name: 'Widget 2', price: 2 });
 
-    expect(replaced).toEqual({ productId: created.productId, name: 'Widget 2', price: 2, createdAt: created.createdAt });
+    expect(replaced).toEqual({
+      productId: created.productId,
+      name: 'Widget 2',
+      price: 2,
+      createdAt: created.createdAt,
+    });
     await expect(getProduct(deps, TENANT_A, created.productId)).resolves.toEqual(replaced);
   });
 
   it("refuses to replace another tenant's product and leaves it unchanged", async () => {
     const { store, deps, bProduct } = setup();
 
-    await expect(replaceProduct(deps, TENANT_A, bProduct.productId, { name: 'hijacked', price: 0 })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      replaceProduct(deps, TENANT_A, bProduct.productId, { name: 'hijacked', price: 0 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(store.partitions.get(TENANT_B)?.get(bProduct.productId)).toEqual(bProduct);
     expect(store.partitions.get(TENANT_A)?.has(bProduct.productId) ?? false).toBe(false);
   });
@@ -90,6 +101,8 @@ describe('parseProductInput', () => {
     ['a field the contract does not know', { name: 'Widget', price: 1, tenantId: 'tenant-b' }, 'tenantId'],
   ])('rejects %s', (_case, body, field) => {
     expect(() => parseProductInput(body)).toThrow(ValidationError);
-    expect(() => parseProductInput(body)).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field })] }));
+    expect(() => parseProductInput(body)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field })] }),
+    );
   });
 });

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, NotImplementedError } from '../../../functions/shared/errors';
-import type { ExecutionStep } from '../../../functions/shared/execution-steps';
-import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
 import {
+  describeRegistration,
   type ExecutionStatus,
-  type IdempotencyRecord,
   IdempotencyKeyReusedError,
+  type IdempotencyRecord,
   type OnboardingInput,
   type Registration,
   type RegistrationDeps,
-  describeRegistration,
   registerTenant,
   registrationStatusOf,
   requestHash,
 } from '../../../functions/registrations/registrations';
+import { ConflictError, NotFoundError, NotImplementedError } from '../../../functions/shared/errors';
+import type { ExecutionStep } from '../../../functions/shared/execution-steps';
+import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
 import { FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
 
 const REQUEST: RegistrationRequest = { tenantName: 'acme', email: 'owner@acme.example', tier: 'BASIC' };
@@ -67,7 +67,9 @@ describe('registerTenant', () => {
     const accepted = await registerTenant(deps, REQUEST);
 
     expect(accepted).toEqual({ registrationId: 'id-1', tenantId: 'id-2', status: 'IN_PROGRESS' });
-    expect(deps.executions).toEqual([{ name: 'id-1', input: { ...REQUEST, registrationId: 'id-1', tenantId: 'id-2' } }]);
+    expect(deps.executions).toEqual([
+      { name: 'id-1', input: { ...REQUEST, registrationId: 'id-1', tenantId: 'id-2' } },
+    ]);
     expect(deps.names.get('acme')).toBe('id-2');
     expect(deps.registrations.get('id-1')).toMatchObject({
       tenantName: 'acme',
@@ -180,7 +182,14 @@ describe('describeRegistration', () => {
   it('shows the registration with the status and steps of its execution', async () => {
     const view = await describeRegistration(depsWith(registration, 'SUCCEEDED'), 'r-1');
 
-    expect(view).toEqual({ registrationId: 'r-1', tenantId: 't-1', tenantName: 'acme', tier: 'BASIC', status: 'SUCCEEDED', steps });
+    expect(view).toEqual({
+      registrationId: 'r-1',
+      tenantId: 't-1',
+      tenantName: 'acme',
+      tier: 'BASIC',
+      status: 'SUCCEEDED',
+      steps,
+    });
   });
 
   it('does not reveal the email of the registrant', async () => {

@@ -6,7 +6,12 @@ import { stepsFromHistory } from '../../../functions/shared/execution-steps';
 function history() {
   const events: HistoryEvent[] = [];
   const push = (type: HistoryEventType, extra: Partial<HistoryEvent> = {}) => {
-    events.push({ id: events.length + 1, type, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, events.length)), ...extra });
+    events.push({
+      id: events.length + 1,
+      type,
+      timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, events.length)),
+      ...extra,
+    });
   };
   const api = {
     events,
@@ -81,7 +86,11 @@ describe('stepsFromHistory', () => {
       .exited('RecordOnboardingFailure');
 
     expect(stepsFromHistory(events, ['RecordOnboardingFailure'])).toEqual([
-      expect.objectContaining({ name: 'CreateTenantAdmin', status: 'FAILED', error: 'TransientStepError: Rate exceeded' }),
+      expect.objectContaining({
+        name: 'CreateTenantAdmin',
+        status: 'FAILED',
+        error: 'TransientStepError: Rate exceeded',
+      }),
     ]);
   });
 
@@ -135,7 +144,14 @@ describe('stepsFromHistory', () => {
     const { events } = history()
       .entered('ActivateTenant')
       .event('TaskScheduled')
-      .event('TaskFailed', { taskFailedEventDetails: { error: 'States.TaskFailed', cause: 'boom' } })
+      .event('TaskFailed', {
+        taskFailedEventDetails: {
+          resourceType: 'lambda',
+          resource: 'invoke',
+          error: 'States.TaskFailed',
+          cause: 'boom',
+        },
+      })
       .exited('ActivateTenant');
 
     expect(stepsFromHistory(events)[0]).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed: boom' });

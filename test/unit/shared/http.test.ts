@@ -1,6 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, NotImplementedError, ValidationError } from '../../../functions/shared/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  NotImplementedError,
+  ValidationError,
+} from '../../../functions/shared/errors';
 import { errorResponse, json, parseJsonBody, pathParam, router } from '../../../functions/shared/http';
 
 function event(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
@@ -26,9 +32,14 @@ const bodyOf = (response: { body: string }) => JSON.parse(response.body) as Reco
 describe('router', () => {
   it('dispatches by method and resource template', async () => {
     const getOne = vi.fn(async () => json(200, { one: true }));
-    const handler = router({ 'GET /products/{productId}': getOne, 'GET /products': async () => json(200, {}) }, vi.fn());
+    const handler = router(
+      { 'GET /products/{productId}': getOne, 'GET /products': async () => json(200, {}) },
+      vi.fn(),
+    );
 
-    const response = await handler(event({ httpMethod: 'GET', resource: '/products/{productId}', path: '/products/p-1' }));
+    const response = await handler(
+      event({ httpMethod: 'GET', resource: '/products/{productId}', path: '/products/p-1' }),
+    );
 
     expect(response.statusCode).toBe(200);
     expect(getOne).toHaveBeenCalledOnce();
@@ -119,7 +130,9 @@ describe('parseJsonBody', () => {
     const raw = JSON.stringify({ name: 'Widget' });
 
     expect(parseJsonBody({ body: raw, isBase64Encoded: false })).toEqual({ name: 'Widget' });
-    expect(parseJsonBody({ body: Buffer.from(raw).toString('base64'), isBase64Encoded: true })).toEqual({ name: 'Widget' });
+    expect(parseJsonBody({ body: Buffer.from(raw).toString('base64'), isBase64Encoded: true })).toEqual({
+      name: 'Widget',
+    });
   });
 
   it.each([

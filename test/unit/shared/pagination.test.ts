@@ -15,7 +15,9 @@ describe('parseLimit', () => {
 
   it.each(['0', '101', '1.5', 'ten', ''])('rejects limit=%s with a 400 naming limit', (limit) => {
     expect(() => parseLimit({ limit })).toThrow(ValidationError);
-    expect(() => parseLimit({ limit })).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'limit' })] }));
+    expect(() => parseLimit({ limit })).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'limit' })] }),
+    );
   });
 });
 
@@ -44,7 +46,12 @@ describe('page tokens', () => {
     ['not base64 JSON', 'garbage!!'],
     ['a JSON string', Buffer.from('"key"').toString('base64url')],
     ['JSON null', Buffer.from('null').toString('base64url')],
+    ['a JSON array', Buffer.from('[]').toString('base64url')],
+    ['an empty key', Buffer.from('{}').toString('base64url')],
+    ['a key with a non-string value', Buffer.from('{"tenantId":{"S":"t-1"}}').toString('base64url')],
   ])('rejects a token that is %s with a 400 naming nextToken', (_case, token) => {
-    expect(() => decodeNextToken(token)).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'nextToken' })] }));
+    expect(() => decodeNextToken(token)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'nextToken' })] }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES, type RouteDefinition, findRoute, routesOf } from '../../../functions/shared/routes';
+import { findRoute, ROUTES, type RouteDefinition, routesOf } from '../../../functions/shared/routes';
 
 const key = (route: RouteDefinition) => `${route.api} ${route.method} ${route.path}`;
 
@@ -32,7 +32,9 @@ describe('route table', () => {
   });
 
   it('serves every API.md tenant route from the service that owns its resource', () => {
-    const services = Object.fromEntries(routesOf('tenant').map((route) => [`${route.method} ${route.path}`, route.service]));
+    const services = Object.fromEntries(
+      routesOf('tenant').map((route) => [`${route.method} ${route.path}`, route.service]),
+    );
 
     expect(services).toEqual({
       'GET /products': 'products',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/shared/errors';
-import { TENANT_NAME_PATTERN, parseRegistrationRequest, tenantNameKey } from '../../../functions/shared/tenant-names';
+import { parseRegistrationRequest, TENANT_NAME_PATTERN, tenantNameKey } from '../../../functions/shared/tenant-names';
 
 const VALID = { tenantName: 'acme-co', email: 'Owner@Acme.example', tier: 'BASIC' };
 
@@ -46,7 +46,9 @@ describe('parseRegistrationRequest', () => {
 
   it('names the tiers when the tier is unknown', () => {
     expect(() => parseRegistrationRequest({ ...VALID, tier: 'GOLD' })).toThrow(
-      expect.objectContaining({ errors: [{ field: 'tier', message: 'must be one of BASIC, STANDARD, PREMIUM, PLATINUM' }] }),
+      expect.objectContaining({
+        errors: [{ field: 'tier', message: 'must be one of BASIC, STANDARD, PREMIUM, PLATINUM' }],
+      }),
     );
   });
 

@@ -46,7 +46,8 @@ export class FakeTenantTable<T extends object> implements TenantTable<T> {
 
   async put(tenantId: string, item: T): Promise<void> {
     const partition = this.partition(tenantId);
-    if (partition.has(this.idOf(item))) throw Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
+    if (partition.has(this.idOf(item)))
+      throw Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
     partition.set(this.idOf(item), item);
   }
 
