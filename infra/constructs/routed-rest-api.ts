@@ -18,6 +18,12 @@ export interface RoutedRestApiProps {
   readonly authorizerCacheTtl?: Duration;
   /** Require an API key (taken from the authorizer's usageIdentifierKey) on authorized routes. @default false */
   readonly requireApiKey?: boolean;
+  /**
+   * Create the account-wide CloudWatch role API Gateway needs for execution logs. It is one
+   * setting per account and region, so exactly one stack (the first deployed) sets it.
+   * @default false
+   */
+  readonly manageAccountLogRole?: boolean;
 }
 
 /**
@@ -33,7 +39,7 @@ export class RoutedRestApi extends Construct {
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: props.restApiName,
       apiKeySourceType: props.requireApiKey ? apigateway.ApiKeySourceType.AUTHORIZER : apigateway.ApiKeySourceType.HEADER,
-      cloudWatchRole: true,
+      cloudWatchRole: props.manageAccountLogRole ?? false,
       deployOptions: {
         stageName: 'prod',
         tracingEnabled: true,

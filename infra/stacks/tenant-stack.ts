@@ -61,7 +61,7 @@ export class TenantStack extends Stack {
         ]),
       },
     });
-    foundation.tenantDetails.grantReadData(authorizerFn);
+    foundation.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
 
     this.api = new RoutedRestApi(this, 'TenantApi', {
       api: 'tenant',
@@ -70,6 +70,8 @@ export class TenantStack extends Stack {
       authorizerFunction: authorizerFn,
       authorizerCacheTtl: props.authorizerCacheTtl,
       requireApiKey: true,
+      // The first stack deployed sets the account-wide API Gateway logging role.
+      manageAccountLogRole: props.deploymentModel === 'pool',
     }).api;
 
     const usagePlanIds: Record<string, string> = {};
