@@ -5,7 +5,9 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { dynamoDb, requiredEnv } from '../functions/shared/aws-clients';
 import type { ApiName } from '../functions/shared/routes';
 import type { TenantRecord } from '../functions/shared/tenant-record';
-import { authorize, UnauthorizedError } from './authorize';
+import { type AuthorizerDeps, authorize, UnauthorizedError } from './authorize';
+import { TenantCredentialsCache } from './credentials-cache';
+import { stsTenantCredentials } from './sts-credentials';
 import { TokenVerifier, type TrustedPool } from './token-verifier';
 
 const logger = new Logger();
@@ -26,14 +28,37 @@ async function getTenant(tenantId: string): Promise<TenantRecord | undefined> {
   if (cached && cached.expires > Date.now()) return cached.tenant;
   const result = await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }));
   const tenant = result.Item as TenantRecord | undefined;
+  // Only ACTIVE tenants are cached: a reactivated tenant must not be refused from a stale entry
+  // (API Gateway would then cache that Deny for the token's whole result TTL).
+  if (tenant?.status !== 'ACTIVE') return tenant;
   if (tenantCache.size > 10_000) tenantCache.clear();
   tenantCache.set(tenantId, { tenant, expires: Date.now() + TENANT_CACHE_MS });
   return tenant;
 }
 
+/**
+ * Pooled APIs set TENANT_DATA_ROLE_ARN: the authorizer then hands each request STS credentials
+ * scoped to its tenant, cached per tenant. They must outlive the authorizer result (API Gateway
+ * reuses the cached context for AUTHORIZER_RESULT_TTL_SECONDS) plus a function's run time.
+ */
+const tenantDataRoleArn = process.env.TENANT_DATA_ROLE_ARN;
+export const credentialsCache = tenantDataRoleArn
+  ? new TenantCredentialsCache({
+      assume: stsTenantCredentials({ roleArn: tenantDataRoleArn, tableArns: JSON.parse(requiredEnv('TENANT_TABLE_ARNS')) as string[] }),
+      refreshBeforeExpiryMs: (Number(process.env.AUTHORIZER_RESULT_TTL_SECONDS ?? 300) + 120) * 1000,
+      maxEntries: 1000,
+    })
+  : undefined;
+
+const deps: AuthorizerDeps = {
+  verify: (token) => verifier.verify(token),
+  getTenant,
+  credentialsFor: credentialsCache && ((tenantId) => credentialsCache.get(tenantId)),
+};
+
 export async function handler(event: APIGatewayRequestAuthorizerEvent) {
   try {
-    return await authorize(config, { verify: (token) => verifier.verify(token), getTenant }, event);
+    return await authorize(config, deps, event);
   } catch (error) {
     if (error instanceof UnauthorizedError) throw new Error('Unauthorized');
     logger.error('Authorizer failure', error as Error);

@@ -1,8 +1,12 @@
 /**
  * The console origin (127.0.0.1:TENANTFLOW_PORT): the REST APIs under /restapis/, the
- * discovery document /config.json, and the local-only /local/outbox and /local/faults.
+ * discovery document /config.json, the local-only /local/outbox and /local/faults, and the
+ * built web apps (console/dist): the operator console at /, sign-up at /signup, the commerce
+ * app at /app, each with its own single-page fallback.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { LocalApiGateway } from './gateway';
 import type { OutboxMessage } from './mail/outbox';
 
@@ -19,7 +23,9 @@ export interface ConsoleRoutes {
   gateway?: LocalApiGateway;
   config?: ConsoleConfig;
   outbox?: () => readonly OutboxMessage[];
-  faults?: { set(step: string, times: number): void; clear(): void };
+  faults?: { set(step: string, times: number, error?: string): void; clear(): void };
+  /** The built web apps' directory (console/dist); without it `/` is a placeholder page. */
+  site?: string;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -44,6 +50,71 @@ const INDEX_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><
 <body><h1>tenantflow local cloud</h1><p>The web console is not built yet. See <a href="/config.json">/config.json</a>
 and <a href="/local/outbox">/local/outbox</a>; the README lists the API calls.</p></body></html>`;
 
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/** Each app's base path and its HTML entry; the first match wins, '/' last. */
+const APPS = [
+  { base: '/signup', entry: 'signup/index.html' },
+  { base: '/app', entry: 'app/index.html' },
+  { base: '/', entry: 'index.html' },
+] as const;
+
+/** The file for a request path inside `site`, or undefined (missing, a directory, or outside it). */
+function fileIn(site: string, pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const file = path.resolve(site, `.${path.posix.normalize(decoded)}`);
+  if (file !== site && !file.startsWith(site + path.sep)) return undefined;
+  // Dot-files (the build stamp, .vite/manifest) are not served.
+  if (path.relative(site, file).split(path.sep).some((part) => part.startsWith('.'))) return undefined;
+  try {
+    return fs.statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Serves a built file, or an app's index.html for its client-side routes (paths without an extension). */
+function serveSite(site: string, req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
+  const root = path.resolve(site);
+  let file = fileIn(root, pathname);
+  if (!file && path.posix.extname(pathname) === '' && !/^\/(local|restapis)(\/|$)/.test(pathname)) {
+    const app = APPS.find((a) => a.base === '/' || pathname === a.base || pathname.startsWith(`${a.base}/`));
+    file = app ? fileIn(root, `/${app.entry}`) : undefined;
+  }
+  if (!file) return false;
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  // Hashed assets never change; HTML always revalidates so a rebuild is picked up.
+  const immutable = pathname.startsWith('/assets/');
+  const body = fs.readFileSync(file);
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': body.length,
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
+
 export function createConsoleServer(routes: ConsoleRoutes): http.Server {
   return http.createServer(async (req, res) => {
     try {
@@ -57,7 +128,7 @@ export function createConsoleServer(routes: ConsoleRoutes): http.Server {
         case 'GET /local/outbox':
           return send(res, 200, routes.outbox?.() ?? []);
         case 'POST /local/faults': {
-          let body: { step?: unknown; times?: unknown };
+          let body: { step?: unknown; times?: unknown; error?: unknown };
           try {
             body = (await readJson(req)) as typeof body;
           } catch {
@@ -69,17 +140,23 @@ export function createConsoleServer(routes: ConsoleRoutes): http.Server {
           if (typeof times !== 'number' || !Number.isInteger(times) || times < -1) {
             errors.push({ field: 'times', message: 'must be an integer ≥ 1, or -1 for until cleared' });
           }
+          const error = body?.error ?? 'InjectedFaultError';
+          if (typeof error !== 'string' || !/^[A-Za-z][\w.]{0,99}$/.test(error)) {
+            errors.push({ field: 'error', message: 'must be an error name such as TransientStepError' });
+          }
           if (errors.length > 0) return send(res, 400, { message: 'Invalid fault', errors });
-          routes.faults?.set(body.step as string, times as number);
-          return send(res, 201, { step: body.step, times });
+          routes.faults?.set(body.step as string, times as number, error as string);
+          return send(res, 201, { step: body.step, times, error });
         }
         case 'DELETE /local/faults':
           routes.faults?.clear();
           return send(res, 204);
         case 'GET /':
+          if (routes.site && serveSite(routes.site, req, res, url.pathname)) return;
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           return res.end(INDEX_HTML);
         default:
+          if ((req.method === 'GET' || req.method === 'HEAD') && routes.site && serveSite(routes.site, req, res, url.pathname)) return;
           return send(res, 404, { message: `Not found: ${req.method} ${url.pathname}` });
       }
     } catch {

@@ -5,7 +5,12 @@
  *   ValidateRegistration → RouteByTier ─ silo ─→ SiloNotAvailableYet (Fail, until the silo branch lands)
  *                                      └ pool ─→ StoreTenant → CreateTenantAdmin → CreateApiKey
  *                                                → WriteStackMapping → SendWelcomeMail → ActivateTenant → TenantOnboarded
- *   any task error (after retries) → RecordOnboardingFailure → OnboardingFailed
+ *
+ * Transient errors are retried with backoff and jitter. Any other error fails the execution
+ * *at the failing step* — deliberately no Catch into a Fail state, because RedriveExecution
+ * resumes at the state that failed, and a redrive of a Catch → Fail path would only run the
+ * Fail state again. The failure is recorded on the tenant by a rule on the execution's status
+ * change event (see ControlPlaneStack), and an operator stop triggers the cleanup the same way.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,7 +28,6 @@ export interface OnboardingStepFunctions {
   readonly writeStackMapping: lambda.IFunction;
   readonly sendWelcome: lambda.IFunction;
   readonly activateTenant: lambda.IFunction;
-  readonly recordFailure: lambda.IFunction;
 }
 
 /** Errors that are worth retrying: Lambda service hiccups and our TransientStepError. */
@@ -55,9 +59,6 @@ function invoke(scope: Construct, id: string, fn: lambda.IFunction, resultPath: 
 }
 
 export function onboardingDefinition(scope: Construct, fns: OnboardingStepFunctions): sfn.IChainable {
-  const failed = new sfn.Fail(scope, S.failed, { error: 'OnboardingFailed', cause: 'An onboarding step failed; see the execution history' });
-  const recordFailure = invoke(scope, S.recordFailure, fns.recordFailure, undefined).next(failed);
-
   const validate = invoke(scope, S.validate, fns.validate, '$.plan');
   const storeTenant = invoke(scope, S.storeTenant, fns.storeTenant, undefined);
   const createTenantAdmin = invoke(scope, S.createTenantAdmin, fns.createTenantAdmin, '$.admin');
@@ -65,10 +66,6 @@ export function onboardingDefinition(scope: Construct, fns: OnboardingStepFuncti
   const writeStackMapping = invoke(scope, S.writeStackMapping, fns.writeStackMapping, '$.stack');
   const sendWelcome = invoke(scope, S.sendWelcome, fns.sendWelcome, undefined);
   const activateTenant = invoke(scope, S.activateTenant, fns.activateTenant, undefined);
-  for (const task of [validate, storeTenant, createTenantAdmin, createApiKey, writeStackMapping, sendWelcome, activateTenant]) {
-    task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
-  }
-
   const poolBranch = sfn.Chain.start(storeTenant)
     .next(createTenantAdmin)
     .next(createApiKey)

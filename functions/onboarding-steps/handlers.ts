@@ -10,14 +10,25 @@ import { randomInt } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
+  DeleteGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  GetApiKeysCommand,
+} from '@aws-sdk/client-api-gateway';
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import { failedStepOf } from '../shared/execution-steps';
+import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
 import { parseRegistrationRequest, tenantNameKey } from '../shared/tenant-names';
 import type { TenantRecord } from '../shared/tenant-record';
 import { TIERS, type TierName } from '../shared/tiers';
@@ -46,7 +57,6 @@ interface OnboardingState {
   readonly email: string;
   readonly companyName?: string;
   readonly admin?: { readonly username: string; readonly userPoolId: string; readonly appClientId: string };
-  readonly failure?: { readonly Error?: string; readonly Cause?: string };
 }
 
 /** Wraps a step: transient AWS errors become TransientStepError so Retry can match on the name. */
@@ -64,6 +74,7 @@ function step<R>(run: (state: OnboardingState) => Promise<R>): (state: Onboardin
 const cognito = new CognitoIdentityProviderClient({});
 const apiGateway = new APIGatewayClient({});
 const ses = new SESv2Client({});
+const sfn = new SFNClient({});
 const tenantsTable = () => requiredEnv('TENANT_DETAILS_TABLE');
 
 /** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */
@@ -259,22 +270,91 @@ export const activateTenant = step(async (state) => {
   return { status: 'ACTIVE', activatedAt: now };
 });
 
-/** Catch handler: marks the tenant FAILED with the error, if its row exists yet. */
-export const recordOnboardingFailure = step(async (state) => {
-  const cause = `${state.failure?.Error ?? 'Error'}: ${state.failure?.Cause ?? ''}`.slice(0, 1000);
+/** The part of EventBridge's "Step Functions Execution Status Change" event the handlers read. */
+interface ExecutionStatusChange {
+  readonly detail: { readonly executionArn: string; readonly status: string; readonly input: string; readonly error?: string | null; readonly cause?: string | null };
+}
+
+async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/**
+ * Rule target for FAILED / TIMED_OUT onboarding executions: marks the tenant FAILED with the
+ * step that failed and its cause. (The tenant row may not exist if validation failed.)
+ */
+export async function recordOnboardingFailure(event: ExecutionStatusChange): Promise<{ recorded: boolean }> {
+  const input = JSON.parse(event.detail.input) as Partial<OnboardingState>;
+  if (!input.tenantId) return { recorded: false };
+  const failed = failedStepOf(await historyOf(event.detail.executionArn));
+  const cause = (failed?.error ?? `${event.detail.error ?? 'Error'}: ${event.detail.cause ?? ''}`).slice(0, 1000);
   try {
     await dynamoDb().send(
       new UpdateCommand({
         TableName: tenantsTable(),
-        Key: { tenantId: state.tenantId },
-        UpdateExpression: 'SET #status = :failed, failureCause = :cause, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(tenantId)',
+        Key: { tenantId: input.tenantId },
+        UpdateExpression: 'SET #status = :failed, failedStep = :step, failureCause = :cause, updatedAt = :now',
+        // Never downgrade a tenant that a redrive has meanwhile activated.
+        ConditionExpression: 'attribute_exists(tenantId) AND #status <> :active',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':failed': 'FAILED', ':cause': cause, ':now': new Date().toISOString() },
+        ExpressionAttributeValues: {
+          ':failed': 'FAILED',
+          ':active': 'ACTIVE',
+          ':step': failed?.name ?? 'unknown',
+          ':cause': cause,
+          ':now': new Date().toISOString(),
+        },
       }),
     );
+    return { recorded: true };
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if ((error as Error).name === 'ConditionalCheckFailedException') return { recorded: false };
+    throw error;
   }
-  return { recorded: true };
-});
+}
+
+const ignoreMissing = (...names: string[]) => (error: unknown) => {
+  if (!names.includes((error as Error).name)) throw error;
+};
+
+/**
+ * Rule target for onboarding executions an operator stopped: removes what the execution had
+ * created (API key and its plan association, admin user, group, stack mapping, tenant row)
+ * and frees the tenant name. Every removal tolerates "already gone", so it can run again.
+ */
+export async function cleanupStoppedOnboarding(event: ExecutionStatusChange): Promise<{ cleaned: boolean }> {
+  if (event.detail.error !== STOPPED_BY_OPERATOR_ERROR) return { cleaned: false };
+  const input = JSON.parse(event.detail.input) as OnboardingState;
+  const tenant = (await dynamoDb().send(new GetCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId }, ConsistentRead: true })))
+    .Item as TenantRecord | undefined;
+  if (tenant?.status === 'ACTIVE') return { cleaned: false };
+
+  const keyName = `tenant-${input.tenantId}`;
+  const keys = await apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName }));
+  for (const key of keys.items?.filter((item) => item.name === keyName) ?? []) {
+    await apiGateway.send(new DeleteApiKeyCommand({ apiKey: key.id })).catch(ignoreMissing('NotFoundException'));
+  }
+  const userPoolId = requiredEnv('POOLED_USER_POOL_ID');
+  await cognito
+    .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: adminUsernameOf(input.tenantName) }))
+    .catch(ignoreMissing('UserNotFoundException'));
+  await cognito.send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: input.tenantId })).catch(ignoreMissing('ResourceNotFoundException'));
+  await dynamoDb().send(new DeleteCommand({ TableName: requiredEnv('TENANT_STACK_MAPPING_TABLE'), Key: { tenantId: input.tenantId } }));
+  await dynamoDb().send(new DeleteCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId } }));
+  await dynamoDb().send(
+    new DeleteCommand({
+      TableName: requiredEnv('TENANT_NAMES_TABLE'),
+      Key: { tenantNameKey: tenantNameKey(input.tenantName) },
+      ConditionExpression: 'attribute_not_exists(tenantNameKey) OR tenantId = :tenantId',
+      ExpressionAttributeValues: { ':tenantId': input.tenantId },
+    }),
+  );
+  return { cleaned: true };
+}

@@ -6,7 +6,6 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { stepsFromHistory } from '../shared/execution-steps';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
-import { HIDDEN_STEP_STATES } from '../shared/onboarding-states';
 import { parseRegistrationRequest } from '../shared/tenant-names';
 import {
   describeRegistration,
@@ -110,7 +109,7 @@ async function describeOnboarding(executionArn: string) {
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
-  return { status: execution.status as ExecutionStatus, steps: stepsFromHistory(events, HIDDEN_STEP_STATES) };
+  return { status: execution.status as ExecutionStatus, steps: stepsFromHistory(events) };
 }
 
 export const handler = router(

@@ -96,3 +96,8 @@ export function stepsFromHistory(events: readonly HistoryEvent[], hidden: readon
   }
   return [...steps.values()].map(({ lastAttemptFailed: _ignored, ...step }) => step);
 }
+
+/** The step an unsuccessful execution stopped at, with its error (undefined if none failed). */
+export function failedStepOf(events: readonly HistoryEvent[]): ExecutionStep | undefined {
+  return stepsFromHistory(events).filter((step) => step.status === 'FAILED').pop();
+}

@@ -13,10 +13,8 @@ export const ONBOARDING_STATES = {
   sendWelcome: 'SendWelcomeMail',
   activateTenant: 'ActivateTenant',
   succeeded: 'TenantOnboarded',
-  recordFailure: 'RecordOnboardingFailure',
-  failed: 'OnboardingFailed',
   siloNotAvailable: 'SiloNotAvailableYet',
 } as const;
 
-/** States that are bookkeeping, not steps a user should see. */
-export const HIDDEN_STEP_STATES: readonly string[] = [ONBOARDING_STATES.recordFailure];
+/** The error an operator's stop carries; it triggers the cleanup of what onboarding created. */
+export const STOPPED_BY_OPERATOR_ERROR = 'OnboardingStoppedByOperator';

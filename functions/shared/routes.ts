@@ -11,7 +11,7 @@ export type ApiName = 'control-plane' | 'tenant';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Lambda-backed services; each is one function. */
-export type ControlPlaneService = 'registrations' | 'tenants';
+export type ControlPlaneService = 'registrations' | 'tenants' | 'executions';
 export type TenantService = 'products' | 'orders';
 
 export interface RouteDefinition {
@@ -35,6 +35,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { api: 'control-plane', method: 'GET', path: '/tenants/{tenantId}', service: 'tenants', access: OPERATOR },
   { api: 'control-plane', method: 'POST', path: '/tenants/{tenantId}/deactivate', service: 'tenants', access: OPERATOR },
   { api: 'control-plane', method: 'POST', path: '/tenants/{tenantId}/activate', service: 'tenants', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/executions', service: 'executions', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/executions/{executionId}', service: 'executions', access: OPERATOR },
+  { api: 'control-plane', method: 'POST', path: '/executions/{executionId}/redrive', service: 'executions', access: OPERATOR },
+  { api: 'control-plane', method: 'POST', path: '/executions/{executionId}/stop', service: 'executions', access: OPERATOR },
 
   { api: 'tenant', method: 'GET', path: '/products', service: 'products', access: ANY_TENANT_ROLE },
   { api: 'tenant', method: 'POST', path: '/products', service: 'products', access: ANY_TENANT_ROLE },

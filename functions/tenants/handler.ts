@@ -1,5 +1,11 @@
 /** Tenant registry API: public `GET /tenant-config/{tenantName}` and the operators' `/tenants` routes. */
 import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersInGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { ConflictError, NotFoundError } from '../shared/errors';
@@ -9,6 +15,7 @@ import { tenantNameKey } from '../shared/tenant-names';
 import { type TenantRecord, type TenantStatus, tenantView } from '../shared/tenant-record';
 
 const logger = new Logger();
+const cognito = new CognitoIdentityProviderClient({});
 const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
 const TENANT_NAMES_TABLE = requiredEnv('TENANT_NAMES_TABLE');
 /** The pooled stack's API: read from the deployment, so it stays right when the stack's URL changes. */
@@ -20,8 +27,22 @@ async function getTenant(tenantId: string): Promise<TenantRecord> {
   return result.Item as TenantRecord;
 }
 
+/** Disables or enables every user of the tenant (pool tenants: the members of its group). */
+async function setUsersEnabled(tenant: TenantRecord, enabled: boolean): Promise<void> {
+  if (!tenant.userPoolId) return;
+  let nextToken: string | undefined;
+  do {
+    const page = await cognito.send(new ListUsersInGroupCommand({ UserPoolId: tenant.userPoolId, GroupName: tenant.tenantId, NextToken: nextToken }));
+    for (const user of page.Users ?? []) {
+      const input = { UserPoolId: tenant.userPoolId, Username: user.Username };
+      await cognito.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input));
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+}
+
 async function setStatus(tenantId: string, from: TenantStatus, to: TenantStatus) {
-  await getTenant(tenantId);
+  const tenant = await getTenant(tenantId);
   try {
     await dynamoDb().send(
       new UpdateCommand({
@@ -39,6 +60,8 @@ async function setStatus(tenantId: string, from: TenantStatus, to: TenantStatus)
     }
     throw error;
   }
+  // After the status: the authorizer refuses an INACTIVE tenant even while users are being disabled.
+  await setUsersEnabled(tenant, to === 'ACTIVE');
   return json(200, tenantView(await getTenant(tenantId)));
 }
 

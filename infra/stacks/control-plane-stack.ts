@@ -1,11 +1,13 @@
 import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ONBOARDING_STATES } from '../../functions/shared/onboarding-states';
+import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR } from '../../functions/shared/onboarding-states';
 import { onboardingDefinition } from '../../workflows/onboarding';
 import { AppFunction, type AppFunctionProps } from '../constructs/app-function';
 import { acknowledge } from '../constructs/nag';
@@ -30,6 +32,9 @@ export const WELCOME_TEMPLATE_NAME = 'tenantflow-welcome';
  * its step functions, and the control-plane REST API.
  */
 export class ControlPlaneStack extends Stack {
+  /** What the web apps' config.json needs (API.md "Discovery"). */
+  readonly consoleConfig: { readonly controlPlaneApiUrl: string; readonly operatorUserPoolId: string; readonly operatorClientId: string };
+
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
     const { foundation, pooledStack } = props;
@@ -76,10 +81,9 @@ export class ControlPlaneStack extends Stack {
         environment: { POOLED_USER_POOL_ID: pooled.userPool.userPoolId, MAIL_FROM: mailFrom, WELCOME_TEMPLATE_NAME },
       }),
       activateTenant: stepFn('ActivateTenantFunction', 'activateTenant'),
-      recordFailure: stepFn('RecordOnboardingFailureFunction', 'recordOnboardingFailure'),
     };
     foundation.tenantDetails.grant(steps.storeTenant, 'dynamodb:PutItem', 'dynamodb:GetItem');
-    for (const fn of [steps.createTenantAdmin, steps.createApiKey, steps.writeStackMapping, steps.activateTenant, steps.recordFailure]) {
+    for (const fn of [steps.createTenantAdmin, steps.createApiKey, steps.writeStackMapping, steps.activateTenant]) {
       foundation.tenantDetails.grant(fn, 'dynamodb:UpdateItem');
     }
     foundation.tenantDetails.grant(steps.sendWelcome, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
@@ -120,6 +124,58 @@ export class ControlPlaneStack extends Stack {
       })),
     ]);
 
+    const onboardingLogicalId = this.getLogicalId(onboarding.node.defaultChild as CfnElement);
+    /** How cdk-nag renders grantExecution's resource: executions of the onboarding state machine only. */
+    const acknowledgeExecutionsOfOnboarding = (fn: AppFunction, reason: string) =>
+      acknowledge(fn.executionRole, [
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${onboardingLogicalId}"}]}]}:*]`,
+          reason,
+        },
+      ]);
+
+    // Unsuccessful executions are recorded on the tenant, and stopped ones cleaned up, by rules on
+    // the execution status change events (not by a Catch: redrive must resume at the failed step).
+    const recordFailureFn = stepFn('RecordOnboardingFailureFunction', 'recordOnboardingFailure');
+    foundation.tenantDetails.grant(recordFailureFn, 'dynamodb:UpdateItem');
+    onboarding.grantExecution(recordFailureFn, 'states:GetExecutionHistory');
+    acknowledgeExecutionsOfOnboarding(recordFailureFn, 'Reads the history of the failed onboarding execution to name the failed step; execution names are registration ids.');
+    const cleanupFn = stepFn('CleanupStoppedOnboardingFunction', 'cleanupStoppedOnboarding', {
+      environment: {
+        POOLED_USER_POOL_ID: pooled.userPool.userPoolId,
+        TENANT_STACK_MAPPING_TABLE: foundation.tenantStackMapping.tableName,
+        TENANT_NAMES_TABLE: foundation.tenantNames.tableName,
+      },
+    });
+    foundation.tenantDetails.grant(cleanupFn, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
+    foundation.tenantStackMapping.grant(cleanupFn, 'dynamodb:DeleteItem');
+    foundation.tenantNames.grant(cleanupFn, 'dynamodb:DeleteItem');
+    pooled.userPool.grant(cleanupFn, 'cognito-idp:AdminDeleteUser', 'cognito-idp:DeleteGroup');
+    const apiKeys = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    cleanupFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: [apiKeys('/apikeys')] }));
+    cleanupFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:DELETE'], resources: [apiKeys('/apikeys/*')] }));
+    acknowledge(cleanupFn.executionRole, [
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+        reason: 'API key ids are generated when a tenant is onboarded; the cleanup deletes the key of the stopped tenant, found by its name tenant-<tenantId>.',
+      },
+    ]);
+    const statusChange = (statuses: string[], extra: Record<string, string[]> = {}) => ({
+      source: ['aws.states'],
+      detailType: ['Step Functions Execution Status Change'],
+      detail: { stateMachineArn: [onboarding.stateMachineArn], status: statuses, ...extra },
+    });
+    new events.Rule(this, 'OnboardingFailedRule', {
+      description: 'Records a failed onboarding on its tenant',
+      eventPattern: statusChange(['FAILED', 'TIMED_OUT']),
+      targets: [new targets.LambdaFunction(recordFailureFn, { retryAttempts: 4 })],
+    });
+    new events.Rule(this, 'OnboardingStoppedRule', {
+      description: 'Removes what a stopped onboarding created',
+      eventPattern: statusChange(['ABORTED'], { error: [STOPPED_BY_OPERATOR_ERROR] }),
+      targets: [new targets.LambdaFunction(cleanupFn, { retryAttempts: 4 })],
+    });
+
     const controlPlaneEnv = {
       TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
       TENANT_NAMES_TABLE: foundation.tenantNames.tableName,
@@ -133,15 +189,26 @@ export class ControlPlaneStack extends Stack {
     foundation.tenantNames.grant(registrationsFn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     onboarding.grantStartExecution(registrationsFn);
     onboarding.grantExecution(registrationsFn, 'states:DescribeExecution', 'states:GetExecutionHistory');
-    const onboardingLogicalId = this.getLogicalId(onboarding.node.defaultChild as CfnElement);
-    acknowledge(registrationsFn.executionRole, [
-      {
-        // How cdk-nag renders grantExecution's resource: executions of the onboarding state machine only.
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${onboardingLogicalId}"}]}]}:*]`,
-        reason:
-          'Registration status reads executions of the onboarding state machine; execution names are registration ids minted at sign-up, so the execution part must be a wildcard.',
-      },
-    ]);
+    acknowledgeExecutionsOfOnboarding(
+      registrationsFn,
+      'Registration status reads executions of the onboarding state machine; execution names are registration ids minted at sign-up, so the execution part must be a wildcard.',
+    );
+
+    const executionsFn = new AppFunction(this, 'ExecutionsFunction', {
+      entry: 'functions/executions/handler.ts',
+      description: 'Control plane: operators watch, redrive and stop workflow executions',
+      environment: { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName, ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn },
+    });
+    onboarding.grant(executionsFn, 'states:ListExecutions', 'states:DescribeStateMachine');
+    onboarding.grantExecution(
+      executionsFn,
+      'states:DescribeExecution',
+      'states:GetExecutionHistory',
+      'states:RedriveExecution',
+      'states:StopExecution',
+    );
+    foundation.tenantDetails.grant(executionsFn, 'dynamodb:UpdateItem');
+    acknowledgeExecutionsOfOnboarding(executionsFn, 'Operators act on any onboarding execution (describe, history, redrive, stop) — of that one state machine only.');
 
     const tenantsFn = new AppFunction(this, 'TenantsFunction', {
       entry: 'functions/tenants/handler.ts',
@@ -150,6 +217,7 @@ export class ControlPlaneStack extends Stack {
     });
     foundation.tenantDetails.grant(tenantsFn, 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem');
     foundation.tenantNames.grant(tenantsFn, 'dynamodb:GetItem');
+    pooled.userPool.grant(tenantsFn, 'cognito-idp:ListUsersInGroup', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser');
 
     const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
       entry: 'authorizer/handler.ts',
@@ -169,10 +237,11 @@ export class ControlPlaneStack extends Stack {
     const api = new RoutedRestApi(this, 'ControlPlaneApi', {
       api: 'control-plane',
       restApiName: 'tenantflow-control-plane',
-      services: { registrations: registrationsFn, tenants: tenantsFn },
+      services: { registrations: registrationsFn, tenants: tenantsFn, executions: executionsFn },
       authorizerFunction: authorizerFn,
     }).api;
 
+    this.consoleConfig = { controlPlaneApiUrl: api.url, operatorUserPoolId: operators.userPool.userPoolId, operatorClientId: operators.appClient.userPoolClientId };
     new CfnOutput(this, 'ControlPlaneApiUrl', { value: api.url });
     new CfnOutput(this, 'OperatorUserPoolId', { value: operators.userPool.userPoolId });
     new CfnOutput(this, 'OperatorClientId', { value: operators.appClient.userPoolClientId });

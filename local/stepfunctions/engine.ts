@@ -91,6 +91,33 @@ export interface EngineOptions {
   invoker: TaskInvoker;
   region: string;
   accountId: string;
+  /** Receives "Step Functions Execution Status Change" events, as EventBridge would. */
+  onStatusChange?: (event: ExecutionStatusChangeEvent) => void;
+}
+
+/** The EventBridge event Step Functions emits when an execution starts, is redriven or ends. */
+export interface ExecutionStatusChangeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': 'Step Functions Execution Status Change';
+  readonly source: 'aws.states';
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: {
+    readonly executionArn: string;
+    readonly stateMachineArn: string;
+    readonly name: string;
+    readonly status: ExecutionStatus;
+    readonly startDate: number;
+    readonly stopDate: number | null;
+    readonly input: string;
+    readonly output: string | null;
+    readonly error: string | null;
+    readonly cause: string | null;
+    readonly redriveCount: number;
+  };
 }
 
 /** Event types of a state that was running when its execution was aborted. */
@@ -179,11 +206,12 @@ export class Engine {
   private readonly runs = new Map<string, Run>();
   private readonly tokenIndex = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter>();
-  private readonly faults = new Map<string, number>();
+  private readonly faults = new Map<string, { times: number; error: string }>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly executionStore: JsonStore;
   private readonly machineStore: JsonStore;
   private seq = 0;
+  private loaded = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.executionStore = new JsonStore(join(opts.dataDir, 'executions'));
@@ -204,6 +232,7 @@ export class Engine {
         this.tokenIndex.set(token, exec.executionArn);
       }
     }
+    this.loaded = true;
   }
 
   // ---- state machines ----
@@ -282,6 +311,7 @@ export class Engine {
       roleArn: sm.roleArn,
     });
     this.launch(exec, parseDefinition(exec.definition).StartAt, inputValue);
+    this.emitStatusChange(exec);
     return exec;
   }
 
@@ -325,6 +355,7 @@ export class Engine {
     exec.cause = undefined;
     this.addEvent(exec, 'ExecutionRedriven', { redriveCount: exec.redriveCount });
     this.launch(exec, from.state, from.input);
+    this.emitStatusChange(exec);
     return exec;
   }
 
@@ -400,10 +431,14 @@ export class Engine {
 
   // ---- fault injection ----
 
-  /** Arms a fault: the Task state fails `times` times (-1: until cleared) with InjectedFaultError. */
-  setFault(stateName: string, times: number): void {
+  /**
+   * Arms a fault: the Task state fails `times` times (-1: until cleared) with the error name
+   * given (default InjectedFaultError, which nothing retries; a transient error name shows
+   * the state's Retry at work).
+   */
+  setFault(stateName: string, times: number, error = 'InjectedFaultError'): void {
     if (times === 0) this.faults.delete(stateName);
-    else this.faults.set(stateName, times);
+    else this.faults.set(stateName, { times, error });
   }
 
   /** Disarms all faults. */
@@ -411,14 +446,15 @@ export class Engine {
     this.faults.clear();
   }
 
-  private takeFault(stateName: string): boolean {
-    const left = this.faults.get(stateName);
-    if (left === undefined) return false;
-    if (left > 0) {
-      if (left === 1) this.faults.delete(stateName);
-      else this.faults.set(stateName, left - 1);
+  /** The error name of an armed fault on the state (consuming one), or undefined. */
+  private takeFault(stateName: string): string | undefined {
+    const fault = this.faults.get(stateName);
+    if (fault === undefined) return undefined;
+    if (fault.times > 0) {
+      if (fault.times === 1) this.faults.delete(stateName);
+      else this.faults.set(stateName, { ...fault, times: fault.times - 1 });
     }
-    return true;
+    return fault.error;
   }
 
   // ---- lifecycle ----
@@ -596,7 +632,36 @@ export class Engine {
       }
     }
     run?.stop();
+    this.emitStatusChange(exec);
     this.notifyIdle();
+  }
+
+  private emitStatusChange(exec: ExecutionRecord): void {
+    // While loading persisted state nobody listens yet; executions aborted by a restart stay as they are.
+    if (!this.opts.onStatusChange || !this.loaded) return;
+    this.opts.onStatusChange({
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.opts.accountId,
+      time: new Date().toISOString(),
+      region: this.opts.region,
+      resources: [exec.executionArn],
+      detail: {
+        executionArn: exec.executionArn,
+        stateMachineArn: exec.stateMachineArn,
+        name: exec.name,
+        status: exec.status,
+        startDate: exec.startDate,
+        stopDate: exec.stopDate ?? null,
+        input: exec.input,
+        output: exec.output ?? null,
+        error: exec.error ?? null,
+        cause: exec.cause ?? null,
+        redriveCount: exec.redriveCount,
+      },
+    });
   }
 
   private notifyIdle(): void {

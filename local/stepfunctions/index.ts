@@ -17,10 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ACTIONS } from './api';
-import { Engine, SfnError } from './engine';
+import { Engine, type ExecutionStatusChangeEvent, SfnError } from './engine';
 import type { TaskInvoker } from './task-handlers';
 
 export type { TaskInvoker } from './task-handlers';
+export type { ExecutionStatusChangeEvent } from './engine';
 
 /** A running local Step Functions service. */
 export interface StepFunctionsService {
@@ -36,7 +37,7 @@ export interface StepFunctionsService {
     type?: 'STANDARD' | 'EXPRESS';
   }): void;
   /** Fault injection for demos/tests: the named state fails `times` times (-1: until cleared) with error name 'InjectedFaultError' before its task runs. */
-  setFault(stateName: string, times: number): void;
+  setFault(stateName: string, times: number, error?: string): void;
   /** Disarms every injected fault. */
   clearFaults(): void;
   /** Resolves when no execution is running (used by tests and shutdown). */
@@ -57,6 +58,8 @@ export interface StepFunctionsOptions {
   readonly region?: string;
   /** @default '000000000000' */
   readonly accountId?: string;
+  /** Receives execution status change events (start, redrive, end), as EventBridge would. */
+  readonly onStatusChange?: (event: ExecutionStatusChangeEvent) => void;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -69,6 +72,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
     invoker: opts.invoker,
     region: opts.region ?? 'us-east-1',
     accountId: opts.accountId ?? '000000000000',
+    onStatusChange: opts.onStatusChange,
   });
   await engine.load();
 
@@ -86,7 +90,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
   return {
     endpoint: `http://127.0.0.1:${port}`,
     registerStateMachine: (sm) => engine.registerStateMachine(sm),
-    setFault: (stateName, times) => engine.setFault(stateName, times),
+    setFault: (stateName, times, error) => engine.setFault(stateName, times, error),
     clearFaults: () => engine.clearFaults(),
     idle: () => engine.idle(),
     async close() {

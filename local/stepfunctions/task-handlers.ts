@@ -59,8 +59,8 @@ export interface TaskRun {
 export interface TaskDeps {
   readonly invoker: TaskInvoker;
   readonly region: string;
-  /** Consumes one armed fault of the state; true when the state must fail now. */
-  takeFault(stateName: string): boolean;
+  /** Consumes one armed fault of the state: the error name to fail with now, or undefined. */
+  takeFault(stateName: string): string | undefined;
 }
 
 /** Marks an error the way the interpreter reads it: by `name`, plus retry/catch flags for States.Runtime. */
@@ -110,9 +110,8 @@ function taskHandler(stateName: string, state: AslState, run: TaskRun, deps: Tas
     try {
       events.scheduled(params);
       events.started();
-      if (deps.takeFault(stateName)) {
-        throw statesError('InjectedFaultError', `Fault injected into state '${stateName}'`);
-      }
+      const fault = deps.takeFault(stateName);
+      if (fault) throw statesError(fault, `Fault injected into state '${stateName}'`);
       if (res.waitForTaskToken) {
         if (!token) {
           const message = `${stateName}: .waitForTaskToken needs $$.Task.Token in Parameters`;

@@ -46,7 +46,6 @@ const STEP_KEYS = [
   'writeStackMapping',
   'sendWelcome',
   'activateTenant',
-  'recordFailure',
 ] as const satisfies readonly (keyof OnboardingStepFunctions)[];
 
 const POOL_PATH = [
@@ -162,12 +161,11 @@ describe('onboarding state machine definition', () => {
       [S.writeStackMapping]: `GetAtt:${functionLogicalIds.writeStackMapping}.Arn`,
       [S.sendWelcome]: `GetAtt:${functionLogicalIds.sendWelcome}.Arn`,
       [S.activateTenant]: `GetAtt:${functionLogicalIds.activateTenant}.Arn`,
-      [S.recordFailure]: `GetAtt:${functionLogicalIds.recordFailure}.Arn`,
     });
   });
 
   it('retries TransientStepError on every task with exponential backoff, a delay cap and full jitter', () => {
-    expect(taskNames()).toHaveLength(8);
+    expect(taskNames()).toHaveLength(7);
     for (const name of taskNames()) {
       const transient = state(name).Retry?.find((retry) => retry.ErrorEquals.includes('TransientStepError'));
       expect(transient, name).toMatchObject({
@@ -188,16 +186,10 @@ describe('onboarding state machine definition', () => {
     }
   });
 
-  it('catches every error of every step into RecordOnboardingFailure, which ends in OnboardingFailed', () => {
-    for (const name of taskNames().filter((task) => task !== S.recordFailure)) {
-      expect(state(name).Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], Next: S.recordFailure, ResultPath: '$.failure' },
-      ]);
-    }
-    // The failure recorder itself has no Catch: a failure there must not loop back into it.
-    expect(state(S.recordFailure).Catch).toBeUndefined();
-    expect(state(S.recordFailure).Next).toBe(S.failed);
-    expect(state(S.failed).Type).toBe('Fail');
+  it('catches nothing, so an error fails the execution at its step and a redrive resumes there', () => {
+    for (const name of taskNames()) expect(state(name).Catch, name).toBeUndefined();
+    expect(Object.values(asl.States).filter((s) => s.Type === 'Fail').map((s) => s)).toHaveLength(1);
+    expect(state(S.siloNotAvailable).Type).toBe('Fail');
   });
 
   it('is written in JSONPath (the local interpreter ignores JSONata)', () => {

@@ -14,9 +14,18 @@ export interface LocalCloudInfo {
   readonly pooledApiUrl: string;
   readonly cognitoEndpoint: string;
   readonly stepFunctionsEndpoint: string;
+  readonly apiGatewayEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly pooledUserPoolId: string;
   readonly onboardingStateMachineArn: string;
   readonly operatorEmail: string;
   readonly operatorPassword: string;
+  /**
+   * The deployed environment of pooled-stack functions (endpoints, the role's local access key,
+   * table names), for attack tests that drive the authorizer in-process or act as a function's
+   * role against the local STS and the IAM-enforcing DynamoDB endpoint.
+   */
+  readonly pooledFunctions: { readonly authorizer: Record<string, string>; readonly products: Record<string, string> };
 }
 
 declare module 'vitest' {
@@ -36,12 +45,25 @@ export default async function setup(project: TestProject) {
     pooledApiUrl: cloud.pooledApiUrl,
     cognitoEndpoint: cloud.cognitoEndpoint,
     stepFunctionsEndpoint: cloud.services.stepFunctions.endpoint,
+    apiGatewayEndpoint: cloud.services.gateway.managementEndpoint,
+    dynamoDbEndpoint: String(await cloud.services.dynamodb.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port}`)),
+    pooledUserPoolId: Object.entries(cloud.stacks.get('tenantflow-foundation')?.outputs ?? {}).find(([key]) => key.startsWith('PooledUserPoolId'))?.[1] ?? '',
     onboardingStateMachineArn: stateMachineArn,
     operatorEmail: cloud.operatorEmail,
     operatorPassword: cloud.operatorPassword,
+    pooledFunctions: {
+      authorizer: pooledFunctionEnvironment(cloud, (env) => env.TENANT_DATA_ROLE_ARN !== undefined),
+      products: pooledFunctionEnvironment(cloud, (env) => env.PRODUCTS_TABLE !== undefined && env.ORDERS_TABLE === undefined),
+    },
   });
   return async () => {
     await cloud.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+function pooledFunctionEnvironment(cloud: Awaited<ReturnType<typeof startLocalCloud>>, match: (env: Readonly<Record<string, string>>) => boolean) {
+  const fn = cloud.services.lambda.list().find((candidate) => candidate.functionName.startsWith('tenantflow-pooled') && match(candidate.environment));
+  if (!fn) throw new Error('pooled function not found');
+  return { ...fn.environment };
 }

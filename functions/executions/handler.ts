@@ -1,0 +1,139 @@
+/** Operators' executions API: list, detail (definition + history), redrive, stop. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { json, pathParam, router } from '../shared/http';
+import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
+import { parseLimit } from '../shared/pagination';
+import { executionEvent, executionItem, failedStepOf, parseStatusFilter } from './executions';
+
+const logger = new Logger();
+const sfn = new SFNClient({});
+const ONBOARDING = requiredEnv('ONBOARDING_STATE_MACHINE_ARN');
+const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
+const KIND = 'onboarding';
+
+/** Execution ids are the execution names (for onboarding: the registration id). */
+function executionArnOf(executionId: string): string {
+  if (!/^[\w-]{1,80}$/.test(executionId)) throw new NotFoundError('Execution');
+  return `${ONBOARDING.replace(':stateMachine:', ':execution:')}:${executionId}`;
+}
+
+async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+async function describe(executionId: string): Promise<{ execution: DescribeExecutionOutput; executionArn: string }> {
+  const executionArn = executionArnOf(executionId);
+  try {
+    return { execution: await sfn.send(new DescribeExecutionCommand({ executionArn })), executionArn };
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') throw new NotFoundError('Execution');
+    throw error;
+  }
+}
+
+async function item(execution: DescribeExecutionOutput, executionArn: string, events?: HistoryEvent[]) {
+  const unsuccessful = execution.status !== 'RUNNING' && execution.status !== 'SUCCEEDED';
+  const failed = unsuccessful ? failedStepOf(events ?? (await historyOf(executionArn))) : undefined;
+  return executionItem(KIND, execution, failed);
+}
+
+/** A redriven onboarding is in progress again: the tenant leaves FAILED. */
+async function markOnboardingAgain(tenantId: string | undefined): Promise<void> {
+  if (!tenantId) return;
+  try {
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: TENANTS_TABLE,
+        Key: { tenantId },
+        UpdateExpression: 'SET #status = :onboarding, updatedAt = :now REMOVE failedStep, failureCause',
+        ConditionExpression: '#status = :failed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':failed': 'FAILED', ':now': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+export const handler = router(
+  {
+    'GET /executions': async (event) => {
+      const query = event.queryStringParameters ?? {};
+      const statusFilter = parseStatusFilter(query.status);
+      let page;
+      try {
+        page = await sfn.send(
+          new ListExecutionsCommand({ stateMachineArn: ONBOARDING, statusFilter, maxResults: parseLimit(query), nextToken: query.nextToken }),
+        );
+      } catch (error) {
+        if ((error as Error).name === 'InvalidToken') throw new ValidationError([{ field: 'nextToken', message: 'is not a valid page token' }]);
+        throw error;
+      }
+      const items = await Promise.all(
+        (page.executions ?? []).map(async (listed) => {
+          const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: listed.executionArn }));
+          return item(execution, listed.executionArn as string);
+        }),
+      );
+      return json(200, { items, nextToken: page.nextToken });
+    },
+    'GET /executions/{executionId}': async (event) => {
+      const { execution, executionArn } = await describe(pathParam(event, 'executionId'));
+      const [events, machine] = await Promise.all([
+        historyOf(executionArn),
+        sfn.send(new DescribeStateMachineCommand({ stateMachineArn: execution.stateMachineArn })),
+      ]);
+      return json(200, {
+        ...(await item(execution, executionArn, events)),
+        definition: JSON.parse(machine.definition ?? '{}'),
+        events: events.map(executionEvent),
+      });
+    },
+    'POST /executions/{executionId}/redrive': async (event) => {
+      const { execution, executionArn } = await describe(pathParam(event, 'executionId'));
+      try {
+        await sfn.send(new RedriveExecutionCommand({ executionArn }));
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionNotRedrivable') {
+          throw new ConflictError(`Execution is ${execution.status} and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can`);
+        }
+        throw error;
+      }
+      await markOnboardingAgain((JSON.parse(execution.input ?? '{}') as { tenantId?: string }).tenantId);
+      const { execution: redriven } = await describe(execution.name as string);
+      return json(202, await item(redriven, executionArn, []));
+    },
+    'POST /executions/{executionId}/stop': async (event) => {
+      const { execution, executionArn } = await describe(pathParam(event, 'executionId'));
+      if (execution.status !== 'RUNNING') throw new ConflictError(`Execution is ${execution.status}; only RUNNING executions can be stopped`);
+      await sfn.send(
+        new StopExecutionCommand({ executionArn, error: STOPPED_BY_OPERATOR_ERROR, cause: 'Stopped by an operator; what it created is removed' }),
+      );
+      const { execution: stopped } = await describe(execution.name as string);
+      return json(200, await item(stopped, executionArn));
+    },
+  },
+  (message, error) => logger.error(message, error as Error),
+);
