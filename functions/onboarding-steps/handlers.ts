@@ -6,7 +6,6 @@
  * The state is the execution input plus what earlier steps added; each handler returns only
  * its own result, which the workflow stores under a key of the state (ResultPath).
  */
-import { randomInt } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -28,6 +27,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
 import { failedStepOf } from '../shared/execution-steps';
+import { temporaryPassword } from '../shared/passwords';
 import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
 import { parseRegistrationRequest, tenantNameKey } from '../shared/tenant-names';
 import type { TenantRecord } from '../shared/tenant-record';
@@ -115,15 +115,6 @@ export const storeTenant = step(async (state) => {
   }
   return { stored: true };
 });
-
-function temporaryPassword(): string {
-  // Meets the pool policy: lower, upper, digit, symbol, 16+ characters.
-  const sets = ['abcdefghijkmnopqrstuvwxyz', 'ABCDEFGHJKLMNPQRSTUVWXYZ', '23456789', '!#%+-=?@'];
-  const all = sets.join('');
-  const chars = sets.map((set) => set[randomInt(set.length)]);
-  while (chars.length < 16) chars.push(all[randomInt(all.length)]);
-  return chars.sort(() => randomInt(3) - 1).join('');
-}
 
 /** The tenant admin's username in the pooled pool: unique because tenant names are. */
 export function adminUsernameOf(tenantName: string): string {

@@ -11,7 +11,7 @@ export type ApiName = 'control-plane' | 'tenant';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Lambda-backed services; each is one function. */
-export type ControlPlaneService = 'registrations' | 'tenants' | 'executions';
+export type ControlPlaneService = 'registrations' | 'tenants' | 'executions' | 'users';
 export type TenantService = 'products' | 'orders';
 
 export interface RouteDefinition {
@@ -26,6 +26,7 @@ export interface RouteDefinition {
 
 const ANY_TENANT_ROLE: readonly Role[] = ['TenantAdmin', 'TenantUser'];
 const OPERATOR: readonly Role[] = ['SystemAdmin'];
+const TENANT_ADMIN: readonly Role[] = ['TenantAdmin'];
 
 export const ROUTES: readonly RouteDefinition[] = [
   { api: 'control-plane', method: 'POST', path: '/registrations', service: 'registrations', access: 'public' },
@@ -39,6 +40,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   { api: 'control-plane', method: 'GET', path: '/executions/{executionId}', service: 'executions', access: OPERATOR },
   { api: 'control-plane', method: 'POST', path: '/executions/{executionId}/redrive', service: 'executions', access: OPERATOR },
   { api: 'control-plane', method: 'POST', path: '/executions/{executionId}/stop', service: 'executions', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/users', service: 'users', access: TENANT_ADMIN },
+  { api: 'control-plane', method: 'POST', path: '/users', service: 'users', access: TENANT_ADMIN },
+  { api: 'control-plane', method: 'GET', path: '/users/{username}', service: 'users', access: TENANT_ADMIN },
+  { api: 'control-plane', method: 'POST', path: '/users/{username}/disable', service: 'users', access: TENANT_ADMIN },
+  { api: 'control-plane', method: 'POST', path: '/users/{username}/enable', service: 'users', access: TENANT_ADMIN },
 
   { api: 'tenant', method: 'GET', path: '/products', service: 'products', access: ANY_TENANT_ROLE },
   { api: 'tenant', method: 'POST', path: '/products', service: 'products', access: ANY_TENANT_ROLE },

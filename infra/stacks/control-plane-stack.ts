@@ -26,6 +26,8 @@ export interface ControlPlaneStackProps extends StackProps {
 
 /** The welcome mail's SES template name; the local outbox reports it as template "welcome". */
 export const WELCOME_TEMPLATE_NAME = 'tenantflow-welcome';
+/** The mail to a user a tenant admin added; the local outbox reports it as template "invite". */
+export const INVITE_TEMPLATE_NAME = 'tenantflow-invite';
 
 /**
  * The control plane: registrations, the operator user pool, the onboarding state machine and
@@ -51,6 +53,26 @@ export class ControlPlaneStack extends Stack {
           'Your tenant {{tenantName}} is ready.\nUsername: {{username}}\nTemporary password: {{temporaryPassword}}\nYou will choose a new password at first sign-in.',
       },
     });
+
+    new ses.CfnTemplate(this, 'InviteTemplate', {
+      template: {
+        templateName: INVITE_TEMPLATE_NAME,
+        subjectPart: 'You are invited to {{tenantName}} on tenantflow',
+        textPart:
+          'An administrator of {{tenantName}} created your account.\nUsername: {{username}}\nTemporary password: {{temporaryPassword}}\nYou will choose a new password at first sign-in.',
+      },
+    });
+    const sendTemplatedMail = (fn: AppFunction, templateName: string) =>
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendTemplatedEmail'],
+          resources: [
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom.split('@')[1] ?? mailFrom }),
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom }),
+            this.formatArn({ service: 'ses', resource: 'template', resourceName: templateName }),
+          ],
+        }),
+      );
 
     const tenantEnv = { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName };
     const stepFn = (id: string, handler: string, extra: Partial<AppFunctionProps> = {}) =>
@@ -91,16 +113,7 @@ export class ControlPlaneStack extends Stack {
     pooled.userPool.grant(steps.createTenantAdmin, 'cognito-idp:CreateGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup');
     pooled.userPool.grant(steps.sendWelcome, 'cognito-idp:AdminSetUserPassword');
     grantApiKeyManagement(this, steps.createApiKey, Object.values(pooledStack.usagePlanIds));
-    steps.sendWelcome.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendTemplatedEmail'],
-        resources: [
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom.split('@')[1] ?? mailFrom }),
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom }),
-          this.formatArn({ service: 'ses', resource: 'template', resourceName: WELCOME_TEMPLATE_NAME }),
-        ],
-      }),
-    );
+    sendTemplatedMail(steps.sendWelcome, WELCOME_TEMPLATE_NAME);
 
     const stateMachineLogs = new logs.LogGroup(this, 'OnboardingLogs', { retention: logs.RetentionDays.ONE_MONTH });
     const onboarding = new sfn.StateMachine(this, 'OnboardingStateMachine', {
@@ -219,6 +232,23 @@ export class ControlPlaneStack extends Stack {
     foundation.tenantNames.grant(tenantsFn, 'dynamodb:GetItem');
     pooled.userPool.grant(tenantsFn, 'cognito-idp:ListUsersInGroup', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser');
 
+    const usersFn = new AppFunction(this, 'UsersFunction', {
+      entry: 'functions/users/handler.ts',
+      description: "Control plane: a tenant admin's users",
+      environment: { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName, MAIL_FROM: mailFrom, INVITE_TEMPLATE_NAME },
+    });
+    foundation.tenantDetails.grant(usersFn, 'dynamodb:GetItem');
+    pooled.userPool.grant(
+      usersFn,
+      'cognito-idp:ListUsersInGroup',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+    );
+    sendTemplatedMail(usersFn, INVITE_TEMPLATE_NAME);
+
     const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
       entry: 'authorizer/handler.ts',
       description: 'Control-plane authorizer: operators (SystemAdmin) and tenant admins',
@@ -237,7 +267,7 @@ export class ControlPlaneStack extends Stack {
     const api = new RoutedRestApi(this, 'ControlPlaneApi', {
       api: 'control-plane',
       restApiName: 'tenantflow-control-plane',
-      services: { registrations: registrationsFn, tenants: tenantsFn, executions: executionsFn },
+      services: { registrations: registrationsFn, tenants: tenantsFn, executions: executionsFn, users: usersFn },
       authorizerFunction: authorizerFn,
     }).api;
 
