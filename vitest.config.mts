@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: unit (pure, no network), infra (CDK assertions and cdk-nag),
- * integration (against one local cloud started by the global setup).
+ * Four projects: unit (pure, no network; includes the console's component tests), infra (CDK
+ * assertions and cdk-nag), integration (against one local cloud started by the global setup),
+ * browser (the web apps in Chromium against a local cloud of their own).
  */
 export default defineConfig({
   resolve: {
@@ -14,7 +15,10 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'local/**/*.test.ts'], environment: 'node' } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'local/**/*.test.ts', 'console/test/**/*.test.{ts,tsx}'], environment: 'node' },
+      },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       {
         extends: true,
@@ -23,6 +27,18 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The web apps in Debian's Chromium (playwright-core) against their own local cloud.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

@@ -7,10 +7,12 @@
  *   that the tenant registry names for the token's tenant, and only if the user is in the
  *   tenant's group (set by the admin API, which users cannot change) → otherwise 403
  * - inactive tenants → 403; silo APIs accept only their own tenant → 403
+ * - on pooled APIs, the context carries STS credentials that reach only the tenant's items
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { ApiName } from '../functions/shared/routes';
 import type { TenantRecord } from '../functions/shared/tenant-record';
+import type { ScopedCredentials } from './credentials-cache';
 import { allowedResources, denyAll, isRole, policy } from './rules';
 import type { VerifiedToken } from './token-verifier';
 
@@ -32,6 +34,12 @@ export interface AuthorizerConfig {
 export interface AuthorizerDeps {
   verify(token: string): Promise<VerifiedToken | undefined>;
   getTenant(tenantId: string): Promise<TenantRecord | undefined>;
+  /**
+   * Tenant-scoped credentials for the functions behind a pooled API (STS AssumeRole with the
+   * tenant's session policy, cached per tenant). Absent on APIs whose functions use their own
+   * role (control plane, silo stacks).
+   */
+  credentialsFor?(tenantId: string): Promise<ScopedCredentials>;
 }
 
 export function bearerToken(headers: Readonly<Record<string, string | undefined>> | null): string | undefined {
@@ -72,10 +80,22 @@ export async function authorize(
 
   const resources = allowedResources(config.api, role, event.methodArn);
   if (resources.length === 0) return denyAll(principalId, event.methodArn);
+  // Only after every check passed: a denied caller never causes an AssumeRole.
+  const credentials = deps.credentialsFor ? await deps.credentialsFor(tenantId) : undefined;
   return {
     principalId,
     policyDocument: policy('Allow', resources),
-    context: { tenantId, tier: tenant.tier, userRole: role, username },
+    context: {
+      tenantId,
+      tier: tenant.tier,
+      userRole: role,
+      username,
+      ...(credentials && {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+      }),
+    },
     usageIdentifierKey: tenant.apiKeyValue,
   };
 }

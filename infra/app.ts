@@ -3,7 +3,8 @@
  * stack → control plane. `buildApp` is shared by `cdk synth` (infra/bin/app.ts), the local
  * cloud and the infra tests, so all three see the same templates.
  */
-import { App, type AppProps } from 'aws-cdk-lib';
+import { App, type AppProps, Duration } from 'aws-cdk-lib';
+import { ConsoleStack } from './stacks/console-stack';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
 import { FoundationStack } from './stacks/foundation-stack';
 import { TenantStack } from './stacks/tenant-stack';
@@ -12,6 +13,7 @@ export const STACK_NAMES = {
   foundation: 'tenantflow-foundation',
   pooled: 'tenantflow-pooled',
   controlPlane: 'tenantflow-control-plane',
+  console: 'tenantflow-console',
 } as const;
 
 export function buildApp(props: AppProps = {}): App {
@@ -21,12 +23,29 @@ export function buildApp(props: AppProps = {}): App {
     description: 'tenantflow: pooled tenant application (BASIC, STANDARD, PREMIUM)',
     foundation,
     deploymentModel: 'pool',
+    authorizerCacheTtl: authorizerCacheTtlOf(app),
   });
-  new ControlPlaneStack(app, STACK_NAMES.controlPlane, {
+  const controlPlane = new ControlPlaneStack(app, STACK_NAMES.controlPlane, {
     description: 'tenantflow: control plane (registrations, onboarding, operators)',
     foundation,
     pooledStack,
     mailFrom: app.node.tryGetContext('mailFrom'),
   });
+  new ConsoleStack(app, STACK_NAMES.console, {
+    description: 'tenantflow: web apps (operator console, sign-up, commerce app) on S3 + CloudFront',
+    consoleConfig: controlPlane.consoleConfig,
+  });
   return app;
+}
+
+/**
+ * The tenant API's authorizer result cache TTL from context `authorizerCacheTtlSeconds`
+ * (`cdk deploy -c authorizerCacheTtlSeconds=300`), default 60 s.
+ */
+export function authorizerCacheTtlOf(app: App): Duration | undefined {
+  const raw: unknown = app.node.tryGetContext('authorizerCacheTtlSeconds');
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`Context authorizerCacheTtlSeconds must be a whole number of seconds, got ${String(raw)}`);
+  return Duration.seconds(seconds);
 }

@@ -8,13 +8,19 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { buildConsole } from '../console/build';
 import { STACK_NAMES } from '../infra/app';
 import { startCognito } from './cognito';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './deployer/constants';
 import { type DeployedStack, deployStack, readAssembly } from './deployer/deploy';
-import { ApiRegistry, type Services, stableId } from './deployer/resource-handlers';
+import { ApiRegistry, type Services } from './deployer/resource-handlers';
 import { startDynamoDb } from './dynamodb';
+import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './iam/access-keys';
+import { startDynamoDbFront } from './iam/dynamodb-front';
+import { IamRegistry } from './iam/iam-registry';
+import { startLocalSts } from './sts';
 import { startLocalApiGateway } from './gateway';
+import { LocalEventBus } from './events/event-bus';
 import { LambdaRuntime } from './lambda/runtime';
 import { startOutbox } from './mail/outbox';
 import { startStepFunctions } from './stepfunctions';
@@ -47,6 +53,8 @@ export interface LocalCloud {
   readonly operatorEmail: string;
   readonly operatorPassword: string;
   readonly stacks: ReadonlyMap<string, DeployedStack>;
+  /** Whether `npm start` built the web apps (their sources changed) and how long that took. */
+  readonly consoleBuild: { readonly built: boolean; readonly ms: number };
   readonly services: Services;
   /** Resolves when no workflow execution is running. */
   idle(): Promise<void>;
@@ -60,6 +68,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   fs.mkdirSync(dataDir, { recursive: true });
   const operatorEmail = opts.operatorEmail ?? DEFAULT_OPERATOR_EMAIL;
   const operatorPassword = opts.operatorPassword ?? DEFAULT_OPERATOR_PASSWORD;
+  // The web apps first: the console stack packages console/dist when the app is synthesized.
+  const site = await buildConsole();
   const { outdir } = await synthesize();
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -80,6 +90,19 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 
     const dynamo = await startDynamoDb({ dataDir });
     closers.push(() => dynamo.close());
+    // IAM enforcement: functions reach DynamoDB only through the front, which checks each request
+    // against the signer's policies; the deployer keeps its own unrestricted access to dynalite.
+    const deployerCredentials = { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' };
+    const iam = new IamRegistry();
+    const sts = await startLocalSts({ registry: iam });
+    closers.push(() => sts.close());
+    const dynamoFront = await startDynamoDbFront({
+      upstream: dynamo.endpoint,
+      registry: iam,
+      adminCredentials: deployerCredentials,
+      onDenied: opts.verbose ? (message) => console.warn(`local IAM: ${message}`) : undefined,
+    });
+    closers.push(() => dynamoFront.close());
     const cognito = await startCognito({ dataDir: path.join(dataDir, 'cognito'), region: LOCAL_REGION, verbose: opts.verbose });
     closers.push(() => cognito.close());
     const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
@@ -94,7 +117,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       accountId: LOCAL_ACCOUNT,
     });
     closers.push(() => gateway.close());
+    const events = new LocalEventBus(
+      (target, event) => lambda.invoke(target, event),
+      (rule, error) => console.error(`EventBridge rule ${rule}: target failed: ${(error as Error).message}`),
+    );
     const stepFunctions = await startStepFunctions({
+      onStatusChange: (event) => events.put(event as unknown as Record<string, unknown>),
       dataDir: path.join(dataDir, 'stepfunctions'),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
@@ -110,7 +138,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     closers.push(() => stepFunctions.close());
 
     const endpoints = {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoFront.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       AWS_ENDPOINT_URL_API_GATEWAY: gateway.managementEndpoint,
@@ -120,21 +149,23 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       dynamodb: new DynamoDBClient({
         region: LOCAL_REGION,
         endpoint: dynamo.endpoint,
-        credentials: { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' },
+        credentials: deployerCredentials,
       }),
+      iam,
       cognito,
       lambda,
       stepFunctions,
       gateway,
       outbox,
+      events,
       apiRegistry: new ApiRegistry(),
       functionEnvironment: ({ functionName, roleArn, memorySize }) => ({
         ...endpoints,
         AWS_REGION: LOCAL_REGION,
         AWS_DEFAULT_REGION: LOCAL_REGION,
         // Each execution role gets its own local access key, so requests are attributable to it.
-        AWS_ACCESS_KEY_ID: `LOCAL${stableId('role', String(roleArn ?? functionName), 12).toUpperCase()}`,
-        AWS_SECRET_ACCESS_KEY: 'local-secret',
+        AWS_ACCESS_KEY_ID: localAccessKeyOf(String(roleArn ?? functionName)),
+        AWS_SECRET_ACCESS_KEY: LOCAL_ROLE_SECRET,
         AWS_LAMBDA_FUNCTION_NAME: functionName,
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
@@ -152,6 +183,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const skipped = new Set<string>();
     const stacks = new Map<string, DeployedStack>();
     for (const stack of assemblyStacks) {
+      // The console hosting stack (S3 + CloudFront) has no local counterpart: this origin serves the apps.
+      if (stack.stackName === STACK_NAMES.console) continue;
       stacks.set(
         stack.stackName,
         await deployStack(stack, {
@@ -191,8 +224,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       operatorClientId,
       cognitoEndpoint: cognito.endpoint,
     };
+    routes.site = site.dir;
     routes.outbox = () => outbox.messages();
-    routes.faults = { set: (step, times) => stepFunctions.setFault(step, times), clear: () => stepFunctions.clearFaults() };
+    routes.faults = { set: (step, times, error) => stepFunctions.setFault(step, times, error), clear: () => stepFunctions.clearFaults() };
 
     return {
       consoleUrl,
@@ -204,8 +238,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       operatorEmail,
       operatorPassword,
       stacks,
+      consoleBuild: { built: site.built, ms: site.ms },
       services,
-      idle: () => stepFunctions.idle(),
+      idle: async () => {
+        await stepFunctions.idle();
+        await events.drain();
+      },
       close,
     };
   } catch (error) {

@@ -84,7 +84,13 @@ function fileIn(site: string, pathname: string): string | undefined {
   const file = path.resolve(site, `.${path.posix.normalize(decoded)}`);
   if (file !== site && !file.startsWith(site + path.sep)) return undefined;
   // Dot-files (the build stamp, .vite/manifest) are not served.
-  if (path.relative(site, file).split(path.sep).some((part) => part.startsWith('.'))) return undefined;
+  if (
+    path
+      .relative(site, file)
+      .split(path.sep)
+      .some((part) => part.startsWith('.'))
+  )
+    return undefined;
   try {
     return fs.statSync(file).isFile() ? file : undefined;
   } catch {
@@ -132,10 +138,14 @@ export function createConsoleServer(routes: ConsoleRoutes): http.Server {
           try {
             body = (await readJson(req)) as typeof body;
           } catch {
-            return send(res, 400, { message: 'Invalid body', errors: [{ field: 'body', message: 'must be a JSON object' }] });
+            return send(res, 400, {
+              message: 'Invalid body',
+              errors: [{ field: 'body', message: 'must be a JSON object' }],
+            });
           }
           const errors = [];
-          if (typeof body?.step !== 'string' || body.step === '') errors.push({ field: 'step', message: 'is required (a state name)' });
+          if (typeof body?.step !== 'string' || body.step === '')
+            errors.push({ field: 'step', message: 'is required (a state name)' });
           const times = body?.times ?? 1;
           if (typeof times !== 'number' || !Number.isInteger(times) || times < -1) {
             errors.push({ field: 'times', message: 'must be an integer ≥ 1, or -1 for until cleared' });
@@ -156,7 +166,12 @@ export function createConsoleServer(routes: ConsoleRoutes): http.Server {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           return res.end(INDEX_HTML);
         default:
-          if ((req.method === 'GET' || req.method === 'HEAD') && routes.site && serveSite(routes.site, req, res, url.pathname)) return;
+          if (
+            (req.method === 'GET' || req.method === 'HEAD') &&
+            routes.site &&
+            serveSite(routes.site, req, res, url.pathname)
+          )
+            return;
           return send(res, 404, { message: `Not found: ${req.method} ${url.pathname}` });
       }
     } catch {

@@ -53,6 +53,14 @@ export class RoutedRestApi extends Construct {
         allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       },
     });
+    // API Gateway's own answers (authorizer 401/403, usage-plan 429, 5xx) need CORS headers too,
+    // or a browser app sees a network error instead of the status.
+    for (const [id, type] of [
+      ['Default4xx', apigateway.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigateway.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(id, { type, responseHeaders: { 'Access-Control-Allow-Origin': "'*'" } });
+    }
     const authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
       handler: props.authorizerFunction,
       identitySources: [apigateway.IdentitySource.header('Authorization')],

@@ -6,15 +6,23 @@ import { TIERS, type DeploymentModel } from '../../functions/shared/tiers';
 import { AppFunction } from '../constructs/app-function';
 import { registryTable } from '../constructs/registry-table';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
+import { TenantDataAccessRole } from '../constructs/tenant-data-access-role';
 import type { FoundationStack } from './foundation-stack';
 
 export interface TenantStackProps extends StackProps {
   readonly foundation: FoundationStack;
   /** pool: the pooled stack shared by pool tenants; silo: one tenant's own stack. */
   readonly deploymentModel: DeploymentModel;
-  /** Authorizer result cache TTL. @default 60 seconds */
+  /**
+   * Authorizer result cache TTL (API Gateway reuses a token's policy and context, tenant
+   * credentials included, for this long). 0 disables the cache. At most 30 minutes, so that
+   * one-hour STS sessions always outlive a cached result. @default 60 seconds
+   */
   readonly authorizerCacheTtl?: Duration;
 }
+
+/** Longest authorizer result TTL a pooled stack accepts (see `authorizerCacheTtl`). */
+export const MAX_AUTHORIZER_CACHE_TTL = Duration.minutes(30);
 
 /**
  * The tenant application stack: REST API with the Lambda authorizer (API keys from the
@@ -45,9 +53,10 @@ export class TenantStack extends Stack {
       layers,
       environment: { PRODUCTS_TABLE: products.tableName, ORDERS_TABLE: orders.tableName },
     });
-    grantItemAccess(products, productsFn);
-    grantItemAccess(orders, ordersFn);
-    products.grantReadData(ordersFn);
+    const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(60);
+    if (cacheTtl.toSeconds() > MAX_AUTHORIZER_CACHE_TTL.toSeconds()) {
+      throw new Error(`authorizerCacheTtl must be at most ${MAX_AUTHORIZER_CACHE_TTL.toMinutes()} minutes, got ${cacheTtl.toSeconds()} s`);
+    }
 
     const pooled = foundation.pooledIdentity;
     const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
@@ -62,13 +71,30 @@ export class TenantStack extends Stack {
       },
     });
     foundation.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
+    authorizerFn.addEnvironment('AUTHORIZER_RESULT_TTL_SECONDS', String(cacheTtl.toSeconds()));
+
+    if (props.deploymentModel === 'pool') {
+      // Pooled functions reach the tables only through the tenant credentials the authorizer
+      // obtains; their own roles have no table access at all.
+      const dataAccess = new TenantDataAccessRole(this, 'TenantDataAccess', {
+        assumedBy: authorizerFn.executionRole,
+        tables: [products, orders],
+      });
+      authorizerFn.addEnvironment('TENANT_DATA_ROLE_ARN', dataAccess.role.roleArn);
+      authorizerFn.addEnvironment('TENANT_TABLE_ARNS', Stack.of(this).toJsonString([products.tableArn, orders.tableArn]));
+    } else {
+      // A silo stack serves one tenant: its functions use their own roles, limited to its tables.
+      grantItemAccess(products, productsFn);
+      grantItemAccess(orders, ordersFn);
+      products.grantReadData(ordersFn);
+    }
 
     this.api = new RoutedRestApi(this, 'TenantApi', {
       api: 'tenant',
       restApiName: `${this.stackName}-api`,
       services: { products: productsFn, orders: ordersFn },
       authorizerFunction: authorizerFn,
-      authorizerCacheTtl: props.authorizerCacheTtl,
+      authorizerCacheTtl: cacheTtl,
       requireApiKey: true,
       // The first stack deployed sets the account-wide API Gateway logging role.
       manageAccountLogRole: props.deploymentModel === 'pool',

@@ -1,10 +1,12 @@
 /**
- * Where cognito-local is laxer than Cognito. Each test pins today's behaviour as evidence; the
- * issue that closes a gap flips its test to expect what AWS does.
+ * Where cognito-local is laxer than Cognito. Each `GAP:` test pins today's behaviour as evidence;
+ * the issue that closes a gap flips its test to expect what AWS does (`CLOSED:`, see
+ * gap-guards.ts).
  */
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -18,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CognitoService } from './index';
 import { jwtClaims, sdkClient, seedTenantPool, startCognito, tempDataDir } from './test-support';
 
-describe('cognito-local gaps (known, not yet closed)', () => {
+describe('cognito-local gaps (known, and the ones closed in front of it)', () => {
   const dataDir = tempDataDir();
   let cognito: CognitoService;
   let sdk: CognitoIdentityProviderClient;
@@ -62,12 +64,13 @@ describe('cognito-local gaps (known, not yet closed)', () => {
       }),
     );
 
-  const setNewPassword = (username: string, newPassword: string, session = 'any-session') =>
+  /** Answers NEW_PASSWORD_REQUIRED, with the Session of a first login with the temporary password unless given one. */
+  const setNewPassword = async (username: string, newPassword: string, session?: string) =>
     sdk.send(
       new RespondToAuthChallengeCommand({
         ClientId: clientId,
         ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        Session: session,
+        Session: session ?? (await passwordAuth(username, 'Temp-Passw0rd!')).Session,
         ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
       }),
     );
@@ -80,61 +83,85 @@ describe('cognito-local gaps (known, not yet closed)', () => {
     return login.AuthenticationResult ?? {};
   }
 
-  it('GAP: the temporary password is not checked: any password gets NEW_PASSWORD_REQUIRED', async () => {
+  it('CLOSED: a wrong temporary password is refused at first login (NotAuthorizedException)', async () => {
     await newUser('gap-temp@example.com');
 
-    const challenge = await passwordAuth('gap-temp@example.com', 'not-the-temporary-password');
+    const challenge = passwordAuth('gap-temp@example.com', 'not-the-temporary-password');
 
-    expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    await expect(challenge).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect((await passwordAuth('gap-temp@example.com', 'Temp-Passw0rd!')).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
   });
 
-  it('GAP: the challenge Session is not checked: anyone knowing the username sets the password', async () => {
+  it('CLOSED: NEW_PASSWORD_REQUIRED needs the Session of that challenge; a forged one is refused', async () => {
     await newUser('gap-session@example.com');
 
-    const answered = await setNewPassword('gap-session@example.com', 'Att4cker-Passw0rd!', 'forged');
+    const answered = setNewPassword('gap-session@example.com', 'Att4cker-Passw0rd!', 'forged');
 
-    expect(answered.AuthenticationResult?.IdToken).toBeTruthy();
+    await expect(answered).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-session@example.com' }));
+    expect(user.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
   });
 
-  it('GAP: a disabled user can log in', async () => {
+  it("CLOSED: a challenge Session is single use and bound to its user", async () => {
+    await newUser('gap-session-a@example.com');
+    await newUser('gap-session-b@example.com');
+    const { Session } = await passwordAuth('gap-session-a@example.com', 'Temp-Passw0rd!');
+
+    await expect(setNewPassword('gap-session-b@example.com', 'Att4cker-Passw0rd!', Session)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const { Session: fresh } = await passwordAuth('gap-session-a@example.com', 'Temp-Passw0rd!');
+    expect((await setNewPassword('gap-session-a@example.com', 'N3w-Passw0rd!', fresh)).AuthenticationResult?.IdToken).toBeTruthy();
+    await expect(setNewPassword('gap-session-a@example.com', 'Other-Passw0rd!', fresh)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('CLOSED: a disabled user cannot log in (NotAuthorizedException), and can again once enabled', async () => {
     await loggedIn('gap-disabled@example.com');
     await sdk.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: 'gap-disabled@example.com' }));
 
-    const login = await passwordAuth('gap-disabled@example.com', 'N3w-Passw0rd!');
+    const login = passwordAuth('gap-disabled@example.com', 'N3w-Passw0rd!');
 
-    expect(login.AuthenticationResult?.IdToken).toBeTruthy();
+    await expect(login).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
+    await sdk.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: 'gap-disabled@example.com' }));
+    expect((await passwordAuth('gap-disabled@example.com', 'N3w-Passw0rd!')).AuthenticationResult?.IdToken).toBeTruthy();
   });
 
-  it("GAP: a user rewrites custom:tenantId although the app client's WriteAttributes exclude it", async () => {
+  it("CLOSED: a user cannot rewrite custom:tenantId or custom:userRole (the app client's WriteAttributes exclude them)", async () => {
     const tokens = await loggedIn('gap-write@example.com');
 
-    await sdk.send(
-      new UpdateUserAttributesCommand({
-        AccessToken: tokens.AccessToken,
-        UserAttributes: [{ Name: 'custom:tenantId', Value: 'tenant-b' }],
-      }),
-    );
+    for (const Name of ['custom:tenantId', 'custom:userRole']) {
+      const update = sdk.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name, Value: 'tenant-b' }] }));
+      await expect(update).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    }
 
     const again = await passwordAuth('gap-write@example.com', 'N3w-Passw0rd!');
-    expect(jwtClaims(again.AuthenticationResult?.IdToken)['custom:tenantId']).toBe('tenant-b');
+    expect(jwtClaims(again.AuthenticationResult?.IdToken)['custom:tenantId']).toBe('tenant-a');
+    expect(jwtClaims(again.AuthenticationResult?.IdToken)['custom:userRole']).toBe('TenantUser');
   });
 
-  it('GAP: access tokens are decoded, not verified: an unsigned token updates another user', async () => {
+  it('CLOSED: a user may still update the attributes its app client can write', async () => {
+    const tokens = await loggedIn('gap-write-ok@example.com');
+
+    await sdk.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'email', Value: 'gap-write-ok2@example.com' }] }));
+
+    // Email is the username here: the user is found by its new address.
+    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-write-ok2@example.com' }));
+    expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).toBe('gap-write-ok2@example.com');
+  });
+
+  it('CLOSED: access tokens are verified: an unsigned token is refused and changes nothing', async () => {
     const victim = jwtClaims((await loggedIn('gap-forged@example.com')).IdToken);
     const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const forged = `${encode({ alg: 'none' })}.${encode({ client_id: clientId, sub: victim.sub })}.`;
+    const forged = `${encode({ alg: 'none' })}.${encode({ client_id: clientId, sub: victim.sub, token_use: 'access', exp: 9999999999 })}.`;
 
-    await sdk.send(
+    const update = sdk.send(
       new UpdateUserAttributesCommand({
         AccessToken: forged,
-        UserAttributes: [{ Name: 'custom:userRole', Value: 'SystemAdmin' }],
+        UserAttributes: [{ Name: 'email', Value: 'attacker@example.com' }],
       }),
     );
 
-    const user = await sdk.send(
-      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-forged@example.com' }),
-    );
-    expect(user.UserAttributes?.find((a) => a.Name === 'custom:userRole')?.Value).toBe('SystemAdmin');
+    await expect(update).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-forged@example.com' }));
+    expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).toBe('gap-forged@example.com');
   });
 
   it("GAP: the app client's ExplicitAuthFlows are not enforced", async () => {

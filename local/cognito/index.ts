@@ -16,6 +16,7 @@ import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import type { Triggers } from 'cognito-local/lib/services/triggers/triggers';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
+import { createGapGuards, GuardError, isGuardedTarget } from './gap-guards';
 import { JsonFileDataStoreFactory, readJson, writeJsonAtomic } from './json-file-store';
 import { RealFormPoolIds } from './pool-ids';
 
@@ -151,8 +152,16 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
   const router = Router(services);
   const call = <T>(target: string, request: object): Promise<T> => router(target)(ctx, request) as Promise<T>;
   const app = createServer(router, logger, services.config.ServerConfig, services).application as http.RequestListener;
+  // cognito-local is laxer than Cognito; these guards close the gaps tenant isolation relies on.
+  const signingJwk = (createRequire(require.resolve('cognito-local'))('./keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> }).jwk;
+  const guards = createGapGuards({ cognito, ctx, signingJwk });
 
   const server = http.createServer((req, res) => {
+    const target = req.method === 'POST' ? String(req.headers['x-amz-target'] ?? '').split('.')[1] : undefined;
+    if (target && isGuardedTarget(target)) {
+      void guarded(target, req, res);
+      return;
+    }
     const poolId = req.method === 'GET' ? DISCOVERY_PATH.exec(req.url ?? '')?.[1] : undefined;
     // cognito-local's own discovery document points at http://localhost:9229 whatever the config.
     if (poolId) {
@@ -168,6 +177,31 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
     }
     app(req, res);
   });
+  /** A guarded target: the guard checks, then cognito-local's target runs (answered like its server does). */
+  async function guarded(target: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body, function (this: Record<string, unknown>, key, value) {
+        const raw = this[key];
+        return raw instanceof Date ? Math.floor(raw.getTime() / 1000) : value;
+      });
+      res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'Access-Control-Allow-Origin': '*' });
+      res.end(text);
+    };
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      await guards.before(target, request);
+      const output = (await call<Record<string, unknown>>(target, request)) ?? {};
+      send(200, await guards.after(target, request, output));
+    } catch (error) {
+      const e = error as { code?: unknown; message?: string };
+      if (error instanceof GuardError || typeof e.code === 'string') send(400, { __type: e.code, message: e.message });
+      else if (error instanceof SyntaxError) send(400, { __type: 'SerializationException', message: 'Invalid JSON' });
+      else send(500, { __type: 'InternalErrorException', message: e.message ?? 'Internal error' });
+    }
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

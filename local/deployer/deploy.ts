@@ -107,6 +107,8 @@ export async function deployStack(stack: AssemblyStack, opts: DeployOptions): Pr
     },
     async getAtt(logicalId, attribute) {
       const resource = await deploy(logicalId);
+      // A skipped type (e.g. CloudFront) has no local counterpart: its attributes are placeholders.
+      if (resource.skipped) return `local-unavailable:${logicalId}.${attribute}`;
       if (!(attribute in resource.attributes)) {
         throw new TemplateError(`${stackName}: ${logicalId} (${template.Resources[logicalId]?.Type}) has no attribute ${attribute} locally`);
       }
@@ -159,7 +161,7 @@ export async function deployStack(stack: AssemblyStack, opts: DeployOptions): Pr
     };
     if (!handler) {
       opts.onSkippedType?.(resource.Type);
-      return { ref: `${stackName}-${logicalId}`, attributes: {} };
+      return { ref: `${stackName}-${logicalId}`, attributes: {}, skipped: true };
     }
     try {
       return await handler(handlerCtx);

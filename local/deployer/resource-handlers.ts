@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CognitoService } from '../cognito';
+import type { IamRegistry } from '../iam/iam-registry';
+import type { LocalEventBus } from '../events/event-bus';
 import type { LocalApiGateway, MethodModel, RestApiModel } from '../gateway';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Outbox } from '../mail/outbox';
@@ -15,6 +17,8 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './constants';
 export interface DeployedResource {
   readonly ref: unknown;
   readonly attributes: Readonly<Record<string, unknown>>;
+  /** True for a resource type the local cloud does not deploy. */
+  readonly skipped?: boolean;
 }
 
 export interface Services {
@@ -24,7 +28,10 @@ export interface Services {
   readonly stepFunctions: StepFunctionsService;
   readonly gateway: LocalApiGateway;
   readonly outbox: Outbox;
+  readonly events: LocalEventBus;
   readonly apiRegistry: ApiRegistry;
+  /** Roles and policies of the deployed templates, for the local IAM enforcement (absent: recorded nowhere). */
+  readonly iam?: IamRegistry;
   /** The local part of a function's environment: endpoints, region, credentials of its role. */
   functionEnvironment(fn: { functionName: string; roleArn?: string; memorySize: number }): Record<string, string>;
   /** Rewrites AWS URLs (execute-api) to their local equivalent. */
@@ -222,7 +229,19 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   },
 
   'AWS::IAM::Role': async (ctx) => {
-    const roleName = physicalName(ctx, ctx.properties.RoleName);
+    const p = ctx.properties;
+    const roleName = physicalName(ctx, p.RoleName);
+    ctx.services.iam?.putRole({
+      roleName,
+      arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleName}`,
+      trustPolicy: p.AssumeRolePolicyDocument,
+      inlinePolicies: ((p.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: { Statement: unknown } }>).map((policy) => ({
+        name: policy.PolicyName,
+        policy: policy.PolicyDocument,
+      })),
+      managedPolicyArns: (p.ManagedPolicyArns ?? []) as string[],
+      maxSessionDuration: Number(p.MaxSessionDuration ?? 3600),
+    });
     return { ref: roleName, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleName}`, RoleId: stableId(ctx.stackName, ctx.logicalId, 21).toUpperCase() } };
   },
 
@@ -317,15 +336,46 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     return { ref: name, attributes: {} };
   },
 
+  'AWS::Events::Rule': async (ctx) => {
+    const p = ctx.properties;
+    const name = physicalName(ctx, p.Name);
+    if (p.State !== 'DISABLED' && p.EventPattern) {
+      const targets = ((p.Targets ?? []) as Array<{ Arn: string }>).map((target) => target.Arn);
+      const unsupported = targets.filter((arn) => !arn.includes(':lambda:'));
+      if (unsupported.length > 0) throw new Error(`Only Lambda targets are supported locally, not ${unsupported.join(', ')}`);
+      ctx.services.events.putRule({ name, eventPattern: p.EventPattern, targets });
+    }
+    return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };
+  },
+
   'AWS::Logs::LogGroup': async (ctx) => {
     const name = physicalName(ctx, ctx.properties.LogGroupName, 512);
     return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
   },
 
+  'AWS::IAM::Policy': async (ctx) => {
+    const p = ctx.properties;
+    ctx.services.iam?.putPolicy(`${ctx.stackName}/${ctx.logicalId}`, {
+      name: String(p.PolicyName ?? ctx.logicalId),
+      policy: p.PolicyDocument,
+      roles: (p.Roles ?? []) as string[],
+    });
+    return { ref: `${ctx.stackName}-${ctx.logicalId}`, attributes: {} };
+  },
+
+  'AWS::IAM::ManagedPolicy': async (ctx) => {
+    const p = ctx.properties;
+    const name = physicalName(ctx, p.ManagedPolicyName, 128);
+    const policyArn = `arn:aws:iam::${LOCAL_ACCOUNT}:policy/${name}`;
+    ctx.services.iam?.putPolicy(`${ctx.stackName}/${ctx.logicalId}`, { name, policy: p.PolicyDocument, roles: (p.Roles ?? []) as string[], arn: policyArn });
+    return { ref: policyArn, attributes: { PolicyArn: policyArn } };
+  },
+
   // Accepted and ignored: they change nothing observable on the local cloud.
-  'AWS::IAM::Policy': noop,
   'AWS::Lambda::Permission': noop,
   'AWS::ApiGateway::Deployment': noop,
   'AWS::ApiGateway::Account': noop,
+  // CORS headers on API Gateway's own errors; locally the apps share the APIs' origin.
+  'AWS::ApiGateway::GatewayResponse': noop,
   'AWS::CDK::Metadata': noop,
 };

@@ -54,6 +54,7 @@ describe('policy validation of the whole app', () => {
     const [context] = cfnValidate.mock.calls[0] ?? [];
     const stackTemplates = (context as { stackTemplates: { stackConstructPath: string }[] }).stackTemplates;
     expect(stackTemplates.map((stack) => stack.stackConstructPath).sort()).toEqual([
+      'tenantflow-console',
       'tenantflow-control-plane',
       'tenantflow-foundation',
       'tenantflow-pooled',

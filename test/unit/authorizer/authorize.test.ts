@@ -114,6 +114,10 @@ describe('authorize: operators', () => {
         `${STAGE}GET/tenants/*`,
         `${STAGE}POST/tenants/*/deactivate`,
         `${STAGE}POST/tenants/*/activate`,
+        `${STAGE}GET/executions`,
+        `${STAGE}GET/executions/*`,
+        `${STAGE}POST/executions/*/redrive`,
+        `${STAGE}POST/executions/*/stop`,
       ],
     });
     expect(result.context).toEqual({ userRole: 'SystemAdmin', username: 'alice' });
@@ -189,8 +193,25 @@ describe('authorize: tenant users', () => {
     expectDenyAll(await authorize(TENANT_API, deps(tenantUser({ 'custom:userRole': undefined })), withToken()));
   });
 
-  it('denies a TenantAdmin on the control-plane API, where no route is open to tenant roles yet', async () => {
-    expectDenyAll(await authorize(CONTROL_PLANE, deps(tenantUser({ 'custom:userRole': 'TenantAdmin' })), withToken()));
+  it('allows a TenantAdmin exactly the users routes of the control-plane API, with its tenant in the context', async () => {
+    const result = await authorize(CONTROL_PLANE, deps(tenantUser({ 'custom:userRole': 'TenantAdmin' })), withToken(`${STAGE}GET/users`));
+
+    expect(statement(result.policyDocument)).toEqual({
+      Effect: 'Allow',
+      Action: 'execute-api:Invoke',
+      Resource: [
+        `${STAGE}GET/users`,
+        `${STAGE}POST/users`,
+        `${STAGE}GET/users/*`,
+        `${STAGE}POST/users/*/disable`,
+        `${STAGE}POST/users/*/enable`,
+      ],
+    });
+    expect(result.context).toMatchObject({ tenantId: 'tenant-a', userRole: 'TenantAdmin' });
+  });
+
+  it('denies a TenantUser on the control-plane API, where no route is open to it', async () => {
+    expectDenyAll(await authorize(CONTROL_PLANE, deps(tenantUser({ 'custom:userRole': 'TenantUser' })), withToken()));
   });
 });
 
@@ -232,5 +253,43 @@ describe('bearerToken', () => {
     expect(bearerToken({ Authorization: 'Bearer ' })).toBeUndefined();
     expect(bearerToken({ Authorization: 'Bearer a b' })).toBeUndefined();
     expect(bearerToken(null)).toBeUndefined();
+  });
+});
+
+describe('tenant-scoped credentials', () => {
+  const credentials = {
+    accessKeyId: 'ASIATENANTA',
+    secretAccessKey: 'secret-a',
+    sessionToken: 'session-a',
+    expiration: new Date('2030-01-01T00:00:00Z'),
+  };
+
+  it("puts the tenant's STS credentials in the context of an allowed tenant request", async () => {
+    const credentialsFor = vi.fn(async () => credentials);
+    const config: AuthorizerConfig = { api: 'tenant', operatorPoolId: OPERATOR_POOL };
+
+    const result = await authorize(config, { ...deps(tenantUser()), credentialsFor }, withToken());
+
+    expect(credentialsFor).toHaveBeenCalledWith('tenant-a');
+    expect(result.context).toMatchObject({ tenantId: 'tenant-a', accessKeyId: 'ASIATENANTA', secretAccessKey: 'secret-a', sessionToken: 'session-a' });
+  });
+
+  it('never obtains credentials for a denied caller', async () => {
+    const credentialsFor = vi.fn(async () => credentials);
+    const config: AuthorizerConfig = { api: 'tenant', operatorPoolId: OPERATOR_POOL };
+    const outsider = tenantUser({ 'cognito:groups': ['tenant-b'] });
+
+    const result = await authorize(config, { ...deps(outsider), credentialsFor }, withToken());
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(credentialsFor).not.toHaveBeenCalled();
+  });
+
+  it('adds no credentials where the functions use their own role', async () => {
+    const config: AuthorizerConfig = { api: 'tenant', operatorPoolId: OPERATOR_POOL };
+
+    const result = await authorize(config, deps(tenantUser()), withToken());
+
+    expect(result.context).not.toHaveProperty('accessKeyId');
   });
 });

@@ -20,6 +20,10 @@ describe('allowedResources', () => {
       `${STAGE}GET/tenants/*`,
       `${STAGE}POST/tenants/*/deactivate`,
       `${STAGE}POST/tenants/*/activate`,
+      `${STAGE}GET/executions`,
+      `${STAGE}GET/executions/*`,
+      `${STAGE}POST/executions/*/redrive`,
+      `${STAGE}POST/executions/*/stop`,
     ]);
   });
 

@@ -1,0 +1,116 @@
+/**
+ * Observes a local cloud running in the bench's process, without changing its code: wraps the
+ * Lambda runtime's `invoke` (who was invoked, for how long) and the event bus's `put` (when an
+ * execution ended). Both are looked up on the instances at call time by the gateway, the Step
+ * Functions service and the event bus, so wrapping the instance methods sees every call.
+ */
+import type { LocalCloud } from '../../local/cloud';
+import type { LocalFunction } from '../../local/lambda/runtime';
+import { at, request } from './client';
+
+export interface InvocationRecord {
+  readonly functionName: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly ok: boolean;
+}
+
+export interface ExecutionEnd {
+  readonly status: string;
+  readonly atMs: number;
+}
+
+export class CloudProbe {
+  readonly invocations: InvocationRecord[] = [];
+  private readonly ended = new Map<string, ExecutionEnd>();
+  private readonly waiters = new Map<string, (end: ExecutionEnd) => void>();
+  /** Called with each invocation's event before it runs (e.g. to capture a proxy event). */
+  onInvoke?: (functionName: string, event: unknown) => void;
+  /** Record invocation timings (off during high-volume loops to keep memory flat). */
+  recording = true;
+
+  constructor(readonly cloud: LocalCloud) {
+    const lambda = cloud.services.lambda;
+    const invoke = lambda.invoke.bind(lambda);
+    lambda.invoke = async (nameOrArn: string, event: unknown) => {
+      const functionName = nameOrArn.replace(/^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+).*$/, '$1');
+      this.onInvoke?.(functionName, event);
+      const startMs = performance.now();
+      let ok = false;
+      try {
+        const result = await invoke(nameOrArn, event);
+        ok = true;
+        return result;
+      } finally {
+        if (this.recording) this.invocations.push({ functionName, startMs, endMs: performance.now(), ok });
+      }
+    };
+    const events = cloud.services.events;
+    const put = events.put.bind(events);
+    events.put = (event: Readonly<Record<string, unknown>>) => {
+      const detail = event.detail as { name?: string; status?: string } | undefined;
+      if (event['detail-type'] === 'Step Functions Execution Status Change' && detail?.name && detail.status && detail.status !== 'RUNNING') {
+        const end = { status: detail.status, atMs: performance.now() };
+        this.ended.set(detail.name, end);
+        this.waiters.get(detail.name)?.(end);
+        this.waiters.delete(detail.name);
+      }
+      put(event);
+    };
+  }
+
+  /** Resolves when the execution named `name` leaves RUNNING (seen on its status-change event). */
+  executionEnd(name: string, timeoutMs = 120_000): Promise<ExecutionEnd> {
+    const known = this.ended.get(name);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(name);
+        reject(new Error(`execution ${name} did not end within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.set(name, (end) => {
+        clearTimeout(timer);
+        resolve(end);
+      });
+    });
+  }
+
+  endedExecutions(): ReadonlyMap<string, ExecutionEnd> {
+    return this.ended;
+  }
+
+  functions(): LocalFunction[] {
+    return this.cloud.services.lambda.list();
+  }
+
+  fn(stackPrefix: string, match: (fn: LocalFunction) => boolean): LocalFunction {
+    const found = this.functions().find((candidate) => candidate.functionName.startsWith(stackPrefix) && match(candidate));
+    if (!found) throw new Error(`no function in ${stackPrefix} matches`);
+    return found;
+  }
+
+  /** The pooled API's authorizer (it alone holds the tenant data role). */
+  pooledAuthorizer(): LocalFunction {
+    return this.fn('tenantflow-pooled', (f) => f.environment.TENANT_DATA_ROLE_ARN !== undefined);
+  }
+
+  pooledProducts(): LocalFunction {
+    return this.fn('tenantflow-pooled', (f) => f.environment.PRODUCTS_TABLE !== undefined && f.environment.ORDERS_TABLE === undefined);
+  }
+
+  invocationCounts(): Map<string, number> {
+    return new Map(this.cloud.services.lambda.invocations);
+  }
+
+  /** The local STS's counters, if the endpoint exposes them (GET /local/stats). */
+  async stsStats(): Promise<{ assumeRole: number } | undefined> {
+    const endpoint = this.pooledAuthorizer().environment.AWS_ENDPOINT_URL_STS;
+    if (!endpoint) return undefined;
+    try {
+      const res = await request('GET', at(endpoint, '/local/stats'));
+      return res.status === 200 && typeof res.body?.assumeRole === 'number' ? (res.body as { assumeRole: number }) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

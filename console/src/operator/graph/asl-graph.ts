@@ -1,0 +1,204 @@
+/**
+ * Amazon States Language → a graph of states and transitions, and the status of each state
+ * from an execution's history. Pure (no layout, no DOM), so it is unit-tested on its own and
+ * stays out of the lazily loaded graph chunk's way.
+ */
+
+export type NodeStatus = 'not-run' | 'running' | 'succeeded' | 'failed' | 'caught' | 'aborted';
+
+export interface GraphNode {
+  readonly id: string;
+  readonly label: string;
+  /** The ASL state type, or 'Start' / 'End' for the synthetic terminals. */
+  readonly type: string;
+  readonly status: NodeStatus;
+}
+
+export type EdgeKind = 'next' | 'choice' | 'default' | 'catch';
+
+export interface GraphEdge {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  readonly kind: EdgeKind;
+  readonly label?: string;
+}
+
+export interface StateGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+/** One event of `GET /executions/{id}` (API.md). */
+export interface ExecutionEvent {
+  readonly id: number | string;
+  readonly type: string;
+  readonly timestamp: string;
+  readonly stateName?: string;
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+interface AslState {
+  readonly Type?: string;
+  readonly Next?: string;
+  readonly End?: boolean;
+  readonly Default?: string;
+  readonly Choices?: readonly Record<string, unknown>[];
+  readonly Catch?: readonly { readonly ErrorEquals?: readonly string[]; readonly Next?: string }[];
+  readonly Branches?: readonly unknown[];
+}
+
+export const START = '__start__';
+export const END = '__end__';
+
+const COMPARATORS: Record<string, string> = {
+  Equals: '==',
+  LessThan: '<',
+  GreaterThan: '>',
+  LessThanEquals: '<=',
+  GreaterThanEquals: '>=',
+  Matches: 'matches',
+};
+
+/** A Choice rule in words: `$.plan.deploymentModel == "silo"`. */
+export function describeChoiceRule(rule: Record<string, unknown>): string {
+  if (Array.isArray(rule.And)) return (rule.And as Record<string, unknown>[]).map(describeChoiceRule).join(' and ');
+  if (Array.isArray(rule.Or)) return (rule.Or as Record<string, unknown>[]).map(describeChoiceRule).join(' or ');
+  if (rule.Not && typeof rule.Not === 'object')
+    return `not (${describeChoiceRule(rule.Not as Record<string, unknown>)})`;
+  if (typeof rule.Condition === 'string') return rule.Condition;
+  const variable = typeof rule.Variable === 'string' ? rule.Variable : '?';
+  for (const [key, value] of Object.entries(rule)) {
+    if (key === 'Variable' || key === 'Next') continue;
+    if (key === 'IsPresent') return value ? `${variable} is present` : `${variable} is absent`;
+    if (key === 'IsNull') return value ? `${variable} is null` : `${variable} is not null`;
+    if (key.startsWith('Is')) return `${variable} ${value ? 'is' : 'is not'} ${key.slice(2).toLowerCase()}`;
+    const match =
+      /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/.exec(
+        key,
+      );
+    if (match) {
+      const op = COMPARATORS[match[2] as string] ?? match[2];
+      const operand = match[3] ? String(value) : JSON.stringify(value);
+      return `${variable} ${op} ${operand}`;
+    }
+  }
+  return variable;
+}
+
+function statesOf(definition: unknown): { startAt?: string; states: Record<string, AslState> } {
+  const parsed = typeof definition === 'string' ? (JSON.parse(definition) as unknown) : definition;
+  if (!parsed || typeof parsed !== 'object') throw new Error('The state machine definition is not an object');
+  const { StartAt, States } = parsed as { StartAt?: unknown; States?: unknown };
+  if (!States || typeof States !== 'object') throw new Error('The state machine definition has no States');
+  return { startAt: typeof StartAt === 'string' ? StartAt : undefined, states: States as Record<string, AslState> };
+}
+
+/** Builds the graph of a definition (object or JSON string), coloured by `statuses`. */
+export function aslToGraph(definition: unknown, statuses: ReadonlyMap<string, NodeStatus> = new Map()): StateGraph {
+  const { startAt, states } = statesOf(definition);
+  const nodes: GraphNode[] = [{ id: START, label: 'Start', type: 'Start', status: 'not-run' }];
+  const edges: GraphEdge[] = [];
+  let hasEnd = false;
+  const edge = (source: string, target: string | undefined, kind: EdgeKind, label?: string) => {
+    if (!target || !(target in states)) return;
+    edges.push({
+      id: `${source}->${target}:${kind}:${edges.length}`,
+      source,
+      target,
+      kind,
+      ...(label ? { label } : {}),
+    });
+  };
+  if (startAt) edge(START, startAt, 'next');
+  for (const [name, state] of Object.entries(states)) {
+    const type = state.Type ?? 'Unknown';
+    const branches = Array.isArray(state.Branches) ? ` (${state.Branches.length} branches)` : '';
+    nodes.push({ id: name, label: `${name}${branches}`, type, status: statuses.get(name) ?? 'not-run' });
+    if (type === 'Choice') {
+      for (const rule of state.Choices ?? [])
+        edge(name, rule.Next as string | undefined, 'choice', describeChoiceRule(rule));
+      edge(name, state.Default, 'default', 'Default');
+    } else {
+      edge(name, state.Next, 'next');
+    }
+    for (const handler of state.Catch ?? [])
+      edge(name, handler.Next, 'catch', `Catch: ${(handler.ErrorEquals ?? []).join(', ') || 'any'}`);
+    if (state.End || type === 'Succeed' || type === 'Fail') {
+      hasEnd = true;
+      edges.push({ id: `${name}->${END}`, source: name, target: END, kind: 'next' });
+    }
+  }
+  if (hasEnd) nodes.push({ id: END, label: 'End', type: 'End', status: 'not-run' });
+  return { nodes, edges };
+}
+
+const FAILURE = /(Failed|TimedOut)$/;
+const ATTEMPT = /(Scheduled|Started)$/;
+
+/**
+ * The latest status of each state from the history. A task that failed and was caught shows as
+ * 'caught'; a failure that ended the execution as 'failed'. After a redrive, the states of the
+ * failure path of the earlier run are cleared, so the graph shows the run as it is now.
+ */
+export function stateStatuses(events: readonly ExecutionEvent[]): Map<string, NodeStatus> {
+  const statuses = new Map<string, NodeStatus>();
+  let current: string | undefined;
+  let failedAttempt = false;
+  let entered: string[] = [];
+  let firstFailure: number | undefined;
+  for (const event of events) {
+    const type = event.type;
+    if (type.endsWith('StateEntered') && event.stateName) {
+      current = event.stateName;
+      failedAttempt = false;
+      entered.push(current);
+      statuses.set(current, type === 'FailStateEntered' ? 'failed' : 'running');
+      if (type === 'FailStateEntered') firstFailure ??= entered.length - 1;
+    } else if (type.endsWith('StateExited') && event.stateName) {
+      const wasFailed = statuses.get(event.stateName) === 'failed' && event.stateName === current;
+      statuses.set(event.stateName, failedAttempt || wasFailed ? 'caught' : 'succeeded');
+      if (event.stateName === current) current = undefined;
+      failedAttempt = false;
+    } else if (type === 'ExecutionFailed' || type === 'ExecutionTimedOut') {
+      if (current) statuses.set(current, 'failed');
+    } else if (type === 'ExecutionAborted') {
+      if (current) statuses.set(current, 'aborted');
+    } else if (type === 'ExecutionRedriven') {
+      // What ran after the first failure belongs to the failed run; the redrive reruns from there.
+      if (firstFailure !== undefined) {
+        const kept = entered.slice(0, firstFailure);
+        for (const name of entered.slice(firstFailure)) if (!kept.includes(name)) statuses.delete(name);
+        entered = kept;
+      }
+      firstFailure = undefined;
+      current = undefined;
+    } else if (!type.startsWith('Execution')) {
+      const target = event.stateName ?? current;
+      if (!target) continue;
+      if (FAILURE.test(type)) {
+        failedAttempt = true;
+        statuses.set(target, 'failed');
+        firstFailure ??= Math.max(0, entered.lastIndexOf(target));
+      } else if (ATTEMPT.test(type) && failedAttempt) {
+        // A retry of the same state: the failure so far was not final.
+        failedAttempt = false;
+        if (firstFailure === entered.lastIndexOf(target)) firstFailure = undefined;
+        statuses.set(target, 'running');
+      }
+    }
+  }
+  return statuses;
+}
+
+export const STATUS_LABELS: Record<NodeStatus, string> = {
+  'not-run': 'Not run',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  caught: 'Failed (caught)',
+  aborted: 'Stopped',
+};

@@ -1,0 +1,191 @@
+/**
+ * The DynamoDB endpoint functions talk to on the local cloud: every request is attributed to
+ * its signer (SigV4 → access key → execution role or STS session), checked with IAM's rules
+ * against that identity's policies (role policies, ∩ the session policy for STS sessions), and
+ * only then proxied to the emulator (dynalite). A request real IAM would deny gets the
+ * `AccessDeniedException` DynamoDB sends, which the SDK raises by name.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_REGION } from '../deployer/constants';
+import { type AccessCheck, accessChecksOf } from './dynamodb-access';
+import type { Identity, IamRegistry } from './iam-registry';
+import { evaluateRequest } from './policy-simulator';
+import { parseSigV4, verifySigV4 } from './sigv4';
+
+export interface DynamoDbFrontOptions {
+  /** The emulator behind the front. */
+  readonly upstream: string;
+  readonly registry: IamRegistry;
+  /** Credentials the front uses itself to read key schemas (the deployer's). */
+  readonly adminCredentials: { accessKeyId: string; secretAccessKey: string };
+  readonly port?: number;
+  /** Called for each denied request (logging). */
+  readonly onDenied?: (message: string) => void;
+}
+
+export interface DynamoDbFront {
+  readonly endpoint: string;
+  stats(): { allowed: number; denied: number; decisionCacheHits: number };
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const DECISION_CACHE_ENTRIES = 20_000;
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendError(res: http.ServerResponse, status: number, type: string, message: string): void {
+  const body = JSON.stringify({ __type: `com.amazon.coral.service#${type}`, Message: message, message });
+  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(body), 'x-amzn-ErrorType': type });
+  res.end(body);
+}
+
+export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<DynamoDbFront> {
+  const upstream = new URL(opts.upstream);
+  const admin = new DynamoDBClient({ region: LOCAL_REGION, endpoint: opts.upstream, credentials: opts.adminCredentials });
+  const partitionKeys = new Map<string, Promise<string | undefined>>();
+  const decisions = new Map<string, { allowed: boolean; reason: string }>();
+  const counters = { allowed: 0, denied: 0, decisionCacheHits: 0 };
+  const agent = new http.Agent({ keepAlive: true });
+
+  const partitionKeyOf = (tableName: string, indexName?: string): Promise<string | undefined> => {
+    const key = `${tableName}\u0000${indexName ?? ''}`;
+    let pending = partitionKeys.get(key);
+    if (!pending) {
+      pending = admin.send(new DescribeTableCommand({ TableName: tableName })).then(
+        ({ Table }) => {
+          const schema = indexName
+            ? [...(Table?.GlobalSecondaryIndexes ?? []), ...(Table?.LocalSecondaryIndexes ?? [])].find((i) => i.IndexName === indexName)?.KeySchema
+            : Table?.KeySchema;
+          return schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+        },
+        () => undefined,
+      );
+      partitionKeys.set(key, pending);
+      // A table that does not exist yet may be created later: do not remember the miss.
+      void pending.then((name) => name === undefined && partitionKeys.delete(key));
+    }
+    return pending;
+  };
+
+  async function decide(identity: Identity, accessKeyId: string, check: AccessCheck): Promise<{ allowed: boolean; reason: string }> {
+    const cacheKey = [opts.registry.version, accessKeyId, check.action, check.resource, JSON.stringify(check.leadingKeys ?? null)].join('\u0000');
+    const cached = decisions.get(cacheKey);
+    if (cached) {
+      counters.decisionCacheHits += 1;
+      return cached;
+    }
+    const context: Record<string, readonly string[]> = check.leadingKeys === undefined ? {} : { 'dynamodb:LeadingKeys': check.leadingKeys };
+    const base = { principal: identity.principalArn, action: check.action, resource: check.resource, context };
+    // Role policies and the session policy are evaluated separately and must both allow (their
+    // intersection, as IAM does for sessions); an explicit deny in either denies.
+    const byRole = await evaluateRequest({ ...base, identityPolicies: identity.identityPolicies });
+    let decision = { allowed: byRole.decision === 'Allowed', reason: `no identity-based policy allows the ${check.action} action` };
+    if (decision.allowed && identity.sessionPolicy) {
+      const bySession = await evaluateRequest({
+        ...base,
+        identityPolicies: [{ name: 'session-policy', policy: identity.sessionPolicy }],
+      });
+      if (bySession.decision !== 'Allowed') decision = { allowed: false, reason: `no session policy allows the ${check.action} action` };
+    }
+    if (decisions.size >= DECISION_CACHE_ENTRIES) decisions.clear();
+    decisions.set(cacheKey, decision);
+    return decision;
+  }
+
+  function proxy(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+    const upstreamRequest = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, agent },
+      (upstreamResponse) => {
+        res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(res);
+      },
+    );
+    upstreamRequest.on('error', (error) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalServerError', `local DynamoDB unavailable: ${error.message}`);
+      else res.destroy();
+    });
+    upstreamRequest.end(body);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const signed = parseSigV4(req.headers);
+    if (!signed) return sendError(res, 400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+    const lookup = opts.registry.identityOf(signed.accessKeyId, signed.sessionToken);
+    if (!lookup.ok) return sendError(res, 400, lookup.code, lookup.message);
+    const { identity } = lookup;
+    if (!verifySigV4(signed, { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, identity.secretAccessKey)) {
+      return sendError(
+        res,
+        400,
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      );
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.slice(target.indexOf('.') + 1);
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      return sendError(res, 400, 'SerializationException', 'Start of structure or map found where not expected');
+    }
+    for (const check of await accessChecksOf(operation, parsed, partitionKeyOf)) {
+      const decision = await decide(identity, signed.accessKeyId, check);
+      if (!decision.allowed) {
+        counters.denied += 1;
+        const message = `User: ${identity.principalArn} is not authorized to perform: ${check.action} on resource: ${check.resource} because ${decision.reason}`;
+        opts.onDenied?.(message);
+        return sendError(res, 400, 'AccessDeniedException', message);
+      }
+    }
+    counters.allowed += 1;
+    if (operation === 'DeleteTable') partitionKeys.clear();
+    proxy(req, res, body);
+  }
+
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/local/stats') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(counters));
+      return;
+    }
+    handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalServerError', error.message);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stats: () => ({ ...counters }),
+    close: () =>
+      new Promise((resolve) => {
+        admin.destroy();
+        agent.destroy();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
