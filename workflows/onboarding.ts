@@ -2,9 +2,12 @@
  * The onboarding state machine (JSONPath), defined once: CDK deploys it to Step Functions and
  * the local cloud runs the same synthesized definition.
  *
- *   ValidateRegistration → RouteByTier ─ silo ─→ SiloNotAvailableYet (Fail, until the silo branch lands)
- *                                      └ pool ─→ StoreTenant → CreateTenantAdmin → CreateApiKey
- *                                                → WriteStackMapping → SendWelcomeMail → ActivateTenant → TenantOnboarded
+ *   ValidateRegistration → StoreTenant → RouteByTier
+ *     silo → CreateTenantUserPool → CreateTenantAppClient ─┐   (Cognito SDK integrations)
+ *     pool ────────────────────────────────────────────────┴→ CreateTenantAdmin → WriteStackMapping → NeedsTenantStack
+ *     silo → DeployTenantStack (the tenant pipeline; waits for the stack with a task token) ─┐
+ *     pool ──────────────────────────────────────────────────────────────────────────────────┴→ CreateApiKey
+ *   → SendWelcomeMail → ActivateTenant → TenantOnboarded
  *
  * Transient errors are retried with backoff and jitter. Any other error fails the execution
  * *at the failing step* — deliberately no Catch into a Fail state, because RedriveExecution
@@ -12,7 +15,7 @@
  * Fail state again. The failure is recorded on the tenant by a rule on the execution's status
  * change event (see ControlPlaneStack), and an operator stop triggers the cleanup the same way.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -28,6 +31,13 @@ export interface OnboardingStepFunctions {
   readonly writeStackMapping: lambda.IFunction;
   readonly sendWelcome: lambda.IFunction;
   readonly activateTenant: lambda.IFunction;
+  /** Starts the tenant pipeline for a silo tenant and hands it the task token to resume with. */
+  readonly deployTenantStack: lambda.IFunction;
+}
+
+export interface OnboardingDefinitionProps {
+  /** How long a silo tenant's stack deployment may take before the step fails. @default 1 hour */
+  readonly tenantStackTimeout?: Duration;
 }
 
 /** Errors that are worth retrying: Lambda service hiccups and our TransientStepError. */
@@ -58,29 +68,84 @@ function invoke(scope: Construct, id: string, fn: lambda.IFunction, resultPath: 
   return task;
 }
 
-export function onboardingDefinition(scope: Construct, fns: OnboardingStepFunctions): sfn.IChainable {
+/** Custom attributes every tenant user pool has (the same as the pooled pool's). */
+const TENANT_POOL_SCHEMA = ['tenantId', 'userRole'].map((name) => ({ Name: name, AttributeDataType: 'String', Mutable: true }));
+
+/** An AWS SDK integration task (not a Lambda wrapping the SDK), retried on throttling. */
+function sdkCall(scope: Construct, id: string, props: tasks.CallAwsServiceProps): tasks.CallAwsService {
+  const task = new tasks.CallAwsService(scope, id, props);
+  task.addRetry({
+    errors: ['CognitoIdentityProvider.TooManyRequestsException', 'CognitoIdentityProvider.InternalErrorException'],
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 3,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
+export function onboardingDefinition(scope: Construct, fns: OnboardingStepFunctions, props: OnboardingDefinitionProps = {}): sfn.IChainable {
   const validate = invoke(scope, S.validate, fns.validate, '$.plan');
   const storeTenant = invoke(scope, S.storeTenant, fns.storeTenant, undefined);
+  const createTenantUserPool = sdkCall(scope, S.createTenantUserPool, {
+    service: 'cognitoidentityprovider',
+    action: 'createUserPool',
+    iamAction: 'cognito-idp:CreateUserPool',
+    parameters: {
+      PoolName: sfn.JsonPath.format('tenantflow-{}', sfn.JsonPath.stringAt('$.tenantId')),
+      Schema: TENANT_POOL_SCHEMA,
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameConfiguration: { CaseSensitive: false },
+      Policies: {
+        PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7 },
+      },
+      UserPoolTags: { 'tenantflow:tenantId': sfn.JsonPath.stringAt('$.tenantId') },
+    },
+    // CreateUserPool has no resource-level permissions.
+    iamResources: ['*'],
+    resultSelector: { 'userPoolId.$': '$.UserPool.Id' },
+    resultPath: '$.silo.pool',
+  });
+  const createTenantAppClient = sdkCall(scope, S.createTenantAppClient, {
+    service: 'cognitoidentityprovider',
+    action: 'createUserPoolClient',
+    iamAction: 'cognito-idp:CreateUserPoolClient',
+    parameters: {
+      UserPoolId: sfn.JsonPath.stringAt('$.silo.pool.userPoolId'),
+      ClientName: 'app',
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      ReadAttributes: ['email', 'email_verified', 'custom:tenantId', 'custom:userRole'],
+      // Users may change their email, never their tenant or role.
+      WriteAttributes: ['email'],
+    },
+    // Pool ids are created by the previous step, so the grant names the pool type, not one id.
+    iamResources: [Stack.of(scope).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
+    resultSelector: { 'appClientId.$': '$.UserPoolClient.ClientId' },
+    resultPath: '$.silo.client',
+  });
   const createTenantAdmin = invoke(scope, S.createTenantAdmin, fns.createTenantAdmin, '$.admin');
-  const createApiKey = invoke(scope, S.createApiKey, fns.createApiKey, '$.apiKey');
   const writeStackMapping = invoke(scope, S.writeStackMapping, fns.writeStackMapping, '$.stack');
+  const deployTenantStack = new tasks.LambdaInvoke(scope, S.deployTenantStack, {
+    lambdaFunction: fns.deployTenantStack,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, tenantId: sfn.JsonPath.stringAt('$.tenantId') }),
+    taskTimeout: sfn.Timeout.duration(props.tenantStackTimeout ?? Duration.hours(1)),
+    resultPath: '$.stack',
+  });
+  deployTenantStack.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+  const createApiKey = invoke(scope, S.createApiKey, fns.createApiKey, '$.apiKey');
   const sendWelcome = invoke(scope, S.sendWelcome, fns.sendWelcome, undefined);
   const activateTenant = invoke(scope, S.activateTenant, fns.activateTenant, undefined);
-  const poolBranch = sfn.Chain.start(storeTenant)
-    .next(createTenantAdmin)
-    .next(createApiKey)
+
+  const isSilo = sfn.Condition.stringEquals('$.plan.deploymentModel', 'silo');
+  const tail = sfn.Chain.start(createApiKey).next(sendWelcome).next(activateTenant).next(new sfn.Succeed(scope, S.succeeded));
+  const afterAdmin = sfn.Chain.start(createTenantAdmin)
     .next(writeStackMapping)
-    .next(sendWelcome)
-    .next(activateTenant)
-    .next(new sfn.Succeed(scope, S.succeeded));
-
-  const siloNotAvailable = new sfn.Fail(scope, S.siloNotAvailable, {
-    error: 'SiloNotAvailableError',
-    cause: 'Silo (PLATINUM) onboarding is not built yet',
-  });
+    .next(new sfn.Choice(scope, S.needsTenantStack).when(isSilo, deployTenantStack.next(tail)).otherwise(tail));
   const routeByTier = new sfn.Choice(scope, S.routeByTier)
-    .when(sfn.Condition.stringEquals('$.plan.deploymentModel', 'silo'), siloNotAvailable)
-    .otherwise(poolBranch);
+    .when(isSilo, createTenantUserPool.next(createTenantAppClient).next(afterAdmin))
+    .otherwise(afterAdmin);
 
-  return validate.next(routeByTier);
+  return validate.next(storeTenant).next(routeByTier);
 }

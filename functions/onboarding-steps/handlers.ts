@@ -6,6 +6,7 @@
  * The state is the execution input plus what earlier steps added; each handler returns only
  * its own result, which the workflow stores under a key of the state (ResultPath).
  */
+import { createHash } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -22,13 +23,14 @@ import {
   DeleteApiKeyCommand,
   GetApiKeysCommand,
 } from '@aws-sdk/client-api-gateway';
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetExecutionHistoryCommand, type HistoryEvent, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
 import { failedStepOf } from '../shared/execution-steps';
 import { temporaryPassword } from '../shared/passwords';
-import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
+import { STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../shared/onboarding-states';
 import { parseRegistrationRequest, tenantNameKey } from '../shared/tenant-names';
 import type { TenantRecord } from '../shared/tenant-record';
 import { TIERS, type TierName } from '../shared/tiers';
@@ -57,6 +59,18 @@ interface OnboardingState {
   readonly email: string;
   readonly companyName?: string;
   readonly admin?: { readonly username: string; readonly userPoolId: string; readonly appClientId: string };
+  /** Silo tenants: the user pool and app client created for them (by SDK integration tasks). */
+  readonly silo?: { readonly pool?: { readonly userPoolId: string }; readonly client?: { readonly appClientId: string } };
+  /** Silo tenants: the deployed stack, as the release fan-out reported it. */
+  readonly stack?: { readonly apiUrl?: string; readonly usagePlanId?: string; readonly stackName?: string };
+}
+
+/** The user pool and app client of the tenant: its own (silo) or the pooled ones. */
+function identityOf(state: OnboardingState): { userPoolId: string; appClientId: string } {
+  const userPoolId = state.silo?.pool?.userPoolId;
+  const appClientId = state.silo?.client?.appClientId;
+  if (userPoolId && appClientId) return { userPoolId, appClientId };
+  return { userPoolId: requiredEnv('POOLED_USER_POOL_ID'), appClientId: requiredEnv('POOLED_APP_CLIENT_ID') };
 }
 
 /** Wraps a step: transient AWS errors become TransientStepError so Retry can match on the name. */
@@ -75,6 +89,7 @@ const cognito = new CognitoIdentityProviderClient({});
 const apiGateway = new APIGatewayClient({});
 const ses = new SESv2Client({});
 const sfn = new SFNClient({});
+const codePipeline = new CodePipelineClient({});
 const tenantsTable = () => requiredEnv('TENANT_DETAILS_TABLE');
 
 /** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */
@@ -121,9 +136,9 @@ export function adminUsernameOf(tenantName: string): string {
   return `${tenantNameKey(tenantName)}-admin`;
 }
 
-/** Creates the tenant's group and its admin user in the pooled user pool. */
+/** Creates the tenant's group and its admin user in its user pool (pooled, or its own). */
 export const createTenantAdmin = step(async (state) => {
-  const userPoolId = requiredEnv('POOLED_USER_POOL_ID');
+  const { userPoolId, appClientId } = identityOf(state);
   const username = adminUsernameOf(state.tenantName);
   try {
     await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: state.tenantId, Description: state.tenantName }));
@@ -150,7 +165,6 @@ export const createTenantAdmin = step(async (state) => {
     if ((error as Error).name !== 'UsernameExistsException') throw error;
   }
   await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: state.tenantId }));
-  const appClientId = requiredEnv('POOLED_APP_CLIENT_ID');
   await dynamoDb().send(
     new UpdateCommand({
       TableName: tenantsTable(),
@@ -162,10 +176,10 @@ export const createTenantAdmin = step(async (state) => {
   return { username, userPoolId, appClientId };
 });
 
-/** Creates the tenant's own API key and puts it on its tier's usage plan. */
+/** Creates the tenant's own API key and puts it on its tier's usage plan (a silo's: its stack's plan). */
 export const createApiKey = step(async (state) => {
   const usagePlanIds = JSON.parse(requiredEnv('USAGE_PLAN_IDS')) as Record<string, string>;
-  const usagePlanId = usagePlanIds[state.tier];
+  const usagePlanId = state.stack?.usagePlanId ?? usagePlanIds[state.tier];
   if (!usagePlanId) throw new InvalidRegistrationError(`No usage plan for tier ${state.tier}`);
   const keyName = `tenant-${state.tenantId}`;
   const existing = await apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName, includeValues: true }));
@@ -192,12 +206,34 @@ export const createApiKey = step(async (state) => {
 
 /** Records which stack serves the tenant (pool tenants: the pooled stack). */
 export const writeStackMapping = step(async (state) => {
+  const mappingTable = requiredEnv('TENANT_STACK_MAPPING_TABLE');
+  const now = new Date().toISOString();
+  if (TIERS[state.tier].deploymentModel === 'silo') {
+    // The tenant's own stack: the release fan-out deploys it with these parameters. An update,
+    // so a redrive keeps what the fan-out recorded (deployed version, waiting task token).
+    const { userPoolId, appClientId } = identityOf(state);
+    const stackName = siloStackName(state.tenantId);
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: mappingTable,
+        Key: { tenantId: state.tenantId },
+        UpdateExpression: 'SET stackName = :stack, deploymentModel = :silo, stackParameters = :parameters, updatedAt = :now',
+        ExpressionAttributeValues: {
+          ':stack': stackName,
+          ':silo': 'silo',
+          ':parameters': { TenantId: state.tenantId, UserPoolId: userPoolId, AppClientId: appClientId },
+          ':now': now,
+        },
+      }),
+    );
+    return { stackName };
+  }
   const stackName = requiredEnv('POOLED_STACK_NAME');
   const apiUrl = requiredEnv('POOLED_API_URL');
   await dynamoDb().send(
     new PutCommand({
-      TableName: requiredEnv('TENANT_STACK_MAPPING_TABLE'),
-      Item: { tenantId: state.tenantId, stackName, deploymentModel: 'pool', apiUrl, updatedAt: new Date().toISOString() },
+      TableName: mappingTable,
+      Item: { tenantId: state.tenantId, stackName, deploymentModel: 'pool', apiUrl, updatedAt: now },
     }),
   );
   await dynamoDb().send(
@@ -210,6 +246,47 @@ export const writeStackMapping = step(async (state) => {
   );
   return { stackName, apiUrl };
 });
+
+/** What the release fan-out reports when a tenant's stack is deployed (SendTaskSuccess output). */
+export interface TenantStackDeployed {
+  readonly apiUrl: string;
+  readonly usagePlanId: string;
+  readonly stackName: string;
+}
+
+/**
+ * Silo tenants (`.waitForTaskToken`): leaves the task token on the tenant's stack mapping and
+ * starts the tenant pipeline for just this tenant; the fan-out resumes the onboarding with
+ * SendTaskSuccess/Failure when the stack is deployed. If an earlier attempt already got the
+ * stack deployed (a redrive), it resumes at once instead of starting another pipeline run.
+ */
+export async function deployTenantStack(event: { taskToken: string; tenantId: string }): Promise<{ started: boolean }> {
+  const mappingTable = requiredEnv('TENANT_STACK_MAPPING_TABLE');
+  const row = (await dynamoDb().send(new GetCommand({ TableName: mappingTable, Key: { tenantId: event.tenantId }, ConsistentRead: true }))).Item;
+  if (!row?.stackName) throw new InvalidRegistrationError(`No stack mapping for tenant ${event.tenantId}`);
+  if (row.deployedVersion && row.apiUrl && row.usagePlanId) {
+    const output: TenantStackDeployed = { apiUrl: row.apiUrl, usagePlanId: row.usagePlanId, stackName: row.stackName };
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(output) }));
+    return { started: false };
+  }
+  await dynamoDb().send(
+    new UpdateCommand({
+      TableName: mappingTable,
+      Key: { tenantId: event.tenantId },
+      UpdateExpression: 'SET waitingTaskToken = :token',
+      ExpressionAttributeValues: { ':token': event.taskToken },
+    }),
+  );
+  await codePipeline.send(
+    new StartPipelineExecutionCommand({
+      name: requiredEnv('TENANT_PIPELINE_NAME'),
+      variables: [{ name: 'tenantId', value: event.tenantId }],
+      // One pipeline run per waiting task: a retried invocation does not start a second one.
+      clientRequestToken: createHash('sha256').update(event.taskToken).digest('hex').slice(0, 64),
+    }),
+  );
+  return { started: true };
+}
 
 /**
  * Sets a fresh temporary password and mails it. The password exists only here and in the
@@ -252,10 +329,11 @@ export const activateTenant = step(async (state) => {
     new UpdateCommand({
       TableName: tenantsTable(),
       Key: { tenantId: state.tenantId },
-      UpdateExpression: 'SET #status = :active, updatedAt = :now REMOVE failedStep, failureCause',
+      // A silo tenant's API is its own stack's, known only now.
+      UpdateExpression: `SET #status = :active, updatedAt = :now${state.stack?.apiUrl ? ', apiUrl = :apiUrl' : ''} REMOVE failedStep, failureCause`,
       ConditionExpression: 'attribute_exists(tenantId)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':active': 'ACTIVE', ':now': now },
+      ExpressionAttributeValues: { ':active': 'ACTIVE', ':now': now, ...(state.stack?.apiUrl ? { ':apiUrl': state.stack.apiUrl } : {}) },
     }),
   );
   return { status: 'ACTIVE', activatedAt: now };

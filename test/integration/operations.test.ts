@@ -5,10 +5,11 @@
  * integration project does).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { POOL_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
 import { at, cloud, controlPlane, http, logIn, NEW_PASSWORD, onboardedTenant, operatorToken, type Registration, uniqueName, waitFor, welcomeMailOf } from './support/client';
 import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf } from './support/resources';
 
-const POOL_TASKS = ['ValidateRegistration', 'StoreTenant', 'CreateTenantAdmin', 'CreateApiKey', 'WriteStackMapping', 'SendWelcomeMail', 'ActivateTenant'];
+const POOL_TASKS: readonly string[] = POOL_ONBOARDING_TASKS;
 
 let operator: string;
 const ops = (method: string, path: string, body?: unknown) => http(method, controlPlane(path), { token: operator, body });

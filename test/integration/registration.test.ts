@@ -1,8 +1,9 @@
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { POOL_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
 import { cloud, controlPlane, http, signUp, uniqueName, welcomeMailOf } from './support/client';
 
-const POOL_STEPS = ['ValidateRegistration', 'StoreTenant', 'CreateTenantAdmin', 'CreateApiKey', 'WriteStackMapping', 'SendWelcomeMail', 'ActivateTenant'];
+const POOL_STEPS = [...POOL_ONBOARDING_TASKS];
 
 async function executionCount(): Promise<number> {
   const sfn = new SFNClient({ region: 'us-east-1', endpoint: cloud().stepFunctionsEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

@@ -7,6 +7,8 @@ import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
 import { useEffect, useState } from 'react';
+import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../../functions/shared/onboarding-states';
+import { isTierName, TIERS } from '../../../functions/shared/tiers';
 import { errorText } from '../shared/api';
 import type { Accepted } from './SignUpForm';
 
@@ -19,23 +21,20 @@ export interface Registration {
   readonly steps: readonly { name: string; status: string; startedAt: string; endedAt?: string; error?: string }[];
 }
 
-/** The pool-tier steps in order, so the ones not started yet can be shown as pending. */
-export const EXPECTED_STEPS = [
-  'ValidateRegistration',
-  'StoreTenant',
-  'CreateTenantAdmin',
-  'CreateApiKey',
-  'WriteStackMapping',
-  'SendWelcomeMail',
-  'ActivateTenant',
-];
+/** The steps of the tenant's tier in order, so the ones not started yet can be shown as pending. */
+export function expectedSteps(tier: string): readonly string[] {
+  return isTierName(tier) && TIERS[tier].deploymentModel === 'silo' ? SILO_ONBOARDING_TASKS : POOL_ONBOARDING_TASKS;
+}
 
 const STEP_LABELS: Record<string, string> = {
   ValidateRegistration: 'Check the registration',
   StoreTenant: 'Store the tenant',
   CreateTenantAdmin: 'Create the administrator',
+  CreateTenantUserPool: 'Create the user pool',
+  CreateTenantAppClient: 'Create the app client',
   CreateApiKey: 'Issue the API key',
   WriteStackMapping: 'Map the tenant to its stack',
+  DeployTenantStack: 'Deploy the tenant stack',
   SendWelcomeMail: 'Send the welcome email',
   ActivateTenant: 'Activate the tenant',
 };
@@ -86,7 +85,7 @@ export function OnboardingProgress({
   }, [accepted.registrationId, load]);
 
   const steps = registration?.steps ?? [];
-  const shown = [...steps.map((s) => s.name), ...EXPECTED_STEPS.filter((name) => !steps.some((s) => s.name === name))];
+  const shown = [...steps.map((s) => s.name), ...expectedSteps(registration?.tier ?? '').filter((name) => !steps.some((s) => s.name === name))];
   const failed = steps.find((s) => s.status === 'FAILED');
   const loginHref = `/app/?tenant=${encodeURIComponent(accepted.tenantName)}`;
 
