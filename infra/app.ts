@@ -3,7 +3,7 @@
  * stack → control plane. `buildApp` is shared by `cdk synth` (infra/bin/app.ts), the local
  * cloud and the infra tests, so all three see the same templates.
  */
-import { App, type AppProps, Duration } from 'aws-cdk-lib';
+import { App, type AppProps, Duration, Stage } from 'aws-cdk-lib';
 import { ConsoleStack } from './stacks/console-stack';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
 import { FoundationStack } from './stacks/foundation-stack';
@@ -14,7 +14,12 @@ export const STACK_NAMES = {
   pooled: 'tenantflow-pooled',
   controlPlane: 'tenantflow-control-plane',
   console: 'tenantflow-console',
+  /** The silo tenant template, in stage `TenantTemplate`: deployed per tenant by the release fan-out, never by `cdk deploy`. */
+  siloTemplate: 'tenantflow-silo-template',
 } as const;
+
+/** The stage holding the silo template (outside `cdk deploy --all`). */
+export const TENANT_TEMPLATE_STAGE = 'TenantTemplate';
 
 export function buildApp(props: AppProps = {}): App {
   const app = new App(props);
@@ -34,6 +39,13 @@ export function buildApp(props: AppProps = {}): App {
   new ConsoleStack(app, STACK_NAMES.console, {
     description: 'tenantflow: web apps (operator console, sign-up, commerce app) on S3 + CloudFront',
     consoleConfig: controlPlane.consoleConfig,
+  });
+  const tenantTemplate = new Stage(app, TENANT_TEMPLATE_STAGE);
+  new TenantStack(tenantTemplate, 'Silo', {
+    stackName: STACK_NAMES.siloTemplate,
+    description: "tenantflow: a PLATINUM tenant's own application stack (template; one stack per tenant)",
+    deploymentModel: 'silo',
+    authorizerCacheTtl: authorizerCacheTtlOf(app),
   });
   return app;
 }
