@@ -18,11 +18,19 @@ export interface HttpResult<T = any> {
   readonly body: T;
 }
 
-export async function request<T = any>(method: string, url: string, opts: { body?: unknown; token?: string } = {}): Promise<HttpResult<T>> {
+export async function request<T = any>(
+  method: string,
+  url: string,
+  opts: { body?: unknown; token?: string } = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -41,7 +49,12 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -56,7 +69,8 @@ export async function register(cloud: LocalCloud, tenantName: string, tier: stri
   const accepted = await request('POST', at(cloud.controlPlaneApiUrl, '/registrations'), {
     body: { tenantName, email: `admin@${tenantName}.example.com`, tier },
   });
-  if (accepted.status !== 202) throw new Error(`sign-up of ${tenantName}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  if (accepted.status !== 202)
+    throw new Error(`sign-up of ${tenantName}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return String(accepted.body.registrationId);
 }
 
@@ -94,7 +108,11 @@ export const NEW_PASSWORD = 'Chosen-Passw0rd!x';
 export async function logIn(cloud: LocalCloud, clientId: string, username: string, password: string): Promise<string> {
   const client = cognito(cloud);
   const auth = await client.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
   if (auth.AuthenticationResult?.IdToken) return auth.AuthenticationResult.IdToken;
   const answered = await client.send(
@@ -123,7 +141,12 @@ export async function adminSession(cloud: LocalCloud, tenantName: string): Promi
     async () => (await outbox(cloud)).find((m) => m.template === 'welcome' && m.variables.tenantName === tenantName),
     `welcome mail of ${tenantName}`,
   );
-  const idToken = await logIn(cloud, config.appClientId, String(mail.variables.username), String(mail.variables.temporaryPassword));
+  const idToken = await logIn(
+    cloud,
+    config.appClientId,
+    String(mail.variables.username),
+    String(mail.variables.temporaryPassword),
+  );
   return { tenantName, config, idToken };
 }
 
@@ -146,7 +169,16 @@ export async function addTenantUser(cloud: LocalCloud, config: TenantConfig, ema
       ],
     }),
   );
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: config.userPoolId, Username: email, Password: USER_PASSWORD, Permanent: true }));
-  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: config.tenantId }));
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: config.userPoolId,
+      Username: email,
+      Password: USER_PASSWORD,
+      Permanent: true,
+    }),
+  );
+  await client.send(
+    new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: config.tenantId }),
+  );
   return logIn(cloud, config.appClientId, email, USER_PASSWORD);
 }

@@ -43,7 +43,8 @@ function writeUnitsOf(op: string, body: string): number {
         return 1;
       case 'BatchWriteItem':
         return Object.values(parsed.RequestItems ?? {}).reduce(
-          (sum: number, reqs: any) => sum + (reqs as any[]).reduce((s: number, r: any) => s + (r.PutRequest ? kb(r.PutRequest.Item) : 1), 0),
+          (sum: number, reqs: any) =>
+            sum + (reqs as any[]).reduce((s: number, r: any) => s + (r.PutRequest ? kb(r.PutRequest.Item) : 1), 0),
           0,
         );
       case 'TransactWriteItems':
@@ -68,8 +69,9 @@ export async function startRecordingProxy(service: string, upstream: string): Pr
       const body = Buffer.concat(chunks);
       const amzTarget = String(req.headers['x-amz-target'] ?? '');
       const action = amzTarget
-        ? amzTarget.split('.').pop() ?? amzTarget
-        : (new URLSearchParams(body.toString('utf8')).get('Action') ?? `${req.method} ${(req.url ?? '').split('?')[0]}`);
+        ? (amzTarget.split('.').pop() ?? amzTarget)
+        : (new URLSearchParams(body.toString('utf8')).get('Action') ??
+          `${req.method} ${(req.url ?? '').split('?')[0]}`);
       const startMs = performance.now();
       const forward = http.request(
         { agent, host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -129,7 +131,10 @@ export interface InstalledProxies {
  * Re-registers the matching functions with their emulator endpoints pointing at recording proxies
  * (the runtime gives a re-registered function a fresh environment on its next invoke).
  */
-export async function installProxies(cloud: LocalCloud, match: (fn: LocalFunction) => boolean): Promise<InstalledProxies> {
+export async function installProxies(
+  cloud: LocalCloud,
+  match: (fn: LocalFunction) => boolean,
+): Promise<InstalledProxies> {
   const lambda = cloud.services.lambda;
   const originals = lambda.list().filter(match);
   const sample = originals[0]?.environment ?? {};

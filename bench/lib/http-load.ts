@@ -69,7 +69,9 @@ export async function runHttpLoad(opts: LoadOptions): Promise<LoadResult> {
           port: target.parsed.port,
           path: `${target.parsed.pathname}${target.parsed.search}`,
           method: target.method ?? 'GET',
-          headers: target.body ? { ...target.headers, 'Content-Length': String(Buffer.byteLength(target.body)) } : target.headers,
+          headers: target.body
+            ? { ...target.headers, 'Content-Length': String(Buffer.byteLength(target.body)) }
+            : target.headers,
         },
         (res) => {
           res.on('data', () => undefined);

@@ -18,6 +18,7 @@ export interface InvocationRecord {
 export interface ExecutionEnd {
   readonly status: string;
   readonly atMs: number;
+  readonly executionArn: string;
 }
 
 export class CloudProbe {
@@ -48,9 +49,14 @@ export class CloudProbe {
     const events = cloud.services.events;
     const put = events.put.bind(events);
     events.put = (event: Readonly<Record<string, unknown>>) => {
-      const detail = event.detail as { name?: string; status?: string } | undefined;
-      if (event['detail-type'] === 'Step Functions Execution Status Change' && detail?.name && detail.status && detail.status !== 'RUNNING') {
-        const end = { status: detail.status, atMs: performance.now() };
+      const detail = event.detail as { name?: string; status?: string; executionArn?: string } | undefined;
+      if (
+        event['detail-type'] === 'Step Functions Execution Status Change' &&
+        detail?.name &&
+        detail.status &&
+        detail.status !== 'RUNNING'
+      ) {
+        const end = { status: detail.status, atMs: performance.now(), executionArn: String(detail.executionArn) };
         this.ended.set(detail.name, end);
         this.waiters.get(detail.name)?.(end);
         this.waiters.delete(detail.name);
@@ -84,7 +90,9 @@ export class CloudProbe {
   }
 
   fn(stackPrefix: string, match: (fn: LocalFunction) => boolean): LocalFunction {
-    const found = this.functions().find((candidate) => candidate.functionName.startsWith(stackPrefix) && match(candidate));
+    const found = this.functions().find(
+      (candidate) => candidate.functionName.startsWith(stackPrefix) && match(candidate),
+    );
     if (!found) throw new Error(`no function in ${stackPrefix} matches`);
     return found;
   }
@@ -95,7 +103,10 @@ export class CloudProbe {
   }
 
   pooledProducts(): LocalFunction {
-    return this.fn('tenantflow-pooled', (f) => f.environment.PRODUCTS_TABLE !== undefined && f.environment.ORDERS_TABLE === undefined);
+    return this.fn(
+      'tenantflow-pooled',
+      (f) => f.environment.PRODUCTS_TABLE !== undefined && f.environment.ORDERS_TABLE === undefined,
+    );
   }
 
   invocationCounts(): Map<string, number> {
@@ -108,7 +119,9 @@ export class CloudProbe {
     if (!endpoint) return undefined;
     try {
       const res = await request('GET', at(endpoint, '/local/stats'));
-      return res.status === 200 && typeof res.body?.assumeRole === 'number' ? (res.body as { assumeRole: number }) : undefined;
+      return res.status === 200 && typeof res.body?.assumeRole === 'number'
+        ? (res.body as { assumeRole: number })
+        : undefined;
     } catch {
       return undefined;
     }

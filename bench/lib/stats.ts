@@ -35,7 +35,11 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-export const median = (values: readonly number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
+export const median = (values: readonly number[]): number =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** Spread of one figure over repeated rounds: the median round and the range. */
 export interface Spread {

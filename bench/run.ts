@@ -1,0 +1,410 @@
+/**
+ * `npm run bench`: every benchmark of issue 7 against a local cloud started in this process
+ * (fresh data directory, free port, 127.0.0.1 only), then `bench/results.md` and
+ * `bench/results.json`. `--smoke` runs each benchmark with tiny sizes (what `npm test` does).
+ *
+ * Machine-dependent figures come with a ratio to a baseline measured in the same run (a trivial
+ * loopback HTTP server, a fixed CPU workload, a bare `node -e 0`), so runs on different or busy
+ * machines can be compared.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type LocalCloud, startLocalCloud } from '../local/cloud';
+import { adminSession } from './lib/client';
+import { CloudProbe } from './lib/probe';
+import { markdown, type Row, writeResults } from './lib/report';
+import { fmt } from './lib/stats';
+import { type Baselines, cpuBaselineMs, machineInfo, measureBaselines } from './suites/baselines';
+import { benchColdStart, type ColdStartResult } from './suites/cold-start';
+import { benchOnboarding, type OnboardingResult } from './suites/onboarding';
+import {
+  type AuthorizerResult,
+  benchAuthorizer,
+  benchRequestOverhead,
+  type RequestOverheadResult,
+} from './suites/requests';
+import { benchStart, type StartResult } from './suites/start';
+
+/** Public list prices used (us-east-1, on-demand, no free tier). */
+export const PRICES = {
+  stepFunctionsStandardPerTransition: 0.000025,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  lambdaArm64PerGbSecond: 0.0000133334,
+  dynamoDbPerWriteUnit: 0.625 / 1_000_000,
+  dynamoDbPerReadUnit: 0.125 / 1_000_000,
+} as const;
+
+export interface BenchOptions {
+  readonly smoke?: boolean;
+  /** Where results.md/json go. @default bench/ */
+  readonly outDir?: string;
+  readonly log?: (message: string) => void;
+}
+
+const SIZES = {
+  full: {
+    baseline: { httpRequests: 2000, concurrency: 16, throughputMs: 3000 },
+    start: { runs: 3, warmup: true },
+    onboarding: { tier: 'PREMIUM', sequentialRuns: 30, proxiedRuns: 10, concurrentSignUps: 100 },
+    sessions: 10,
+    authorizer: { missRequests: 1000, users: 50, stsInvocations: 10_000, httpRoundsPerUser: 4, concurrency: 8 },
+    requests: { rounds: 3, latencyRequests: 1000, concurrency: 16, throughputMs: 3000, productsPerTenant: 5 },
+    coldStart: { repeats: 5, maxBundles: Number.POSITIVE_INFINITY },
+  },
+  smoke: {
+    baseline: { httpRequests: 50, concurrency: 4, throughputMs: 200 },
+    start: { runs: 1, warmup: false },
+    onboarding: { tier: 'PREMIUM', sequentialRuns: 2, proxiedRuns: 1, concurrentSignUps: 2, warmup: false },
+    sessions: 2,
+    authorizer: { missRequests: 20, users: 3, stsInvocations: 60, httpRoundsPerUser: 1, concurrency: 4 },
+    requests: { rounds: 1, latencyRequests: 30, concurrency: 4, throughputMs: 200, productsPerTenant: 1 },
+    coldStart: { repeats: 1, maxBundles: 2 },
+  },
+};
+
+export interface BenchResults {
+  readonly smoke: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly machine: ReturnType<typeof machineInfo> & { readonly loadAverageAtEnd: readonly number[] };
+  readonly baselines: { readonly start: Baselines; readonly cpuMsAtEnd: number };
+  readonly prices: typeof PRICES;
+  readonly start: StartResult;
+  readonly onboarding: OnboardingResult;
+  readonly authorizer: AuthorizerResult;
+  readonly requests: RequestOverheadResult;
+  readonly coldStart: ColdStartResult;
+  readonly notMeasurable: Record<string, string>;
+}
+
+const NOT_MEASURABLE = {
+  siloOnboarding:
+    'PLATINUM (silo) sign-up is refused with 501 and the workflow’s silo branch is a Fail state (issue 3): there is no silo onboarding to time or count yet.',
+  releaseFanOut:
+    'No release pipeline or fan-out state machine exists yet (issue 3): a simulated deploy with nothing real around it would measure the bench, not tenantflow. Add when the fan-out lands.',
+};
+
+const x = (value: number) => `${fmt(value)}×`;
+const ms = (value: number) => `${fmt(value)} ms`;
+
+export function tableRows(r: BenchResults): Row[] {
+  const b = r.baselines.start;
+  const req = r.requests;
+  const lastRound = req.rounds[Math.floor(req.rounds.length / 2)] ?? req.rounds[0];
+  const rows: Row[] = [];
+  const rangeOf = (s: { min: number; max: number; rounds: readonly number[] }, unit = ' ms') =>
+    `range ${fmt(s.min)}–${fmt(s.max)}${unit} over ${s.rounds.length} round(s)`;
+  rows.push({
+    item: '1',
+    metric: 'added latency p50, gateway (authorizer cache hit) − direct invoke, GET /products',
+    value: ms(req.addedP50Ms.median),
+    detail: rangeOf(req.addedP50Ms),
+    target: '≤ 1 ms',
+    met: req.addedP50Ms.median <= 1,
+    ratio: `${x(req.addedP50Ms.median / b.http.median)} loopback HTTP p50 (${ms(b.http.median)})`,
+  });
+  rows.push({
+    item: '1',
+    metric: 'added latency p99',
+    value: ms(req.addedP99Ms.median),
+    detail: rangeOf(req.addedP99Ms),
+    target: '≤ 3 ms',
+    met: req.addedP99Ms.median <= 3,
+    ratio: `${x(req.addedP99Ms.median / b.http.p99)} loopback HTTP p99 (${ms(b.http.p99)})`,
+  });
+  if (lastRound) {
+    rows.push({
+      item: '1',
+      metric: `gateway GET /products, sequential (${req.tenants} tenants round-robin)`,
+      value: `p50 ${ms(lastRound.gateway.median)}`,
+      detail: `p95 ${ms(lastRound.gateway.p95)}, p99 ${ms(lastRound.gateway.p99)} (n=${lastRound.gateway.n})`,
+      ratio: `${x(lastRound.gateway.median / b.http.median)} loopback HTTP p50`,
+    });
+    rows.push({
+      item: '1',
+      metric: 'direct invoke of the products function (same event, same data)',
+      value: `p50 ${ms(lastRound.direct.median)}`,
+      detail: `p95 ${ms(lastRound.direct.p95)}, p99 ${ms(lastRound.direct.p99)} (n=${lastRound.direct.n})`,
+    });
+    rows.push({
+      item: '1',
+      metric: 'throughput gateway / direct (16 connections vs 16 in flight)',
+      value: `${fmt(req.throughputRatio.median * 100)} %`,
+      detail: `${fmt(lastRound.gatewayPerSecond)} vs ${fmt(lastRound.directPerSecond)} req/s; ${rangeOf({ ...req.throughputRatio, min: req.throughputRatio.min * 100, max: req.throughputRatio.max * 100 }, ' %')}; non-200: ${JSON.stringify(lastRound.non200)}`,
+      target: '≥ 50 %',
+      met: req.throughputRatio.median >= 0.5,
+      ratio: `gateway ${x(lastRound.gatewayPerSecond / b.httpPerSecond)} trivial HTTP server (${fmt(b.httpPerSecond)} req/s)`,
+    });
+  }
+  const a = r.authorizer;
+  rows.push({
+    item: '2',
+    metric: 'authorizer cache hit: gateway time outside the function, p50 (upper bound of the hit)',
+    value: ms(req.gatewayOverheadP50Ms.median),
+    detail: `${rangeOf(req.gatewayOverheadP50Ms)}; authorizer invocations during the runs: ${req.rounds.map((round) => round.authorizerInvocations).join(', ')}`,
+    target: '≤ 1 ms',
+    met: req.gatewayOverheadP50Ms.median <= 1,
+    ratio: `${x(req.gatewayOverheadP50Ms.median / b.http.median)} loopback HTTP p50`,
+  });
+  rows.push({
+    item: '2',
+    metric: 'authorizer miss, known tenant (JWT verify + user↔tenant check + cached credentials), via the runtime',
+    value: `p50 ${ms(a.miss.median)}`,
+    detail: `p95 ${ms(a.miss.p95)}, p99 ${ms(a.miss.p99)} (n=${a.miss.n})`,
+    ratio: `${x(a.miss.median / b.http.median)} loopback HTTP p50`,
+  });
+  rows.push({
+    item: '2',
+    metric: "authorizer miss, a tenant's first request (+ registry read + AssumeRole)",
+    value: `p50 ${ms(a.coldTenantMiss.median)}`,
+    detail: `max ${ms(a.coldTenantMiss.max)} (n=${a.coldTenantMiss.n} tenants)`,
+    ratio: `${x(a.coldTenantMiss.median / b.http.median)} loopback HTTP p50`,
+  });
+  rows.push({
+    item: '2',
+    metric: `STS AssumeRole calls per 10,000 requests, ${a.sts.users} users of one tenant`,
+    value: a.sts.per10k === undefined ? 'pending (local STS exposes no counter)' : fmt(a.sts.per10k),
+    detail:
+      a.sts.assumeRoleCalls === undefined
+        ? ''
+        : `${a.sts.assumeRoleCalls} for ${a.sts.invocations.toLocaleString('en-US')} authorizer invocations (every request a gateway-cache miss); ${a.sts.assumeRoleCallsHttp} for ${a.sts.httpRequests} HTTP requests`,
+    target: '≤ 2',
+    met: a.sts.per10k === undefined ? undefined : a.sts.per10k <= 2,
+  });
+  const o = r.onboarding;
+  rows.push({
+    item: '3',
+    metric: `pool sign-up → SUCCEEDED, ${o.sequential.n} sequential runs (${o.tier})`,
+    value: `p50 ${ms(o.sequential.median)}`,
+    detail: `p95 ${ms(o.sequential.p95)}, p99 ${ms(o.sequential.p99)}, max ${ms(o.sequential.max)}; failures ${o.failures}`,
+    target: '≤ 2 s (p50)',
+    met: o.sequential.median <= 2000 && o.failures === 0,
+    ratio: `${x(o.sequential.median / b.cpuMs)} CPU baseline (${ms(b.cpuMs)})`,
+  });
+  rows.push({
+    item: '3',
+    metric: 'silo sign-up → SUCCEEDED',
+    value: 'not measurable yet',
+    detail: NOT_MEASURABLE.siloOnboarding,
+  });
+  rows.push({
+    item: '3',
+    metric: 'orchestration overhead = total − time in emulator calls (floor), share of total',
+    value: `${fmt(o.floor.overheadShare.median * 100)} %`,
+    detail: `p95 ${fmt(o.floor.overheadShare.p95 * 100)} %; total p50 ${ms(o.floor.totalMs.median)}, floor p50 ${ms(o.floor.floorMs.median)} (n=${o.floor.totalMs.n})`,
+    target: '≤ 25 %',
+    met: o.floor.overheadShare.median <= 0.25,
+  });
+  if (o.concurrent) {
+    const c = o.concurrent;
+    rows.push({
+      item: '3',
+      metric: `${c.signUps} concurrent sign-ups`,
+      value: `${fmt(c.tenantsPerMinute)} tenants/min`,
+      detail: `all done in ${ms(c.wallMs)}; succeeded ${c.succeeded}, lost ${c.lost}, duplicated ${c.duplicated}; per sign-up p50 ${ms(c.latency.median)}, p95 ${ms(c.latency.p95)}`,
+      target: 'none lost or duplicated',
+      met: c.lost === 0 && c.duplicated === 0,
+      ratio: `${fmt(c.tenantsPerMinute / (60_000 / b.cpuMs))} per CPU-baseline op/min`,
+    });
+  }
+  const k = o.cost;
+  const dollars = {
+    sfn: k.stateTransitions * PRICES.stepFunctionsStandardPerTransition,
+    lambdaRequests: k.lambdaInvocations * PRICES.lambdaPerRequest,
+    lambdaDuration: k.lambdaGbSeconds * PRICES.lambdaArm64PerGbSecond,
+    lambdaDuration128: k.lambdaGbSecondsAt128Mb * PRICES.lambdaArm64PerGbSecond,
+    dynamo: k.dynamoDbWriteUnits * PRICES.dynamoDbPerWriteUnit + k.dynamoDbReads * PRICES.dynamoDbPerReadUnit,
+  };
+  const total = dollars.sfn + dollars.lambdaRequests + dollars.lambdaDuration + dollars.dynamo;
+  const total128 = dollars.sfn + dollars.lambdaRequests + dollars.lambdaDuration128 + dollars.dynamo;
+  rows.push({
+    item: '4',
+    metric: 'Step Functions state transitions per pool onboarding',
+    value: fmt(k.stateTransitions),
+    target: '≤ 15',
+    met: k.stateTransitions <= 15,
+    detail: `$${dollars.sfn.toFixed(6)}`,
+  });
+  rows.push({
+    item: '4',
+    metric: 'Lambda invocations per pool onboarding',
+    value: fmt(k.lambdaInvocations),
+    detail: `${Object.entries(k.lambdaInvocationsByFunction)
+      .map(([n, c]) => `${n} ${c}`)
+      .join(', ')}; ${fmt(k.lambdaGbSeconds)} GB-s at 256 MB (local durations)`,
+  });
+  rows.push({
+    item: '4',
+    metric: 'DynamoDB writes per pool onboarding',
+    value: `${fmt(k.dynamoDbWrites)} writes = ${fmt(k.dynamoDbWriteUnits)} WRU`,
+    detail: `+ ${fmt(k.dynamoDbReads)} reads (≤ 1 RRU each)`,
+  });
+  rows.push({
+    item: '4',
+    metric: 'cost per pool onboarding on AWS (Step Functions + Lambda + DynamoDB)',
+    value: `$${total.toFixed(6)}`,
+    detail: `$${total128.toFixed(6)}–$${total.toFixed(6)} at 128–256 MB; = $${fmt(total * 1000)} per 1,000 tenants; Step Functions ${fmt((dollars.sfn / total) * 100)} % of it`,
+  });
+  rows.push({
+    item: '4',
+    metric: 'cost per silo onboarding',
+    value: 'not measurable yet',
+    detail: NOT_MEASURABLE.siloOnboarding,
+  });
+  rows.push({
+    item: '5',
+    metric: 'release fan-out to 10 / 100 / 1,000 tenants',
+    value: 'not measurable yet',
+    detail: NOT_MEASURABLE.releaseFanOut,
+    target: 'ratio ≤ 1.2, memory sub-linear',
+  });
+  for (const bundle of r.coldStart.bundles) {
+    rows.push({
+      item: '6',
+      metric: `bundle ${bundle.functions.length > 3 ? `${bundle.functions.slice(0, 2).join(', ')} + ${bundle.functions.length - 2} more` : bundle.functions.join(', ')}`,
+      value: `${fmt(bundle.bundleBytes / 1024)} KB, import p50 ${ms(bundle.importMs.median)}`,
+      detail: `with --enable-source-maps (as deployed) ${ms(bundle.importWithSourceMapsMs.median)}; max ${ms(bundle.importMs.max)} / ${ms(bundle.importWithSourceMapsMs.max)} (n=${bundle.importMs.n}); map ${fmt(bundle.sourceMapBytes / 1024)} KB${bundle.layerBytes ? `; layer ${fmt(bundle.layerBytes / 1024)} KB` : ''}`,
+      target: '≤ 1 MB, ≤ 150 ms',
+      // Size is the function's own bundle (the shared layer is listed apart); import as deployed (source maps on).
+      met: bundle.bundleBytes <= 1024 * 1024 && bundle.importWithSourceMapsMs.median <= 150,
+      ratio: `${x(bundle.importMs.median / b.nodeBootMs)} / ${x(bundle.importWithSourceMapsMs.median / b.nodeBootMs)} bare node start (${ms(b.nodeBootMs)})`,
+    });
+  }
+  rows.push({
+    item: '6',
+    metric: 'largest contributors of the biggest bundle',
+    value: r.coldStart.biggest.contributors
+      .slice(0, 3)
+      .map((c) => `${c.name} ${fmt(c.bytes / 1024)} KB`)
+      .join('; '),
+    detail: r.coldStart.biggest.contributors
+      .slice(3, 8)
+      .map((c) => `${c.name} ${fmt(c.bytes / 1024)} KB`)
+      .join('; '),
+  });
+  rows.push({
+    item: '7',
+    metric: '`npm start` → ready, warm install',
+    value: `p50 ${fmt(r.start.wallMs.median / 1000)} s`,
+    detail: `reported "ready in" p50 ${fmt(r.start.reportedMs.median / 1000)} s; range ${fmt(r.start.wallMs.min / 1000)}–${fmt(r.start.wallMs.max / 1000)} s (n=${r.start.wallMs.n})`,
+    target: '≤ 20 s',
+    met: r.start.wallMs.median <= 20_000,
+    ratio: `${x(r.start.wallMs.median / b.nodeBootMs)} bare node start`,
+  });
+  return rows;
+}
+
+/** The table and results.md text of a run (also `--render`: rebuild results.md from results.json). */
+export function render(results: BenchResults, concurrency: number): { rows: Row[]; md: string } {
+  const machine = results.machine;
+  const baselines = results.baselines.start;
+  const startedAt = results.startedAt;
+  const size = { baseline: { concurrency } };
+  const rows = tableRows(results);
+  const md = markdown(
+    results.smoke ? 'tenantflow benchmarks (smoke run: tiny sizes, figures not meaningful)' : 'tenantflow benchmarks',
+    rows,
+    [
+      `Run ${startedAt} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage.join(' / ')} at start, ${results.machine.loadAverageAtEnd.join(' / ')} at end (the machine was shared with other test runs: absolute figures are noisy, ratios to the in-run baselines travel better).`,
+      `In-run baselines: loopback keep-alive HTTP round trip to a trivial Node server p50 ${ms(baselines.http.median)} / p99 ${ms(baselines.http.p99)}, ${fmt(baselines.httpPerSecond)} req/s with ${size.baseline.concurrency} connections; CPU workload (SHA-256 of 32 MB) ${ms(baselines.cpuMs)} at start, ${ms(results.baselines.cpuMsAtEnd)} at end; bare \`node -e 0\` ${ms(baselines.nodeBootMs)}.`,
+      `Bench run took ${fmt(results.durationMs / 1000)} s. Everything ran on 127.0.0.1 against the local cloud (same synthesized templates and bundles as AWS).`,
+    ],
+    [
+      `Prices used (us-east-1 public list prices, on-demand, free tier ignored): Step Functions Standard $${PRICES.stepFunctionsStandardPerTransition}/state transition; Lambda $0.20 per 1M requests + $${PRICES.lambdaArm64PerGbSecond}/GB-s (arm64); DynamoDB on-demand $0.625 per 1M write request units, $0.125 per 1M read request units. Lambda duration uses the local durations (worker threads on a busy 2-core machine; an upper bound for warm AWS invocations) at the configured 256 MB, and at 128 MB for the low end. Cognito, API Gateway, SES and CloudWatch are not included.`,
+      "How: item 1 compares the load generator (its own thread, keep-alive) through the console origin and local gateway with the products function invoked through the Lambda runtime with the event the gateway built. Item 2 invokes the deployed authorizer bundle through the runtime with the REQUEST event the gateway built; the AssumeRole count is read from the local STS (`GET /local/stats`). Item 3 times POST /registrations → the execution's status-change event; the floor is the union of the emulator calls (DynamoDB, Cognito, API Gateway management, SES, STS) the control-plane functions made, recorded by pass-through proxies the bench puts in front of them (re-registered functions, no code change). Item 4 counts states entered from GetExecutionHistory, invocations from the Lambda runtime and DynamoDB writes at the proxy. Item 6 requires each bundle in a fresh `node` (plain, and with `--enable-source-maps` as the templates set in NODE_OPTIONS); contributors come from the bundle's source map.",
+      `Not measurable yet: silo onboarding and its cost (${NOT_MEASURABLE.siloOnboarding}); release fan-out (${NOT_MEASURABLE.releaseFanOut}).`,
+    ],
+  );
+  return { rows, md };
+}
+
+export async function runBenchmarks(
+  opts: BenchOptions = {},
+): Promise<{ results: BenchResults; rows: Row[]; files: { json: string; md: string } }> {
+  const log = opts.log ?? ((message: string) => console.log(message));
+  const size = opts.smoke ? SIZES.smoke : SIZES.full;
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+
+  log('baselines…');
+  const baselines = await measureBaselines(size.baseline);
+  log('npm start…');
+  const start = await benchStart(size.start);
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-bench-'));
+  let cloud: LocalCloud | undefined;
+  try {
+    cloud = await startLocalCloud({ port: 0, dataDir });
+    const probe = new CloudProbe(cloud);
+    log('onboarding…');
+    const onboarding = await benchOnboarding(cloud, probe, size.onboarding);
+    const sessions = [];
+    for (const run of onboarding.runs.slice(0, size.sessions)) sessions.push(await adminSession(cloud, run.tenantName));
+    const [stsTenant, ...fresh] = sessions;
+    if (!stsTenant) throw new Error('no tenant for the authorizer benchmark');
+    log('authorizer…');
+    const authorizer = await benchAuthorizer(cloud, probe, fresh, stsTenant, size.authorizer);
+    log('request overhead…');
+    const requests = await benchRequestOverhead(cloud, probe, sessions, size.requests);
+    log('cold start…');
+    const functions = probe
+      .functions()
+      .filter(
+        (fn) =>
+          fn.functionName.startsWith('tenantflow-control-plane') || fn.functionName.startsWith('tenantflow-pooled'),
+      );
+    const coldStart = benchColdStart(
+      functions.sort((a, b) => a.functionName.localeCompare(b.functionName)),
+      { repeats: size.coldStart.repeats, maxBundles: size.coldStart.maxBundles },
+    );
+    const results: BenchResults = {
+      smoke: Boolean(opts.smoke),
+      startedAt,
+      durationMs: performance.now() - started,
+      machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+      baselines: { start: baselines, cpuMsAtEnd: cpuBaselineMs() },
+      prices: PRICES,
+      start,
+      onboarding,
+      authorizer,
+      requests,
+      coldStart,
+      notMeasurable: NOT_MEASURABLE,
+    };
+    const { rows, md } = render(results, size.baseline.concurrency);
+    const files = writeResults(opts.outDir ?? __dirname, results, md);
+    log(`wrote ${files.md} and ${files.json}`);
+    return { results, rows, files };
+  } finally {
+    await cloud?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Run as a script (`npm run bench`), not when imported (the smoke test).
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  const smoke = process.argv.includes('--smoke');
+  if (process.argv.includes('--render')) {
+    const results = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as BenchResults;
+    const { md } = render(results, results.smoke ? SIZES.smoke.baseline.concurrency : SIZES.full.baseline.concurrency);
+    fs.writeFileSync(path.join(__dirname, 'results.md'), md);
+    process.exit(0);
+  }
+  const outArg = process.argv.find((arg) => arg.startsWith('--out='));
+  runBenchmarks({ smoke, outDir: outArg ? path.resolve(outArg.slice('--out='.length)) : undefined }).then(
+    ({ rows }) => {
+      for (const row of rows)
+        console.log(
+          `${row.item}  ${row.metric}: ${row.value}${row.target ? ` (target ${row.target}: ${row.met === undefined ? 'n/a' : row.met ? 'met' : 'MISSED'})` : ''}`,
+        );
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

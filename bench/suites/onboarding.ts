@@ -1,0 +1,269 @@
+/**
+ * Item 3 (onboarding time, throughput, orchestration overhead) and item 4 (what one onboarding
+ * costs on AWS), from real runs on the local cloud.
+ */
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { LocalCloud } from '../../local/cloud';
+import { outbox, register, tenantConfig, uniqueName } from '../lib/client';
+import { type EmulatorCall, installProxies, unionMs } from '../lib/emulator-proxy';
+import type { CloudProbe } from '../lib/probe';
+import { type Summary, summarize } from '../lib/stats';
+
+export interface OnboardingRun {
+  readonly tenantName: string;
+  readonly registrationId: string;
+  readonly status: string;
+  /** POST /registrations sent → execution SUCCEEDED (its status-change event), ms. */
+  readonly totalMs: number;
+}
+
+export interface OnboardingResult {
+  readonly tier: string;
+  readonly sequential: Summary;
+  readonly runs: OnboardingRun[];
+  readonly failures: number;
+  readonly floor: {
+    /** Per proxied run: total, the union of emulator calls (the floor), overhead share. */
+    readonly runs: Array<{
+      totalMs: number;
+      floorMs: number;
+      overheadMs: number;
+      overheadShare: number;
+      lambdaMs: number;
+    }>;
+    readonly totalMs: Summary;
+    readonly floorMs: Summary;
+    readonly overheadShare: Summary;
+    /** Emulator time by service and operation, median per onboarding. */
+    readonly callsPerRun: Record<string, number>;
+  };
+  readonly cost: CostCounts;
+  readonly concurrent?: ConcurrentResult;
+}
+
+export interface CostCounts {
+  /** State transitions billed by Step Functions Standard (states entered, retries included). */
+  readonly stateTransitions: number;
+  readonly lambdaInvocations: number;
+  readonly lambdaInvocationsByFunction: Record<string, number>;
+  /** Sum over invocations of local duration × configured memory, GB-seconds (local durations: an upper bound for AWS warm invocations). */
+  readonly lambdaGbSeconds: number;
+  readonly lambdaGbSecondsAt128Mb: number;
+  readonly dynamoDbWrites: number;
+  readonly dynamoDbWriteUnits: number;
+  readonly dynamoDbReads: number;
+}
+
+export interface ConcurrentResult {
+  readonly signUps: number;
+  readonly wallMs: number;
+  readonly tenantsPerMinute: number;
+  readonly succeeded: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly latency: Summary;
+}
+
+export interface OnboardingOptions {
+  readonly tier: string;
+  readonly sequentialRuns: number;
+  readonly proxiedRuns: number;
+  readonly concurrentSignUps: number;
+  /** Unmeasured onboardings before each pass, so cold starts stay out of the figures. @default true */
+  readonly warmup?: boolean;
+}
+
+async function onboardOnce(cloud: LocalCloud, probe: CloudProbe, tier: string, prefix: string): Promise<OnboardingRun> {
+  const tenantName = uniqueName(prefix);
+  const started = performance.now();
+  const registrationId = await register(cloud, tenantName, tier);
+  const end = await probe.executionEnd(registrationId);
+  return { tenantName, registrationId, status: end.status, totalMs: end.atMs - started };
+}
+
+async function stateTransitions(cloud: LocalCloud, executionArn: string): Promise<number> {
+  const sfn = new SFNClient({
+    region: 'us-east-1',
+    endpoint: cloud.services.stepFunctions.endpoint,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  let count = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: false }),
+    );
+    count += (page.events ?? []).filter((event) => String(event.type).endsWith('StateEntered')).length;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  sfn.destroy();
+  return count;
+}
+
+export async function benchOnboarding(
+  cloud: LocalCloud,
+  probe: CloudProbe,
+  opts: OnboardingOptions,
+): Promise<OnboardingResult> {
+  const warmup = async (prefix: string) => {
+    if (opts.warmup === false) return;
+    await onboardOnce(cloud, probe, opts.tier, prefix);
+    await cloud.idle();
+  };
+  // Warm-up: the first onboarding after start pays each step function's cold start.
+  await warmup('warm');
+
+  const runs: OnboardingRun[] = [];
+  for (let i = 0; i < opts.sequentialRuns; i++) {
+    runs.push(await onboardOnce(cloud, probe, opts.tier, 'seq'));
+    await cloud.idle();
+  }
+
+  // Floor and cost: the control plane's functions call the emulators through recording proxies.
+  const proxies = await installProxies(cloud, (fn) => fn.functionName.startsWith('tenantflow-control-plane'));
+  const proxiedRuns: OnboardingResult['floor']['runs'] = [];
+  const perRunOps = new Map<string, number[]>();
+  const cost = {
+    transitions: [] as number[],
+    invocations: [] as number[],
+    gbs: [] as number[],
+    gbs128: [] as number[],
+    writes: [] as number[],
+    wru: [] as number[],
+    reads: [] as number[],
+  };
+  let byFunction: Record<string, number> = {};
+  const memoryOf = new Map(probe.functions().map((fn) => [fn.functionName, fn.memorySize]));
+  try {
+    await warmup('warmpx');
+    for (let i = 0; i < opts.proxiedRuns; i++) {
+      proxies.reset();
+      const invocationsFrom = probe.invocations.length;
+      const started = performance.now();
+      const run = await onboardOnce(cloud, probe, opts.tier, 'px');
+      const ended = started + run.totalMs;
+      await cloud.idle();
+      const calls: EmulatorCall[] = proxies.calls().filter((call) => call.startMs >= started && call.endMs <= ended);
+      const floorMs = unionMs(calls);
+      const invocations = probe.invocations.slice(invocationsFrom);
+      const lambdaMs = unionMs(invocations.filter((inv) => inv.startMs >= started && inv.endMs <= ended));
+      proxiedRuns.push({
+        totalMs: run.totalMs,
+        floorMs,
+        overheadMs: run.totalMs - floorMs,
+        overheadShare: (run.totalMs - floorMs) / run.totalMs,
+        lambdaMs,
+      });
+      const ops = new Map<string, number>();
+      for (const call of calls)
+        ops.set(
+          `${call.service} ${call.operation}`,
+          (ops.get(`${call.service} ${call.operation}`) ?? 0) + (call.endMs - call.startMs),
+        );
+      for (const [op, ms] of ops) perRunOps.set(op, [...(perRunOps.get(op) ?? []), ms]);
+
+      const all = proxies.calls();
+      const executionArn = probe.endedExecutions().get(run.registrationId)?.executionArn ?? '';
+      cost.transitions.push(await stateTransitions(cloud, executionArn));
+      cost.invocations.push(invocations.length);
+      byFunction = {};
+      for (const inv of invocations) {
+        const short = inv.functionName
+          .replace(/^tenantflow-[a-z-]+?-(?=[A-Z])/, '')
+          .replace(/Function[0-9A-F]{8}$/, '');
+        byFunction[short] = (byFunction[short] ?? 0) + 1;
+      }
+      const gb = (mb: number) => mb / 1024;
+      cost.gbs.push(
+        invocations.reduce(
+          (sum, inv) => sum + ((inv.endMs - inv.startMs) / 1000) * gb(memoryOf.get(inv.functionName) ?? 256),
+          0,
+        ),
+      );
+      cost.gbs128.push(invocations.reduce((sum, inv) => sum + ((inv.endMs - inv.startMs) / 1000) * gb(128), 0));
+      cost.writes.push(all.filter((call) => call.writeUnits > 0).length);
+      cost.wru.push(all.reduce((sum, call) => sum + call.writeUnits, 0));
+      cost.reads.push(all.reduce((sum, call) => sum + call.readItems, 0));
+    }
+  } finally {
+    await proxies.restore();
+  }
+  const med = (values: number[]) => summarize(values).median;
+
+  let concurrent: ConcurrentResult | undefined;
+  if (opts.concurrentSignUps > 0) {
+    // Re-registered functions start cold: warm them before the burst.
+    await warmup('warmc');
+    concurrent = await concurrentSignUps(cloud, probe, opts.tier, opts.concurrentSignUps);
+  }
+
+  return {
+    tier: opts.tier,
+    sequential: summarize(runs.filter((run) => run.status === 'SUCCEEDED').map((run) => run.totalMs)),
+    runs,
+    failures: runs.filter((run) => run.status !== 'SUCCEEDED').length,
+    floor: {
+      runs: proxiedRuns,
+      totalMs: summarize(proxiedRuns.map((run) => run.totalMs)),
+      floorMs: summarize(proxiedRuns.map((run) => run.floorMs)),
+      overheadShare: summarize(proxiedRuns.map((run) => run.overheadShare)),
+      callsPerRun: Object.fromEntries([...perRunOps].map(([op, values]) => [op, Math.round(med(values) * 10) / 10])),
+    },
+    cost: {
+      stateTransitions: med(cost.transitions),
+      lambdaInvocations: med(cost.invocations),
+      lambdaInvocationsByFunction: byFunction,
+      lambdaGbSeconds: med(cost.gbs),
+      lambdaGbSecondsAt128Mb: med(cost.gbs128),
+      dynamoDbWrites: med(cost.writes),
+      dynamoDbWriteUnits: med(cost.wru),
+      dynamoDbReads: med(cost.reads),
+    },
+    concurrent,
+  };
+}
+
+async function concurrentSignUps(
+  cloud: LocalCloud,
+  probe: CloudProbe,
+  tier: string,
+  count: number,
+): Promise<ConcurrentResult> {
+  const names = Array.from({ length: count }, () => uniqueName('burst'));
+  const started = performance.now();
+  const accepted = await Promise.allSettled(
+    names.map(async (name) => {
+      const id = await register(cloud, name, tier);
+      const end = await probe.executionEnd(id, 300_000);
+      return { name, id, end };
+    }),
+  );
+  const wallMs = performance.now() - started;
+  await cloud.idle();
+  const done = accepted.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const succeeded = done.filter((run) => run.end.status === 'SUCCEEDED');
+  // None lost or duplicated: each name has exactly one tenant (its own id) and exactly one welcome mail.
+  const mails = await outbox(cloud);
+  const tenantIds = new Set<string>();
+  let lost = count - succeeded.length;
+  let duplicated = 0;
+  for (const run of succeeded) {
+    const config = await tenantConfig(cloud, run.name);
+    const welcome = mails.filter((m) => m.template === 'welcome' && m.variables.tenantName === run.name).length;
+    if (config.status !== 200 || welcome === 0) lost += 1;
+    if (welcome > 1) duplicated += 1;
+    if (config.status === 200) {
+      if (tenantIds.has(config.body.tenantId)) duplicated += 1;
+      tenantIds.add(config.body.tenantId);
+    }
+  }
+  return {
+    signUps: count,
+    wallMs,
+    tenantsPerMinute: (succeeded.length / wallMs) * 60_000,
+    succeeded: succeeded.length,
+    lost,
+    duplicated,
+    latency: summarize(succeeded.map((run) => run.end.atMs - started)),
+  };
+}
