@@ -7,6 +7,7 @@ import { App, type AppProps, Duration, Stage } from 'aws-cdk-lib';
 import { ConsoleStack } from './stacks/console-stack';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
 import { FoundationStack } from './stacks/foundation-stack';
+import { PipelineStack } from './stacks/pipeline-stack';
 import { TenantStack } from './stacks/tenant-stack';
 
 export const STACK_NAMES = {
@@ -14,6 +15,7 @@ export const STACK_NAMES = {
   pooled: 'tenantflow-pooled',
   controlPlane: 'tenantflow-control-plane',
   console: 'tenantflow-console',
+  pipeline: 'tenantflow-pipeline',
   /** The silo tenant template, in stage `TenantTemplate`: deployed per tenant by the release fan-out, never by `cdk deploy`. */
   siloTemplate: 'tenantflow-silo-template',
 } as const;
@@ -41,11 +43,18 @@ export function buildApp(props: AppProps = {}): App {
     consoleConfig: controlPlane.consoleConfig,
   });
   const tenantTemplate = new Stage(app, TENANT_TEMPLATE_STAGE);
-  new TenantStack(tenantTemplate, 'Silo', {
+  const siloTemplate = new TenantStack(tenantTemplate, 'Silo', {
     stackName: STACK_NAMES.siloTemplate,
     description: "tenantflow: a PLATINUM tenant's own application stack (template; one stack per tenant)",
     deploymentModel: 'silo',
     authorizerCacheTtl: authorizerCacheTtlOf(app),
+  });
+  new PipelineStack(app, STACK_NAMES.pipeline, {
+    description: 'tenantflow: tenant pipeline (CodePipeline V2) and the release fan-out to silo tenant stacks',
+    foundation,
+    siloTemplateStackName: STACK_NAMES.siloTemplate,
+    siloTemplateAssetsManifest: `assembly-${tenantTemplate.artifactId}/${siloTemplate.artifactId}.assets.json`,
+    toleratedFailurePercentage: releaseToleratedFailurePercentageOf(app),
   });
   return app;
 }
@@ -60,4 +69,16 @@ export function authorizerCacheTtlOf(app: App): Duration | undefined {
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`Context authorizerCacheTtlSeconds must be a whole number of seconds, got ${String(raw)}`);
   return Duration.seconds(seconds);
+}
+
+/**
+ * Share of a release wave's tenants (percent) that may fail before the release stops, from
+ * context `releaseToleratedFailurePercentage` (`cdk deploy -c releaseToleratedFailurePercentage=20`), default 10.
+ */
+export function releaseToleratedFailurePercentageOf(app: App): number | undefined {
+  const raw: unknown = app.node.tryGetContext('releaseToleratedFailurePercentage');
+  if (raw === undefined || raw === '') return undefined;
+  const percent = Number(raw);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new Error(`Context releaseToleratedFailurePercentage must be 0-100, got ${String(raw)}`);
+  return percent;
 }

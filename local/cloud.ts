@@ -8,8 +8,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { buildConsole } from '../console/build';
 import { STACK_NAMES } from '../infra/app';
+import { LocalCloudFormation, templateUrlOf } from './cloudformation';
+import { type LocalCodePipeline, startLocalCodePipeline } from './codepipeline';
 import { startCognito } from './cognito';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './deployer/constants';
 import { type DeployedStack, deployStack, readAssembly } from './deployer/deploy';
@@ -24,6 +27,7 @@ import { LocalEventBus } from './events/event-bus';
 import { LambdaRuntime } from './lambda/runtime';
 import { startOutbox } from './mail/outbox';
 import { startStepFunctions } from './stepfunctions';
+import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations';
 import { synthesize } from './synth';
 import { type ConsoleRoutes, createConsoleServer } from './console-server';
 
@@ -39,6 +43,9 @@ export interface LocalCloudOptions {
   /** Called once per resource type the deployer skips. */
   readonly onSkippedType?: (type: string) => void;
 }
+
+/** `POST /local/faults {"step": "cloudformation:<stackName>", "times": N}` fails that stack's next N deployments. */
+export const CLOUDFORMATION_FAULT_PREFIX = 'cloudformation:';
 
 export const DEFAULT_OPERATOR_EMAIL = 'operator@tenantflow.local';
 export const DEFAULT_OPERATOR_PASSWORD = 'Operator-Passw0rd!';
@@ -56,10 +63,43 @@ export interface LocalCloud {
   /** Whether `npm start` built the web apps (their sources changed) and how long that took. */
   readonly consoleBuild: { readonly built: boolean; readonly ms: number };
   readonly services: Services;
+  /** The local CloudFormation (silo tenant stacks), in-process. */
+  readonly cloudFormation: LocalCloudFormation;
+  /** The local CodePipeline endpoint and its pipelines. */
+  readonly codePipeline: LocalCodePipeline;
+  /** `<dataDir>/endpoints.json`: the local service endpoints, written at start (see {@link LocalEndpoints}). */
+  readonly endpointsFile: string;
   /** Resolves when no workflow execution is running. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The content of `<dataDir>/endpoints.json`, written when the local cloud is ready, so scripts
+ * (e.g. `npm run release`) find a running cloud's services: point an SDK client at
+ * `endpoints.codepipeline` (region `region`, any credentials) and StartPipelineExecution one of
+ * `pipelines`.
+ */
+export interface LocalEndpoints {
+  readonly region: string;
+  readonly consoleUrl: string;
+  readonly codepipeline: string;
+  readonly sfn: string;
+  readonly cognitoidentityprovider: string;
+  /** The IAM-enforcing DynamoDB endpoint functions use. */
+  readonly dynamodb: string;
+  readonly apigateway: string;
+  readonly sts: string;
+  readonly sesv2: string;
+  /** Names of the pipelines deployed from the templates. */
+  readonly pipelines: readonly string[];
+  /** The cloud assembly the local cloud deployed (cdk.out). */
+  readonly assemblyDir: string;
+  /** The process that serves these endpoints. */
+  readonly pid: number;
+}
+
+export const ENDPOINTS_FILE = 'endpoints.json';
 
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise here.
@@ -121,6 +161,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       (target, event) => lambda.invoke(target, event),
       (rule, error) => console.error(`EventBridge rule ${rule}: target failed: ${(error as Error).message}`),
     );
+    // The Step Functions SDK integrations reach CodePipeline and CloudFormation, which start after it.
+    let sdkIntegrations: SdkIntegrations | undefined;
+    let cloudFormation: LocalCloudFormation | undefined;
     const stepFunctions = await startStepFunctions({
       onStatusChange: (event) => events.put(event as unknown as Record<string, unknown>),
       dataDir: path.join(dataDir, 'stepfunctions'),
@@ -128,14 +171,32 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       accountId: LOCAL_ACCOUNT,
       invoker: {
         invokeLambda: (name, payload) => lambda.invoke(name, payload),
-        callAwsSdk: async (service, action) => {
-          throw Object.assign(new Error(`AWS SDK integration ${service}:${action} is not available on the local cloud yet`), {
-            name: 'States.Runtime',
-          });
+        callAwsSdk: async (service, action, params) => {
+          if (!sdkIntegrations) throw Object.assign(new Error('The local cloud is starting'), { name: 'States.Runtime' });
+          return sdkIntegrations.callAwsSdk(service, action, params);
         },
       },
     });
     closers.push(() => stepFunctions.close());
+    const sfnClient = new SFNClient({ region: LOCAL_REGION, endpoint: stepFunctions.endpoint, credentials: deployerCredentials });
+    closers.push(async () => sfnClient.destroy());
+    const codePipeline = await startLocalCodePipeline({
+      dataDir: path.join(dataDir, 'codepipeline'),
+      accountId: LOCAL_ACCOUNT,
+      startStateMachine: async (stateMachineArn, name, input) =>
+        String((await sfnClient.send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn),
+      describeExecution: async (executionArn) => {
+        const execution = await sfnClient.send(new DescribeExecutionCommand({ executionArn }));
+        return { status: String(execution.status), error: execution.error, cause: execution.cause };
+      },
+      // Read at each start: `npm run release` re-synthesizes cdk.out while the cloud runs.
+      deployInput: () => {
+        const templateUrl = templateUrlOf(outdir, STACK_NAMES.siloTemplate);
+        if (!templateUrl) throw new Error(`the cloud assembly ${outdir} has no stack ${STACK_NAMES.siloTemplate}`);
+        return { version: fs.readFileSync(path.join(outdir, '.tenantflow-source-hash'), 'utf8').trim(), templateUrl };
+      },
+    });
+    closers.push(() => codePipeline.close());
 
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: dynamoFront.endpoint,
@@ -144,7 +205,22 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       AWS_ENDPOINT_URL_API_GATEWAY: gateway.managementEndpoint,
       AWS_ENDPOINT_URL_SESV2: outbox.endpoint,
+      AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
     };
+    sdkIntegrations = createSdkIntegrations({
+      region: LOCAL_REGION,
+      endpoints: {
+        cognitoidentityprovider: cognito.endpoint,
+        // Straight to dynalite, like the deployer: the local IAM checks functions' requests, not the state machines'.
+        dynamodb: dynamo.endpoint,
+        sfn: stepFunctions.endpoint,
+        codepipeline: codePipeline.endpoint,
+        apigateway: gateway.managementEndpoint,
+      },
+      credentials: deployerCredentials,
+      cloudFormation: () => cloudFormation,
+    });
+    closers.push(async () => sdkIntegrations?.close());
     const services: Services = {
       dynamodb: new DynamoDBClient({
         region: LOCAL_REGION,
@@ -159,6 +235,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       outbox,
       events,
       apiRegistry: new ApiRegistry(),
+      codePipeline,
       functionEnvironment: ({ functionName, roleArn, memorySize }) => ({
         ...endpoints,
         AWS_REGION: LOCAL_REGION,
@@ -181,6 +258,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const { stacks: assemblyStacks, assetDirs } = readAssembly(outdir);
     const exports = new Map<string, string>();
     const skipped = new Set<string>();
+    const onSkippedType = (type: string) => {
+      if (!skipped.has(type)) opts.onSkippedType?.(type);
+      skipped.add(type);
+    };
     const stacks = new Map<string, DeployedStack>();
     for (const stack of assemblyStacks) {
       // The console hosting stack (S3 + CloudFront) has no local counterpart: this origin serves the apps.
@@ -191,10 +272,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
           services,
           assetDirs,
           exports,
-          onSkippedType: (type) => {
-            if (!skipped.has(type)) opts.onSkippedType?.(type);
-            skipped.add(type);
-          },
+          onSkippedType,
         }),
       );
     }
@@ -216,6 +294,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     });
 
     void lambda.prewarm();
+    // Silo tenant stacks (deployed by the release fan-out) come back after the main stacks, whose exports they import.
+    const localCloudFormation = new LocalCloudFormation({
+      dataDir: path.join(dataDir, 'cloudformation'),
+      services,
+      exports,
+      assemblyDir: outdir,
+      onSkippedType,
+    });
+    cloudFormation = localCloudFormation;
+    closers.push(() => localCloudFormation.close());
+    await localCloudFormation.restore();
     routes.gateway = gateway;
     routes.config = {
       region: LOCAL_REGION,
@@ -226,7 +315,34 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     };
     routes.site = site.dir;
     routes.outbox = () => outbox.messages();
-    routes.faults = { set: (step, times, error) => stepFunctions.setFault(step, times, error), clear: () => stepFunctions.clearFaults() };
+    routes.faults = {
+      // `cloudformation:<stackName>` makes that stack's deployments fail; any other step is a state name.
+      set: (step, times, error) =>
+        step.startsWith(CLOUDFORMATION_FAULT_PREFIX)
+          ? localCloudFormation.setFault(step.slice(CLOUDFORMATION_FAULT_PREFIX.length), times)
+          : stepFunctions.setFault(step, times, error),
+      clear: () => {
+        stepFunctions.clearFaults();
+        localCloudFormation.clearFaults();
+      },
+    };
+    const endpointsFile = path.join(dataDir, ENDPOINTS_FILE);
+    const localEndpoints: LocalEndpoints = {
+      region: LOCAL_REGION,
+      consoleUrl,
+      codepipeline: codePipeline.endpoint,
+      sfn: stepFunctions.endpoint,
+      cognitoidentityprovider: cognito.endpoint,
+      dynamodb: dynamoFront.endpoint,
+      apigateway: gateway.managementEndpoint,
+      sts: sts.endpoint,
+      sesv2: outbox.endpoint,
+      pipelines: codePipeline.pipelines(),
+      assemblyDir: outdir,
+      pid: process.pid,
+    };
+    fs.writeFileSync(endpointsFile, `${JSON.stringify(localEndpoints, null, 2)}\n`);
+    closers.push(async () => fs.rmSync(endpointsFile, { force: true }));
 
     return {
       consoleUrl,
@@ -240,8 +356,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       stacks,
       consoleBuild: { built: site.built, ms: site.ms },
       services,
+      cloudFormation: localCloudFormation,
+      codePipeline,
+      endpointsFile,
       idle: async () => {
         await stepFunctions.idle();
+        await localCloudFormation.idle();
         await events.drain();
       },
       close,

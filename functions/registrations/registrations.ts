@@ -4,10 +4,9 @@
  * starts none.
  */
 import { createHash } from 'node:crypto';
-import { ConflictError, HttpError, NotFoundError, NotImplementedError } from '../shared/errors';
+import { ConflictError, HttpError, NotFoundError } from '../shared/errors';
 import type { ExecutionStep } from '../shared/execution-steps';
 import { type RegistrationRequest, tenantNameKey } from '../shared/tenant-names';
-import { TIERS } from '../shared/tiers';
 
 export type RegistrationStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'AWAITING_APPROVAL';
 
@@ -71,12 +70,6 @@ export async function registerTenant(
   request: RegistrationRequest,
   idempotencyKey?: string,
 ): Promise<Accepted> {
-  if (TIERS[request.tier].deploymentModel === 'silo') {
-    throw new NotImplementedError(
-      `${request.tier} (silo) onboarding is not available yet; choose BASIC, STANDARD or PREMIUM`,
-      'tier',
-    );
-  }
   const registrationId = deps.newId();
   const tenantId = deps.newId();
   if (idempotencyKey) {

@@ -30,7 +30,7 @@ export interface TenantStackProps extends StackProps {
 export const MAX_AUTHORIZER_CACHE_TTL = Duration.minutes(30);
 
 /** Parameters of the silo template, set per tenant by the release fan-out. */
-export const SILO_PARAMETERS = ['TenantId', 'UserPoolId', 'AppClientId'] as const;
+export const SILO_PARAMETERS = ['TenantId', 'UserPoolId', 'AppClientId', 'ReleaseVersion'] as const;
 
 /**
  * The tenant application stack, one construct for both models: REST API with the Lambda
@@ -67,6 +67,9 @@ export class TenantStack extends Stack {
       layers,
       environment: { PRODUCTS_TABLE: products.tableName, ORDERS_TABLE: orders.tableName },
     });
+    if (registry.releaseVersion) {
+      for (const fn of [productsFn, ordersFn]) fn.addEnvironment('RELEASE_VERSION', registry.releaseVersion);
+    }
     const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(60);
     if (cacheTtl.toSeconds() > MAX_AUTHORIZER_CACHE_TTL.toSeconds()) {
       throw new Error(`authorizerCacheTtl must be at most ${MAX_AUTHORIZER_CACHE_TTL.toMinutes()} minutes, got ${cacheTtl.toSeconds()} s`);
@@ -136,6 +139,8 @@ interface RegistryRefs {
   /** The user pool (and app client) whose ID tokens this API accepts. */
   readonly trustedPool: { readonly userPoolId: string; readonly clientId: string };
   readonly siloTenantId?: string;
+  /** Silo stacks: the release version parameter. */
+  readonly releaseVersion?: string;
 }
 
 function pooledRegistry(foundation: FoundationStack | undefined): RegistryRefs {
@@ -154,12 +159,15 @@ function importedRegistry(stack: Stack): RegistryRefs {
   const tenantId = parameter('TenantId', 'The tenant this stack serves');
   const userPoolId = parameter('UserPoolId', "The tenant's own Cognito user pool");
   const clientId = parameter('AppClientId', "The app client of the tenant's user pool");
+  // The release that deployed the stack, visible to its functions; a new release updates them.
+  const releaseVersion = new CfnParameter(stack, 'ReleaseVersion', { type: 'String', default: 'initial', description: 'The release this stack runs' }).valueAsString;
   return {
     // The name is derived from the imported ARN.
     tenantDetails: dynamodb.Table.fromTableArn(stack, 'TenantDetails', Fn.importValue(FOUNDATION_EXPORTS.tenantDetailsTableArn)),
     layer: lambda.LayerVersion.fromLayerVersionArn(stack, 'TenantContextLayer', Fn.importValue(FOUNDATION_EXPORTS.tenantContextLayerArn)),
     trustedPool: { userPoolId, clientId },
     siloTenantId: tenantId,
+    releaseVersion,
   };
 }
 

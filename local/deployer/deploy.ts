@@ -26,6 +26,8 @@ export interface AssemblyStack {
   readonly stackName: string;
   readonly templateFile: string;
   readonly dependencies: readonly string[];
+  /** The artifact id in its assembly's manifest. */
+  readonly artifactId?: string;
 }
 
 export interface DeployedStack {
@@ -34,25 +36,55 @@ export interface DeployedStack {
   readonly resources: ReadonlyMap<string, DeployedResource>;
 }
 
-/** Reads the assembly manifest: stacks in dependency order, and the asset hash → directory map. */
-export function readAssembly(cdkOut: string): { stacks: AssemblyStack[]; assetDirs: Map<string, string> } {
-  const manifest = JSON.parse(fs.readFileSync(path.join(cdkOut, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string }; dependencies?: string[] }>;
-  };
+/**
+ * A nested cloud assembly (a CDK `Stage`, artifact type `cdk:cloud-assembly`): its stacks and
+ * the assets its asset manifests list. `npm start` never deploys these; LocalCloudFormation does.
+ */
+export interface NestedAssembly {
+  /** The artifact id in the parent manifest (the stage path, e.g. `TenantTemplate`). */
+  readonly id: string;
+  /** Absolute directory of the nested assembly (e.g. `cdk.out/assembly-TenantTemplate`). */
+  readonly directory: string;
+  readonly stacks: readonly AssemblyStack[];
+  /** Asset hash → directory (the nested manifests name the outer assembly's asset directories). */
+  readonly assetDirs: ReadonlyMap<string, string>;
+  /** Assemblies nested in this one. */
+  readonly nested: readonly NestedAssembly[];
+}
+
+interface ManifestArtifact {
+  type: string;
+  properties?: { templateFile?: string; stackName?: string; file?: string; directoryName?: string };
+  dependencies?: string[];
+}
+
+/**
+ * Reads the assembly manifest: top-level stacks in dependency order, the asset hash → directory
+ * map, and the nested assemblies (stages), whose stacks are not part of `stacks`.
+ */
+export function readAssembly(cdkOut: string): { stacks: AssemblyStack[]; assetDirs: Map<string, string>; nested: NestedAssembly[] } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(cdkOut, 'manifest.json'), 'utf8')) as { artifacts?: Record<string, ManifestArtifact> };
   const stacks = new Map<string, AssemblyStack>();
   const assetDirs = new Map<string, string>();
-  for (const [id, artifact] of Object.entries(manifest.artifacts)) {
+  const nested: NestedAssembly[] = [];
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
       stacks.set(id, {
         stackName: artifact.properties.stackName ?? id,
         templateFile: path.join(cdkOut, artifact.properties.templateFile),
         dependencies: (artifact.dependencies ?? []).filter((dep) => !dep.endsWith('.assets')),
+        artifactId: id,
       });
     }
-    if (artifact.type === 'cdk:asset-manifest' && artifact.properties) {
-      const file = path.join(cdkOut, (artifact.properties as { file: string }).file);
+    if (artifact.type === 'cdk:asset-manifest' && artifact.properties?.file) {
+      const file = path.join(cdkOut, artifact.properties.file);
       const assets = JSON.parse(fs.readFileSync(file, 'utf8')) as { files?: Record<string, { source: { path: string } }> };
       for (const [hash, asset] of Object.entries(assets.files ?? {})) assetDirs.set(hash, path.join(cdkOut, asset.source.path));
+    }
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      const directory = path.join(cdkOut, artifact.properties.directoryName);
+      const inner = readAssembly(directory);
+      nested.push({ id, directory, stacks: inner.stacks, assetDirs: inner.assetDirs, nested: inner.nested });
     }
   }
   const ordered: AssemblyStack[] = [];
@@ -65,7 +97,26 @@ export function readAssembly(cdkOut: string): { stacks: AssemblyStack[]; assetDi
     ordered.push(stack);
   };
   for (const id of stacks.keys()) visit(id, new Set());
-  return { stacks: ordered, assetDirs };
+  return { stacks: ordered, assetDirs, nested };
+}
+
+/** A stack of a nested assembly (at any depth), with the assets of the assembly that holds it. */
+export interface NestedAssemblyStack {
+  readonly stack: AssemblyStack;
+  readonly assembly: NestedAssembly;
+}
+
+/** Every stack of the nested assemblies under `cdkOut` (depth first). */
+export function nestedStacksOf(cdkOut: string): NestedAssemblyStack[] {
+  const found: NestedAssemblyStack[] = [];
+  const walk = (assemblies: readonly NestedAssembly[]) => {
+    for (const assembly of assemblies) {
+      for (const stack of assembly.stacks) found.push({ stack, assembly });
+      walk(assembly.nested);
+    }
+  };
+  walk(readAssembly(cdkOut).nested);
+  return found;
 }
 
 const PSEUDO: Record<string, (stackName: string) => string> = {
@@ -85,6 +136,11 @@ export interface DeployOptions {
   readonly parameters?: Readonly<Record<string, string>>;
   /** Called once per resource type that is skipped. */
   readonly onSkippedType?: (type: string) => void;
+  /**
+   * Called as each resource is deployed (also when the deployment fails later), so a caller can
+   * undo what a failed deployment registered.
+   */
+  readonly onResourceDeployed?: (logicalId: string, type: string, resource: DeployedResource) => void;
 }
 
 export async function deployStack(stack: AssemblyStack, opts: DeployOptions): Promise<DeployedStack> {
@@ -164,7 +220,9 @@ export async function deployStack(stack: AssemblyStack, opts: DeployOptions): Pr
       return { ref: `${stackName}-${logicalId}`, attributes: {}, skipped: true };
     }
     try {
-      return await handler(handlerCtx);
+      const result = await handler(handlerCtx);
+      opts.onResourceDeployed?.(logicalId, resource.Type, result);
+      return result;
     } catch (error) {
       throw new TemplateError(`${stackName}/${logicalId} (${resource.Type}): ${(error as Error).message}`);
     }

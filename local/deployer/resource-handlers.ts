@@ -36,6 +36,25 @@ export interface Services {
   functionEnvironment(fn: { functionName: string; roleArn?: string; memorySize: number }): Record<string, string>;
   /** Rewrites AWS URLs (execute-api) to their local equivalent. */
   localizeUrl(value: string): string;
+  /** The local CodePipeline (absent: `AWS::CodePipeline::Pipeline` resources are recorded nowhere). */
+  readonly codePipeline?: PipelineRegistry;
+}
+
+/** A pipeline as the local cloud runs it: its deploy stage starts one state machine. */
+export interface LocalPipelineModel {
+  readonly name: string;
+  /** The state machine of the deploy stage's `StepFunctions` action (undefined if it has none). */
+  readonly stateMachineArn?: string;
+  /** The action's ExecutionNamePrefix: executions are named `<prefix>-<pipelineExecutionId>`. */
+  readonly executionNamePrefix?: string;
+  /** Pipeline-level variables (CodePipeline V2) and their defaults. */
+  readonly variables: readonly { readonly name: string; readonly defaultValue?: string }[];
+}
+
+/** Where the deployer registers pipelines (implemented by local/codepipeline). */
+export interface PipelineRegistry {
+  registerPipeline(pipeline: LocalPipelineModel): void;
+  unregisterPipeline?(name: string): void;
 }
 
 export interface HandlerContext {
@@ -106,6 +125,29 @@ export class ApiRegistry {
     const dir = this.layers.get(layerArn);
     if (!dir) throw new Error(`Unknown layer ${layerArn}`);
     return dir;
+  }
+
+  /** Forgets an API and its resources, methods and authorizers (its stack was deleted or rolled back). */
+  removeApi(restApiId: string): void {
+    const api = this.apis.get(restApiId);
+    if (!api) return;
+    this.apis.delete(restApiId);
+    const methods = this.methods.filter((m) => m.restApiId !== restApiId);
+    this.methods.splice(0, this.methods.length, ...methods);
+    for (const [id, authorizer] of this.authorizers) if (authorizer.restApiId === restApiId) this.authorizers.delete(id);
+    // Resources carry no API id: drop those that hang under this API's root.
+    const owned = new Set([api.rootId]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [id, resource] of this.resources) {
+        if (!owned.has(id) && owned.has(resource.parentId)) {
+          owned.add(id);
+          grew = true;
+        }
+      }
+    }
+    for (const id of owned) this.resources.delete(id);
   }
 
   private pathOf(restApiId: string, resourceId: string): string {
@@ -211,6 +253,11 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     const p = ctx.properties;
     const functionName = physicalName(ctx, p.FunctionName);
     const functionArn = arn('lambda', `function:${functionName}`);
+    // Inline code (CDK's own helper functions, e.g. in S3/CodePipeline stacks) or a non-Node
+    // runtime cannot run here: the function is skipped rather than breaking the deployment.
+    if (p.Code?.S3Key === undefined || (typeof p.Runtime === 'string' && !p.Runtime.startsWith('nodejs'))) {
+      return { ref: functionName, attributes: { Arn: functionArn }, skipped: true };
+    }
     const memorySize = Number(p.MemorySize ?? 128);
     ctx.services.lambda.register({
       functionName,
@@ -369,6 +416,34 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     const policyArn = `arn:aws:iam::${LOCAL_ACCOUNT}:policy/${name}`;
     ctx.services.iam?.putPolicy(`${ctx.stackName}/${ctx.logicalId}`, { name, policy: p.PolicyDocument, roles: (p.Roles ?? []) as string[], arn: policyArn });
     return { ref: policyArn, attributes: { PolicyArn: policyArn } };
+  },
+
+  'AWS::CodePipeline::Pipeline': async (ctx) => {
+    const p = ctx.properties;
+    const name = physicalName(ctx, p.Name, 100);
+    let stateMachineArn: string | undefined;
+    let executionNamePrefix: string | undefined;
+    for (const stage of (p.Stages ?? []) as Array<{ Actions?: Array<{ ActionTypeId?: { Provider?: string }; Configuration?: Record<string, unknown> }> }>) {
+      for (const action of stage.Actions ?? []) {
+        if (action.ActionTypeId?.Provider === 'StepFunctions' && typeof action.Configuration?.StateMachineArn === 'string') {
+          if (stateMachineArn === undefined) {
+            stateMachineArn = action.Configuration.StateMachineArn;
+            const prefix = action.Configuration.ExecutionNamePrefix;
+            executionNamePrefix = typeof prefix === 'string' && prefix !== '' ? prefix : undefined;
+          }
+        }
+      }
+    }
+    ctx.services.codePipeline?.registerPipeline({
+      name,
+      stateMachineArn,
+      executionNamePrefix,
+      variables: ((p.Variables ?? []) as Array<{ Name: string; DefaultValue?: unknown }>).map((v) => ({
+        name: String(v.Name),
+        defaultValue: v.DefaultValue === undefined ? undefined : String(v.DefaultValue),
+      })),
+    });
+    return { ref: name, attributes: { Version: '1' } };
   },
 
   // Accepted and ignored: they change nothing observable on the local cloud.

@@ -610,6 +610,15 @@ export async function startLocalApiGateway(opts: LocalApiGatewayOptions): Promis
       plans.set(plan.id, plan);
     },
 
+    unregisterRestApi(restApiId: string): void {
+      apis.delete(restApiId);
+      authorizerCache.deletePrefix(`${restApiId}\u0000`);
+    },
+
+    unregisterUsagePlan(id: string): void {
+      plans.delete(id);
+    },
+
     urlOf(restApiId: string, stageName: string): string {
       return `${publicBaseUrl}/restapis/${encodeURIComponent(restApiId)}/${encodeURIComponent(stageName)}/`;
     },

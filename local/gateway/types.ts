@@ -79,6 +79,10 @@ export interface LocalApiGateway {
   registerRestApi(api: RestApiModel): void;
   /** Registers (or replaces, by `id`) a usage plan. */
   registerUsagePlan(plan: UsagePlanModel): void;
+  /** Stops serving a REST API (its stack was deleted or rolled back); unknown ids are ignored. */
+  unregisterRestApi(restApiId: string): void;
+  /** Forgets a usage plan (its stack was deleted); its API keys stay in the key store. */
+  unregisterUsagePlan(id: string): void;
   /** The base URL a client uses for an API: `${publicBaseUrl}/restapis/${restApiId}/${stageName}/` */
   urlOf(restApiId: string, stageName: string): string;
   /**

@@ -64,6 +64,13 @@ export class LambdaRuntime {
     void this.stopEnvironment(fn.functionName);
   }
 
+  /** Removes a function (its stack was deleted or rolled back) and stops its environment. */
+  unregister(nameOrArn: string): void {
+    const name = functionNameOf(nameOrArn);
+    this.functions.delete(name);
+    void this.stopEnvironment(name);
+  }
+
   has(nameOrArn: string): boolean {
     return this.functions.has(functionNameOf(nameOrArn));
   }

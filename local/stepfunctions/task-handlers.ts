@@ -231,6 +231,8 @@ export function sdkErrorName(errorPrefix: string, name: string): string {
 
 function sdkError(res: TaskResource, caught: unknown): Error {
   const err = caught instanceof Error ? caught : new Error(String(caught));
+  // The integration itself could not run (unsupported service or action): a Step Functions error, not the service's.
+  if (err.name.startsWith('States.')) return statesError(err.name, err.message, err.name === 'States.Runtime');
   const prefix = res.errorPrefix ?? 'Unknown';
   const meta = (err as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
   const cause = `${err.message} (Service: ${prefix}, Status Code: ${meta?.httpStatusCode ?? 400}, Request ID: ${meta?.requestId ?? randomUUID()})`;

@@ -147,7 +147,7 @@ describe('IAM', () => {
 
   it("uses Resource '*' only for actions without resource-level permissions (X-Ray, log delivery, CreateUserPool, SendTaskSuccess)", () => {
     const allowed =
-      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|cognito-idp:CreateUserPool|states:SendTaskSuccess)$/;
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|cognito-idp:CreateUserPool|states:(SendTaskSuccess|SendTaskFailure))$/;
 
     const offending = iamStatements().filter(
       ({ statement }) =>

@@ -107,16 +107,6 @@ describe('POST /registrations', () => {
     expect([first.status, second.status].sort()).toEqual([202, 409]);
   });
 
-  it('refuses PLATINUM with 501 until silo onboarding exists, starting nothing', async () => {
-    const before = await executionCount();
-
-    const response = await http('POST', controlPlane('/registrations'), { body: { tenantName: uniqueName('plat'), email: 'p@example.com', tier: 'PLATINUM' } });
-
-    expect(response.status).toBe(501);
-    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'tier' })]);
-    expect(await executionCount()).toBe(before);
-  });
-
   it('returns the same registration for a repeated Idempotency-Key and body, and 422 for another body', async () => {
     const tenantName = uniqueName('idem');
     const key = `key-${tenantName}`;

@@ -127,6 +127,7 @@ export async function logIn(
 }
 
 export interface TenantSession {
+  readonly registration: Registration;
   readonly tenantName: string;
   readonly tenantId: string;
   readonly apiUrl: string;
@@ -145,6 +146,7 @@ export async function onboardedTenant(prefix: string, tier = 'BASIC'): Promise<T
   const mail = await welcomeMailOf(tenantName);
   const idToken = await logIn(config.appClientId, mail.variables.username as string, mail.variables.temporaryPassword as string, NEW_PASSWORD);
   return {
+    registration,
     tenantName,
     tenantId: config.tenantId,
     apiUrl: config.apiUrl,

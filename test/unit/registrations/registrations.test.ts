@@ -11,7 +11,7 @@ import {
   registrationStatusOf,
   requestHash,
 } from '../../../functions/registrations/registrations';
-import { ConflictError, NotFoundError, NotImplementedError } from '../../../functions/shared/errors';
+import { ConflictError, NotFoundError } from '../../../functions/shared/errors';
 import type { ExecutionStep } from '../../../functions/shared/execution-steps';
 import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
 import { FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
@@ -113,16 +113,13 @@ describe('registerTenant', () => {
     expect(deps.idempotency.has('key-2')).toBe(false);
   });
 
-  it('answers 501 for PLATINUM (silo) and reserves or starts nothing', async () => {
+  it('accepts PLATINUM (silo) like any tier: the workflow routes it to its own stack', async () => {
     const deps = new FakeRegistrationDeps();
 
-    const silo = registerTenant(deps, { ...REQUEST, tier: 'PLATINUM' }, 'key-1');
+    const accepted = await registerTenant(deps, { ...REQUEST, tier: 'PLATINUM' }, 'key-1');
 
-    await expect(silo).rejects.toBeInstanceOf(NotImplementedError);
-    await expect(silo).rejects.toMatchObject({ statusCode: 501 });
-    expect(deps.executions).toEqual([]);
-    expect(deps.names.size).toBe(0);
-    expect(deps.idempotency.size).toBe(0);
+    expect(accepted.status).toBe('IN_PROGRESS');
+    expect(deps.executions).toHaveLength(1);
   });
 
   it('releases the name and the key when StartExecution fails, so the user can try again', async () => {

@@ -1,0 +1,194 @@
+/**
+ * The release fan-out's Lambda steps (workflows/deploy-fanout.ts): plan the waves, record each
+ * tenant's outcome, assess a wave, summarize the release. Thin: the logic is in fanout.ts and
+ * record.ts; this file wires DynamoDB (TenantStackMapping) and Step Functions (task tokens).
+ */
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import {
+  advanceWaves,
+  type PlannedRelease,
+  planWaves,
+  type ReleasePlan,
+  type ReleaseSummary,
+  releaseSettingsOf,
+  type StackMappingRow,
+  type SummarizeInput,
+  startProgress,
+  summarizeRelease as summarize,
+  type TenantResult,
+  undeployableReason,
+  type WaveProgress,
+} from './fanout';
+import { type RecordDeps, type RecordInput, recordDeployment, recordUndeployable } from './record';
+
+/** A failure worth retrying (throttling, 5xx, timeouts); the workflow retries it with backoff. */
+export class TransientStepError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientStepError';
+  }
+}
+
+let sfnClient: SFNClient | undefined;
+const sfn = () => {
+  sfnClient ??= new SFNClient({});
+  return sfnClient;
+};
+
+const table = () => requiredEnv('TENANT_STACK_MAPPING_TABLE');
+
+function isConditionFailed(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+/** TenantStackMapping and Step Functions task tokens, for record.ts. */
+export const recordDeps: RecordDeps = {
+  async writeDeployed(tenantId, fields) {
+    try {
+      await dynamoDb().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: { tenantId },
+          ConditionExpression: 'attribute_exists(tenantId)',
+          UpdateExpression: fields.usagePlanId
+            ? 'SET deployedVersion = :v, deployedAt = :at, apiUrl = :url, usagePlanId = :plan REMOVE lastDeployError'
+            : 'SET deployedVersion = :v, deployedAt = :at, apiUrl = :url REMOVE lastDeployError',
+          ExpressionAttributeValues: {
+            ':v': fields.deployedVersion,
+            ':at': fields.deployedAt,
+            ':url': fields.apiUrl,
+            ...(fields.usagePlanId ? { ':plan': fields.usagePlanId } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+  async writeDeployError(tenantId, reason) {
+    try {
+      await dynamoDb().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: { tenantId },
+          ConditionExpression: 'attribute_exists(tenantId)',
+          UpdateExpression: 'SET lastDeployError = :reason',
+          ExpressionAttributeValues: { ':reason': reason },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+  async readToken(tenantId) {
+    const { Item } = await dynamoDb().send(
+      new GetCommand({
+        TableName: table(),
+        Key: { tenantId },
+        ConsistentRead: true,
+        ProjectionExpression: 'waitingTaskToken',
+      }),
+    );
+    const token = (Item as Pick<StackMappingRow, 'waitingTaskToken'> | undefined)?.waitingTaskToken;
+    return token || undefined;
+  },
+  async clearToken(tenantId, token) {
+    try {
+      await dynamoDb().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: { tenantId },
+          ConditionExpression: 'waitingTaskToken = :token',
+          UpdateExpression: 'REMOVE waitingTaskToken',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      // Another token was written meanwhile (a newer onboarding): it is not ours to remove.
+      if (!isConditionFailed(error)) throw error;
+    }
+  },
+  async sendTaskSuccess(taskToken, output) {
+    await sfn().send(new SendTaskSuccessCommand({ taskToken, output }));
+  },
+  async sendTaskFailure(taskToken, error, cause) {
+    await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause: cause.slice(0, 32_768) }));
+  },
+  now: () => new Date(),
+};
+
+async function transientAware<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isTransientAwsError(error))
+      throw new TransientStepError(`${what}: ${(error as Error).message}`, { cause: error });
+    throw error;
+  }
+}
+
+async function mappingRows(tenantId: string): Promise<StackMappingRow[]> {
+  if (tenantId) {
+    const { Item } = await dynamoDb().send(
+      new GetCommand({ TableName: table(), Key: { tenantId }, ConsistentRead: true }),
+    );
+    return Item ? [Item as StackMappingRow] : [];
+  }
+  const rows: StackMappingRow[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDb().send(
+      new ScanCommand({
+        TableName: table(),
+        ConsistentRead: true,
+        FilterExpression: 'deploymentModel = :silo',
+        ExpressionAttributeValues: { ':silo': 'silo' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    rows.push(...((page.Items ?? []) as StackMappingRow[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
+}
+
+/** PlanRelease: reads TenantStackMapping and cuts the silo tenants into waves. */
+export async function planRelease(event: unknown): Promise<PlannedRelease> {
+  const release = releaseSettingsOf(event);
+  return transientAware('PlanRelease', async () => {
+    const rows = await mappingRows(release.tenantId);
+    const plan = planWaves(release, rows);
+    // A silo row that cannot be deployed is a failed deployment: record it, and fail the onboarding waiting for it.
+    for (const row of rows) {
+      const reason = row.deploymentModel === 'silo' ? undeployableReason(row) : undefined;
+      if (reason) await recordUndeployable(row, reason, recordDeps);
+    }
+    return { plan, progress: startProgress(plan) };
+  });
+}
+
+/** RecordTenantDeployed / RecordTenantUnchanged / RecordTenantFailed. */
+export function recordTenantDeployment(event: RecordInput): Promise<TenantResult> {
+  return transientAware(`Record ${event.state?.tenant?.tenantId}`, () => recordDeployment(event, recordDeps));
+}
+
+/** AssessWave: adds a wave's results; the next wave, or a stop when its failures exceed the tolerated share. */
+export async function assessWave(event: {
+  plan: ReleasePlan;
+  progress: WaveProgress;
+  waveResults: TenantResult[];
+  toleratedFailurePercentage: number;
+}): Promise<WaveProgress> {
+  return advanceWaves(event.plan, event.progress, event.waveResults, event.toleratedFailurePercentage);
+}
+
+/** SummarizeRelease: the execution's output. */
+export async function summarizeRelease(event: SummarizeInput): Promise<ReleaseSummary> {
+  return summarize(event);
+}
