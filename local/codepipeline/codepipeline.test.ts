@@ -101,6 +101,7 @@ describe('local CodePipeline', () => {
           tenantId: 'acme',
           version: 'hash-1',
           templateUrl: 'file:///cdk.out/assembly-TenantTemplate/silo.template.json',
+          pollSeconds: 1,
         },
       },
     ]);

@@ -23,6 +23,8 @@ import type { LocalPipelineModel, PipelineRegistry } from '../deployer/resource-
 export interface DeployStageInput {
   readonly tenantId: string;
   readonly version: string;
+  /** Seconds between stack status polls (the fan-out's default is 10). */
+  readonly pollSeconds?: number;
   readonly templateUrl: string;
 }
 
@@ -192,6 +194,8 @@ export async function startLocalCodePipeline(opts: LocalCodePipelineOptions): Pr
         tenantId: variables.find((v) => v.name === 'tenantId')?.resolvedValue ?? '',
         version,
         templateUrl,
+        // Local stacks deploy in well under a second: poll every second, not every 10.
+        pollSeconds: 1,
       };
       const now = Date.now() / 1000;
       const record: ExecutionRecord = {

@@ -61,11 +61,12 @@ describe('operator console', () => {
       /Succeeded/,
     );
     await screenshot(page, 'console-execution-failed');
-    // Choice branches are labelled with their rule (Catch labels: see console/test/asl-graph.test.ts).
-    await expect.poll(() => page.locator('.react-flow__edge-text', { hasText: 'Default' }).count()).toBe(1);
+    // Both Choices (RouteByTier, NeedsTenantStack) label their branches with their rule
+    // (Catch labels: see console/test/asl-graph.test.ts).
+    await expect.poll(() => page.locator('.react-flow__edge-text', { hasText: 'Default' }).count()).toBe(2);
     await expect
       .poll(() => page.locator('.react-flow__edge-text', { hasText: '$.plan.deploymentModel == "silo"' }).count())
-      .toBe(1);
+      .toBe(2);
 
     await page.getByRole('button', { name: 'Redrive', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Redrive' }).click();

@@ -5,9 +5,9 @@
  * integration project does).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POOL_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
+import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
 import { at, cloud, controlPlane, http, logIn, NEW_PASSWORD, onboardedTenant, operatorToken, type Registration, uniqueName, waitFor, welcomeMailOf } from './support/client';
-import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf } from './support/resources';
+import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf, siloUserPoolsOf } from './support/resources';
 
 const POOL_TASKS: readonly string[] = POOL_ONBOARDING_TASKS;
 
@@ -120,6 +120,33 @@ describe.each(POOL_TASKS)('a lasting fault in %s', (step) => {
     expect((await ops('GET', `/tenants/${tenantId}`)).body.failedStep).toBeUndefined();
     expect(await resourcesOf(tenantId, tenantName)).toEqual(EXACTLY_ONE_OF_EACH);
   });
+});
+
+describe.each(['CreateTenantUserPool', 'CreateTenantAppClient', 'DeployTenantStack'])('a lasting fault in the silo step %s', (step) => {
+  it('fails the PLATINUM registration there; a redrive resumes there and leaves one user pool, one stack and one of each resource', async () => {
+    await fault(step);
+    const tenantName = uniqueName(`silo-${step.toLowerCase().slice(6, 14)}`);
+    const accepted = await http('POST', controlPlane('/registrations'), { body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'PLATINUM' } });
+    const { registrationId, tenantId } = accepted.body;
+
+    const failed = await settled(registrationId);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.steps.at(-1)).toMatchObject({ name: step, status: 'FAILED' });
+    await clearFaults();
+    expect((await ops('POST', `/executions/${registrationId}/redrive`)).status).toBe(202);
+    const done = await executionSettled(registrationId, 'SUCCEEDED');
+
+    const entered = (done.events as Array<{ type: string; stateName?: string }>).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateName);
+    for (const earlier of SILO_ONBOARDING_TASKS.slice(0, SILO_ONBOARDING_TASKS.indexOf(step as never))) {
+      expect(entered.filter((name) => name === earlier), earlier).toHaveLength(1);
+    }
+    const pools = await siloUserPoolsOf(tenantId);
+    expect(pools).toHaveLength(1);
+    expect(await resourcesOf(tenantId, tenantName, pools[0])).toEqual(EXACTLY_ONE_OF_EACH);
+    const config = (await http('GET', controlPlane(`/tenant-config/${tenantName}`))).body;
+    expect(config).toMatchObject({ deploymentModel: 'silo', status: 'ACTIVE', userPoolId: pools[0] });
+    expect((await http('GET', at(config.apiUrl, '/products'))).status).toBe(401);
+  }, 60_000);
 });
 
 describe('retries and stop', () => {

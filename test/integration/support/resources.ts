@@ -1,6 +1,6 @@
 /** Counts what onboarding created for a tenant, straight from the emulators (for idempotency checks). */
 import { APIGatewayClient, GetApiKeysCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
-import { ListUsersInGroupCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ListUserPoolsCommand, ListUsersCommand, ListUsersInGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { cloud, cognitoClient, outbox } from './client';
 
@@ -29,9 +29,16 @@ async function countRows(tableFragment: string, attribute: string, value: string
   return result.Count ?? 0;
 }
 
-export async function resourcesOf(tenantId: string, tenantName: string): Promise<TenantResources> {
+/** A silo tenant's own user pools (there must be exactly one). */
+export async function siloUserPoolsOf(tenantId: string): Promise<string[]> {
+  const pools = await cognitoClient().send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  return (pools.UserPools ?? []).filter((pool) => pool.Name === `tenantflow-${tenantId}`).map((pool) => pool.Id as string);
+}
+
+/** Counts what onboarding created, in the tenant's user pool (its own for silo tenants, else the pooled one). */
+export async function resourcesOf(tenantId: string, tenantName: string, userPoolId = cloud().pooledUserPoolId): Promise<TenantResources> {
   const cognito = cognitoClient();
-  const poolId = cloud().pooledUserPoolId;
+  const poolId = userPoolId;
   const users = await cognito.send(new ListUsersCommand({ UserPoolId: poolId }));
   const adminUsers = (users.Users ?? []).filter((user) => user.Username === `${tenantName.toLowerCase()}-admin`).length;
   const groupMembers = await cognito
