@@ -72,10 +72,14 @@ export async function authorize(
 
   const tenantId = payload['custom:tenantId'];
   if (typeof tenantId !== 'string' || tenantId === '') return denyAll(principalId, event.methodArn);
-  if (config.siloTenantId !== undefined && config.siloTenantId !== tenantId) return denyAll(principalId, event.methodArn);
+  if (config.siloTenantId !== undefined && config.siloTenantId !== tenantId)
+    return denyAll(principalId, event.methodArn);
   const tenant = await deps.getTenant(tenantId);
   const groups = (payload['cognito:groups'] as string[] | undefined) ?? [];
-  const belongs = tenant !== undefined && tenant.userPoolId === userPoolId && (tenant.deploymentModel === 'silo' || groups.includes(tenantId));
+  const belongs =
+    tenant !== undefined &&
+    tenant.userPoolId === userPoolId &&
+    (tenant.deploymentModel === 'silo' || groups.includes(tenantId));
   if (!tenant || !belongs || tenant.status !== 'ACTIVE') return denyAll(principalId, event.methodArn);
 
   const resources = allowedResources(config.api, role, event.methodArn);

@@ -44,7 +44,10 @@ async function getTenant(tenantId: string): Promise<TenantRecord | undefined> {
 const tenantDataRoleArn = process.env.TENANT_DATA_ROLE_ARN;
 export const credentialsCache = tenantDataRoleArn
   ? new TenantCredentialsCache({
-      assume: stsTenantCredentials({ roleArn: tenantDataRoleArn, tableArns: JSON.parse(requiredEnv('TENANT_TABLE_ARNS')) as string[] }),
+      assume: stsTenantCredentials({
+        roleArn: tenantDataRoleArn,
+        tableArns: JSON.parse(requiredEnv('TENANT_TABLE_ARNS')) as string[],
+      }),
       refreshBeforeExpiryMs: (Number(process.env.AUTHORIZER_RESULT_TTL_SECONDS ?? 300) + 120) * 1000,
       maxEntries: 1000,
     })

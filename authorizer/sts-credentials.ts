@@ -22,7 +22,12 @@ export function stsTenantCredentials(config: TenantRoleConfig, sts = new STSClie
         DurationSeconds: config.durationSeconds ?? 3600,
       }),
     );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken || !Credentials.Expiration) {
+    if (
+      !Credentials?.AccessKeyId ||
+      !Credentials.SecretAccessKey ||
+      !Credentials.SessionToken ||
+      !Credentials.Expiration
+    ) {
       throw new Error(`STS AssumeRole for tenant ${tenantId} returned no credentials`);
     }
     return {

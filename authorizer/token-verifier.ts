@@ -34,7 +34,10 @@ function localJwksCache(endpoint: string): SimpleJwksCache {
 export class TokenVerifier {
   private readonly verifier;
 
-  constructor(pools: readonly TrustedPool[], localCognitoEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER) {
+  constructor(
+    pools: readonly TrustedPool[],
+    localCognitoEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+  ) {
     this.verifier = CognitoJwtVerifier.create(
       pools.map((pool) => ({ userPoolId: pool.userPoolId, clientId: pool.clientId, tokenUse: 'id' as const })),
       localCognitoEndpoint ? { jwksCache: localJwksCache(localCognitoEndpoint) } : undefined,

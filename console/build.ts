@@ -3,9 +3,9 @@
  * it has changed since the last one — the same source-hash cache `local/synth.ts` uses for
  * cdk.out, so a warm `npm start` does not pay for a front-end build.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sourceHash } from '../local/source-hash';
 
 export const CONSOLE_DIR = __dirname;
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');
@@ -22,30 +22,12 @@ const SOURCES = [
 ];
 const STAMP = '.console-source-hash';
 
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const visit = (file: string) => {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory()) {
-      for (const entry of fs.readdirSync(file).sort()) visit(path.join(file, entry));
-    } else {
-      hash.update(path.relative(REPO_ROOT, file));
-      hash.update(fs.readFileSync(file));
-    }
-  };
-  for (const entry of SOURCES) {
-    const full = path.join(REPO_ROOT, entry);
-    if (fs.existsSync(full)) visit(full);
-  }
-  return hash.digest('hex');
-}
-
 /** Returns the built site directory, building it first if its sources changed. */
 export async function buildConsole(
   opts: { force?: boolean } = {},
 ): Promise<{ dir: string; built: boolean; ms: number }> {
   const started = Date.now();
-  const hash = sourceHash();
+  const hash = sourceHash(REPO_ROOT, SOURCES);
   const stampFile = path.join(CONSOLE_DIST, STAMP);
   if (!opts.force && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === hash) {
     return { dir: CONSOLE_DIST, built: false, ms: Date.now() - started };

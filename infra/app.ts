@@ -25,7 +25,9 @@ export const TENANT_TEMPLATE_STAGE = 'TenantTemplate';
 
 export function buildApp(props: AppProps = {}): App {
   const app = new App(props);
-  const foundation = new FoundationStack(app, STACK_NAMES.foundation, { description: 'tenantflow: tenant registry, pooled identity, tenant-context layer' });
+  const foundation = new FoundationStack(app, STACK_NAMES.foundation, {
+    description: 'tenantflow: tenant registry, pooled identity, tenant-context layer',
+  });
   const pooledStack = new TenantStack(app, STACK_NAMES.pooled, {
     description: 'tenantflow: pooled tenant application (BASIC, STANDARD, PREMIUM)',
     foundation,
@@ -67,7 +69,8 @@ export function authorizerCacheTtlOf(app: App): Duration | undefined {
   const raw: unknown = app.node.tryGetContext('authorizerCacheTtlSeconds');
   if (raw === undefined || raw === '') return undefined;
   const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`Context authorizerCacheTtlSeconds must be a whole number of seconds, got ${String(raw)}`);
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw new Error(`Context authorizerCacheTtlSeconds must be a whole number of seconds, got ${String(raw)}`);
   return Duration.seconds(seconds);
 }
 
@@ -79,6 +82,7 @@ export function releaseToleratedFailurePercentageOf(app: App): number | undefine
   const raw: unknown = app.node.tryGetContext('releaseToleratedFailurePercentage');
   if (raw === undefined || raw === '') return undefined;
   const percent = Number(raw);
-  if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new Error(`Context releaseToleratedFailurePercentage must be 0-100, got ${String(raw)}`);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100)
+    throw new Error(`Context releaseToleratedFailurePercentage must be 0-100, got ${String(raw)}`);
   return percent;
 }

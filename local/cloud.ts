@@ -14,22 +14,22 @@ import { STACK_NAMES } from '../infra/app';
 import { LocalCloudFormation, templateUrlOf } from './cloudformation';
 import { type LocalCodePipeline, startLocalCodePipeline } from './codepipeline';
 import { startCognito } from './cognito';
+import { type ConsoleRoutes, createConsoleServer } from './console-server';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './deployer/constants';
 import { type DeployedStack, deployStack, readAssembly } from './deployer/deploy';
 import { ApiRegistry, type Services } from './deployer/resource-handlers';
 import { startDynamoDb } from './dynamodb';
+import { LocalEventBus } from './events/event-bus';
+import { startLocalApiGateway } from './gateway';
 import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './iam/access-keys';
 import { startDynamoDbFront } from './iam/dynamodb-front';
 import { IamRegistry } from './iam/iam-registry';
-import { startLocalSts } from './sts';
-import { startLocalApiGateway } from './gateway';
-import { LocalEventBus } from './events/event-bus';
 import { LambdaRuntime } from './lambda/runtime';
 import { startOutbox } from './mail/outbox';
-import { startStepFunctions } from './stepfunctions';
 import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations';
+import { startStepFunctions } from './stepfunctions';
+import { startLocalSts } from './sts';
 import { synthesize } from './synth';
-import { type ConsoleRoutes, createConsoleServer } from './console-server';
 
 export interface LocalCloudOptions {
   /** Console origin port on 127.0.0.1; 0 picks a free one. @default 4000 */
@@ -143,7 +143,11 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       onDenied: opts.verbose ? (message) => console.warn(`local IAM: ${message}`) : undefined,
     });
     closers.push(() => dynamoFront.close());
-    const cognito = await startCognito({ dataDir: path.join(dataDir, 'cognito'), region: LOCAL_REGION, verbose: opts.verbose });
+    const cognito = await startCognito({
+      dataDir: path.join(dataDir, 'cognito'),
+      region: LOCAL_REGION,
+      verbose: opts.verbose,
+    });
     closers.push(() => cognito.close());
     const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
     closers.push(() => outbox.close());
@@ -172,13 +176,18 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       invoker: {
         invokeLambda: (name, payload) => lambda.invoke(name, payload),
         callAwsSdk: async (service, action, params) => {
-          if (!sdkIntegrations) throw Object.assign(new Error('The local cloud is starting'), { name: 'States.Runtime' });
+          if (!sdkIntegrations)
+            throw Object.assign(new Error('The local cloud is starting'), { name: 'States.Runtime' });
           return sdkIntegrations.callAwsSdk(service, action, params);
         },
       },
     });
     closers.push(() => stepFunctions.close());
-    const sfnClient = new SFNClient({ region: LOCAL_REGION, endpoint: stepFunctions.endpoint, credentials: deployerCredentials });
+    const sfnClient = new SFNClient({
+      region: LOCAL_REGION,
+      endpoint: stepFunctions.endpoint,
+      credentials: deployerCredentials,
+    });
     closers.push(async () => sfnClient.destroy());
     const codePipeline = await startLocalCodePipeline({
       dataDir: path.join(dataDir, 'codepipeline'),
@@ -250,8 +259,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       }),
       localizeUrl: (value) =>
-        value.replace(/https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+)\/?/g, (_m, id: string, stage: string) =>
-          gateway.urlOf(id, stage),
+        value.replace(
+          /https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+)\/?/g,
+          (_m, id: string, stage: string) => gateway.urlOf(id, stage),
         ),
     };
 

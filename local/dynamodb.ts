@@ -14,7 +14,12 @@ export async function startDynamoDb(opts: { dataDir: string; port?: number }): P
   const external = process.env.TENANTFLOW_DYNAMODB_ENDPOINT;
   if (external) return { endpoint: external, close: async () => {} };
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
-  const server = dynalite({ path: path.join(opts.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    path: path.join(opts.dataDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -49,7 +49,12 @@ export const TRANSIENT_ERRORS = [
   'TransientStepError',
 ] as const;
 
-function invoke(scope: Construct, id: string, fn: lambda.IFunction, resultPath: string | undefined): tasks.LambdaInvoke {
+function invoke(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  resultPath: string | undefined,
+): tasks.LambdaInvoke {
   const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     payloadResponseOnly: true,
@@ -69,7 +74,11 @@ function invoke(scope: Construct, id: string, fn: lambda.IFunction, resultPath: 
 }
 
 /** Custom attributes every tenant user pool has (the same as the pooled pool's). */
-const TENANT_POOL_SCHEMA = ['tenantId', 'userRole'].map((name) => ({ Name: name, AttributeDataType: 'String', Mutable: true }));
+const TENANT_POOL_SCHEMA = ['tenantId', 'userRole'].map((name) => ({
+  Name: name,
+  AttributeDataType: 'String',
+  Mutable: true,
+}));
 
 /** An AWS SDK integration task (not a Lambda wrapping the SDK), retried on throttling. */
 function sdkCall(scope: Construct, id: string, props: tasks.CallAwsServiceProps): tasks.CallAwsService {
@@ -84,7 +93,11 @@ function sdkCall(scope: Construct, id: string, props: tasks.CallAwsServiceProps)
   return task;
 }
 
-export function onboardingDefinition(scope: Construct, fns: OnboardingStepFunctions, props: OnboardingDefinitionProps = {}): sfn.IChainable {
+export function onboardingDefinition(
+  scope: Construct,
+  fns: OnboardingStepFunctions,
+  props: OnboardingDefinitionProps = {},
+): sfn.IChainable {
   const validate = invoke(scope, S.validate, fns.validate, '$.plan');
   const storeTenant = invoke(scope, S.storeTenant, fns.storeTenant, undefined);
   const createTenantUserPool = sdkCall(scope, S.createTenantUserPool, {
@@ -97,7 +110,14 @@ export function onboardingDefinition(scope: Construct, fns: OnboardingStepFuncti
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       UsernameConfiguration: { CaseSensitive: false },
       Policies: {
-        PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7 },
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+          TemporaryPasswordValidityDays: 7,
+        },
       },
       UserPoolTags: { 'tenantflow:tenantId': sfn.JsonPath.stringAt('$.tenantId') },
     },
@@ -129,17 +149,29 @@ export function onboardingDefinition(scope: Construct, fns: OnboardingStepFuncti
   const deployTenantStack = new tasks.LambdaInvoke(scope, S.deployTenantStack, {
     lambdaFunction: fns.deployTenantStack,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, tenantId: sfn.JsonPath.stringAt('$.tenantId') }),
+    payload: sfn.TaskInput.fromObject({
+      taskToken: sfn.JsonPath.taskToken,
+      tenantId: sfn.JsonPath.stringAt('$.tenantId'),
+    }),
     taskTimeout: sfn.Timeout.duration(props.tenantStackTimeout ?? Duration.hours(1)),
     resultPath: '$.stack',
   });
-  deployTenantStack.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+  deployTenantStack.addRetry({
+    errors: [...TRANSIENT_ERRORS],
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 3,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
   const createApiKey = invoke(scope, S.createApiKey, fns.createApiKey, '$.apiKey');
   const sendWelcome = invoke(scope, S.sendWelcome, fns.sendWelcome, undefined);
   const activateTenant = invoke(scope, S.activateTenant, fns.activateTenant, undefined);
 
   const isSilo = sfn.Condition.stringEquals('$.plan.deploymentModel', 'silo');
-  const tail = sfn.Chain.start(createApiKey).next(sendWelcome).next(activateTenant).next(new sfn.Succeed(scope, S.succeeded));
+  const tail = sfn.Chain.start(createApiKey)
+    .next(sendWelcome)
+    .next(activateTenant)
+    .next(new sfn.Succeed(scope, S.succeeded));
   const afterAdmin = sfn.Chain.start(createTenantAdmin)
     .next(writeStackMapping)
     .next(new sfn.Choice(scope, S.needsTenantStack).when(isSilo, deployTenantStack.next(tail)).otherwise(tail));

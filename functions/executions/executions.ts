@@ -40,7 +40,11 @@ function parseJson(value: string | undefined): unknown {
 }
 
 /** One execution as API.md lists it; `failed` is the step it stopped at, when it did not succeed. */
-export function executionItem(kind: string, execution: DescribeExecutionOutput, failed: ExecutionStep | undefined): ExecutionItem {
+export function executionItem(
+  kind: string,
+  execution: DescribeExecutionOutput,
+  failed: ExecutionStep | undefined,
+): ExecutionItem {
   const input = (parseJson(execution.input) ?? {}) as { tenantId?: string; tenantName?: string };
   const unsuccessful = execution.status !== 'RUNNING' && execution.status !== 'SUCCEEDED';
   return {
@@ -53,7 +57,9 @@ export function executionItem(kind: string, execution: DescribeExecutionOutput, 
     stoppedAt: execution.stopDate?.toISOString(),
     redriveCount: execution.redriveCount,
     failedStep: unsuccessful ? failed?.name : undefined,
-    error: unsuccessful ? (failed?.error ?? [execution.error, execution.cause].filter(Boolean).join(': ')) || undefined : undefined,
+    error: unsuccessful
+      ? (failed?.error ?? [execution.error, execution.cause].filter(Boolean).join(': ')) || undefined
+      : undefined,
   };
 }
 
@@ -70,9 +76,9 @@ export interface ExecutionEvent {
 
 /** A history event in the API's flat shape: whichever `*EventDetails` it has, read uniformly. */
 export function executionEvent(event: HistoryEvent): ExecutionEvent {
-  const details = Object.entries(event).find(([key, value]) => key.endsWith('EventDetails') && value !== undefined)?.[1] as
-    | { name?: string; input?: string; output?: string; error?: string; cause?: string }
-    | undefined;
+  const details = Object.entries(event).find(
+    ([key, value]) => key.endsWith('EventDetails') && value !== undefined,
+  )?.[1] as { name?: string; input?: string; output?: string; error?: string; cause?: string } | undefined;
   return {
     id: event.id ?? 0,
     type: event.type as string,

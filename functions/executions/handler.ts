@@ -4,7 +4,6 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionOutput,
   DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
   type HistoryEvent,
   ListExecutionsCommand,
   RedriveExecutionCommand,
@@ -14,6 +13,7 @@ import {
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { executionHistory } from '../shared/execution-history';
 import { json, pathParam, router } from '../shared/http';
 import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
 import { parseLimit } from '../shared/pagination';
@@ -31,17 +31,6 @@ function executionArnOf(executionId: string): string {
   return `${ONBOARDING.replace(':stateMachine:', ':execution:')}:${executionId}`;
 }
 
-async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
-
 async function describe(executionId: string): Promise<{ execution: DescribeExecutionOutput; executionArn: string }> {
   const executionArn = executionArnOf(executionId);
   try {
@@ -54,7 +43,7 @@ async function describe(executionId: string): Promise<{ execution: DescribeExecu
 
 async function item(execution: DescribeExecutionOutput, executionArn: string, events?: HistoryEvent[]) {
   const unsuccessful = execution.status !== 'RUNNING' && execution.status !== 'SUCCEEDED';
-  const failed = unsuccessful ? failedStepOf(events ?? (await historyOf(executionArn))) : undefined;
+  const failed = unsuccessful ? failedStepOf(events ?? (await executionHistory(sfn, executionArn))) : undefined;
   return executionItem(KIND, execution, failed);
 }
 
@@ -69,7 +58,11 @@ async function markOnboardingAgain(tenantId: string | undefined): Promise<void> 
         UpdateExpression: 'SET #status = :onboarding, updatedAt = :now REMOVE failedStep, failureCause',
         ConditionExpression: '#status = :failed',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':failed': 'FAILED', ':now': new Date().toISOString() },
+        ExpressionAttributeValues: {
+          ':onboarding': 'ONBOARDING',
+          ':failed': 'FAILED',
+          ':now': new Date().toISOString(),
+        },
       }),
     );
   } catch (error) {
@@ -82,15 +75,20 @@ export const handler = router(
     'GET /executions': async (event) => {
       const query = event.queryStringParameters ?? {};
       const statusFilter = parseStatusFilter(query.status);
-      let page;
-      try {
-        page = await sfn.send(
-          new ListExecutionsCommand({ stateMachineArn: ONBOARDING, statusFilter, maxResults: parseLimit(query), nextToken: query.nextToken }),
-        );
-      } catch (error) {
-        if ((error as Error).name === 'InvalidToken') throw new ValidationError([{ field: 'nextToken', message: 'is not a valid page token' }]);
-        throw error;
-      }
+      const page = await sfn
+        .send(
+          new ListExecutionsCommand({
+            stateMachineArn: ONBOARDING,
+            statusFilter,
+            maxResults: parseLimit(query),
+            nextToken: query.nextToken,
+          }),
+        )
+        .catch((error: Error) => {
+          if (error.name === 'InvalidToken')
+            throw new ValidationError([{ field: 'nextToken', message: 'is not a valid page token' }]);
+          throw error;
+        });
       const items = await Promise.all(
         (page.executions ?? []).map(async (listed) => {
           const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: listed.executionArn }));
@@ -102,7 +100,7 @@ export const handler = router(
     'GET /executions/{executionId}': async (event) => {
       const { execution, executionArn } = await describe(pathParam(event, 'executionId'));
       const [events, machine] = await Promise.all([
-        historyOf(executionArn),
+        executionHistory(sfn, executionArn),
         sfn.send(new DescribeStateMachineCommand({ stateMachineArn: execution.stateMachineArn })),
       ]);
       return json(200, {
@@ -117,7 +115,9 @@ export const handler = router(
         await sfn.send(new RedriveExecutionCommand({ executionArn }));
       } catch (error) {
         if ((error as Error).name === 'ExecutionNotRedrivable') {
-          throw new ConflictError(`Execution is ${execution.status} and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can`);
+          throw new ConflictError(
+            `Execution is ${execution.status} and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can`,
+          );
         }
         throw error;
       }
@@ -127,9 +127,14 @@ export const handler = router(
     },
     'POST /executions/{executionId}/stop': async (event) => {
       const { execution, executionArn } = await describe(pathParam(event, 'executionId'));
-      if (execution.status !== 'RUNNING') throw new ConflictError(`Execution is ${execution.status}; only RUNNING executions can be stopped`);
+      if (execution.status !== 'RUNNING')
+        throw new ConflictError(`Execution is ${execution.status}; only RUNNING executions can be stopped`);
       await sfn.send(
-        new StopExecutionCommand({ executionArn, error: STOPPED_BY_OPERATOR_ERROR, cause: 'Stopped by an operator; what it created is removed' }),
+        new StopExecutionCommand({
+          executionArn,
+          error: STOPPED_BY_OPERATOR_ERROR,
+          cause: 'Stopped by an operator; what it created is removed',
+        }),
       );
       const { execution: stopped } = await describe(execution.name as string);
       return json(200, await item(stopped, executionArn));

@@ -8,6 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  GetApiKeysCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
@@ -16,21 +24,14 @@ import {
   CreateGroupCommand,
   DeleteGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  GetApiKeysCommand,
-} from '@aws-sdk/client-api-gateway';
-import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { GetExecutionHistoryCommand, type HistoryEvent, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import { executionHistory } from '../shared/execution-history';
 import { failedStepOf } from '../shared/execution-steps';
-import { temporaryPassword } from '../shared/passwords';
 import { STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../shared/onboarding-states';
+import { temporaryPassword } from '../shared/passwords';
 import { parseRegistrationRequest, tenantNameKey } from '../shared/tenant-names';
 import type { TenantRecord } from '../shared/tenant-record';
 import { TIERS, type TierName } from '../shared/tiers';
@@ -60,7 +61,10 @@ interface OnboardingState {
   readonly companyName?: string;
   readonly admin?: { readonly username: string; readonly userPoolId: string; readonly appClientId: string };
   /** Silo tenants: the user pool and app client created for them (by SDK integration tasks). */
-  readonly silo?: { readonly pool?: { readonly userPoolId: string }; readonly client?: { readonly appClientId: string } };
+  readonly silo?: {
+    readonly pool?: { readonly userPoolId: string };
+    readonly client?: { readonly appClientId: string };
+  };
   /** Silo tenants: the deployed stack, as the release fan-out reported it. */
   readonly stack?: { readonly apiUrl?: string; readonly usagePlanId?: string; readonly stackName?: string };
 }
@@ -95,11 +99,17 @@ const tenantsTable = () => requiredEnv('TENANT_DETAILS_TABLE');
 /** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */
 export const validateRegistration = step(async (state) => {
   try {
-    parseRegistrationRequest({ tenantName: state.tenantName, email: state.email, tier: state.tier, companyName: state.companyName });
+    parseRegistrationRequest({
+      tenantName: state.tenantName,
+      email: state.email,
+      tier: state.tier,
+      companyName: state.companyName,
+    });
   } catch (error) {
     throw new InvalidRegistrationError((error as Error).message);
   }
-  if (!state.tenantId || !state.registrationId) throw new InvalidRegistrationError('tenantId and registrationId are required');
+  if (!state.tenantId || !state.registrationId)
+    throw new InvalidRegistrationError('tenantId and registrationId are required');
   return { deploymentModel: TIERS[state.tier].deploymentModel };
 });
 
@@ -119,11 +129,17 @@ export const storeTenant = step(async (state) => {
   };
   try {
     await dynamoDb().send(
-      new PutCommand({ TableName: tenantsTable(), Item: tenant, ConditionExpression: 'attribute_not_exists(tenantId)' }),
+      new PutCommand({
+        TableName: tenantsTable(),
+        Item: tenant,
+        ConditionExpression: 'attribute_not_exists(tenantId)',
+      }),
     );
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    const existing = await dynamoDb().send(new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId } }));
+    const existing = await dynamoDb().send(
+      new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId } }),
+    );
     if (existing.Item?.registrationId !== state.registrationId) {
       throw new InvalidRegistrationError(`Tenant ${state.tenantId} belongs to another registration`);
     }
@@ -141,7 +157,9 @@ export const createTenantAdmin = step(async (state) => {
   const { userPoolId, appClientId } = identityOf(state);
   const username = adminUsernameOf(state.tenantName);
   try {
-    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: state.tenantId, Description: state.tenantName }));
+    await cognito.send(
+      new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: state.tenantId, Description: state.tenantName }),
+    );
   } catch (error) {
     if ((error as Error).name !== 'GroupExistsException') throw error;
   }
@@ -164,7 +182,9 @@ export const createTenantAdmin = step(async (state) => {
   } catch (error) {
     if ((error as Error).name !== 'UsernameExistsException') throw error;
   }
-  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: state.tenantId }));
+  await cognito.send(
+    new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: state.tenantId }),
+  );
   await dynamoDb().send(
     new UpdateCommand({
       TableName: tenantsTable(),
@@ -186,7 +206,12 @@ export const createApiKey = step(async (state) => {
   const key =
     existing.items?.find((item) => item.name === keyName) ??
     (await apiGateway.send(
-      new CreateApiKeyCommand({ name: keyName, enabled: true, description: `tenantflow tenant ${state.tenantName}`, tags: { tenantId: state.tenantId } }),
+      new CreateApiKeyCommand({
+        name: keyName,
+        enabled: true,
+        description: `tenantflow tenant ${state.tenantName}`,
+        tags: { tenantId: state.tenantId },
+      }),
     ));
   try {
     await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
@@ -217,7 +242,8 @@ export const writeStackMapping = step(async (state) => {
       new UpdateCommand({
         TableName: mappingTable,
         Key: { tenantId: state.tenantId },
-        UpdateExpression: 'SET stackName = :stack, deploymentModel = :silo, stackParameters = :parameters, updatedAt = :now',
+        UpdateExpression:
+          'SET stackName = :stack, deploymentModel = :silo, stackParameters = :parameters, updatedAt = :now',
         ExpressionAttributeValues: {
           ':stack': stackName,
           ':silo': 'silo',
@@ -262,7 +288,11 @@ export interface TenantStackDeployed {
  */
 export async function deployTenantStack(event: { taskToken: string; tenantId: string }): Promise<{ started: boolean }> {
   const mappingTable = requiredEnv('TENANT_STACK_MAPPING_TABLE');
-  const row = (await dynamoDb().send(new GetCommand({ TableName: mappingTable, Key: { tenantId: event.tenantId }, ConsistentRead: true }))).Item;
+  const row = (
+    await dynamoDb().send(
+      new GetCommand({ TableName: mappingTable, Key: { tenantId: event.tenantId }, ConsistentRead: true }),
+    )
+  ).Item;
   if (!row?.stackName) throw new InvalidRegistrationError(`No stack mapping for tenant ${event.tenantId}`);
   if (row.deployedVersion && row.apiUrl && row.usagePlanId) {
     const output: TenantStackDeployed = { apiUrl: row.apiUrl, usagePlanId: row.usagePlanId, stackName: row.stackName };
@@ -294,12 +324,21 @@ export async function deployTenantStack(event: { taskToken: string; tenantId: st
  * does not send a second one.
  */
 export const sendWelcomeMail = step(async (state) => {
-  const tenant = await dynamoDb().send(new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId }, ConsistentRead: true }));
+  const tenant = await dynamoDb().send(
+    new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId }, ConsistentRead: true }),
+  );
   if (tenant.Item?.welcomeMessageId) return { messageId: tenant.Item.welcomeMessageId as string, alreadySent: true };
   const username = state.admin?.username ?? adminUsernameOf(state.tenantName);
   const userPoolId = state.admin?.userPoolId ?? requiredEnv('POOLED_USER_POOL_ID');
   const password = temporaryPassword();
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: false }));
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: username,
+      Password: password,
+      Permanent: false,
+    }),
+  );
   const sent = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: requiredEnv('MAIL_FROM'),
@@ -333,7 +372,11 @@ export const activateTenant = step(async (state) => {
       UpdateExpression: `SET #status = :active, updatedAt = :now${state.stack?.apiUrl ? ', apiUrl = :apiUrl' : ''} REMOVE failedStep, failureCause`,
       ConditionExpression: 'attribute_exists(tenantId)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':active': 'ACTIVE', ':now': now, ...(state.stack?.apiUrl ? { ':apiUrl': state.stack.apiUrl } : {}) },
+      ExpressionAttributeValues: {
+        ':active': 'ACTIVE',
+        ':now': now,
+        ...(state.stack?.apiUrl ? { ':apiUrl': state.stack.apiUrl } : {}),
+      },
     }),
   );
   return { status: 'ACTIVE', activatedAt: now };
@@ -341,18 +384,13 @@ export const activateTenant = step(async (state) => {
 
 /** The part of EventBridge's "Step Functions Execution Status Change" event the handlers read. */
 interface ExecutionStatusChange {
-  readonly detail: { readonly executionArn: string; readonly status: string; readonly input: string; readonly error?: string | null; readonly cause?: string | null };
-}
-
-async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
+  readonly detail: {
+    readonly executionArn: string;
+    readonly status: string;
+    readonly input: string;
+    readonly error?: string | null;
+    readonly cause?: string | null;
+  };
 }
 
 /**
@@ -362,7 +400,7 @@ async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
 export async function recordOnboardingFailure(event: ExecutionStatusChange): Promise<{ recorded: boolean }> {
   const input = JSON.parse(event.detail.input) as Partial<OnboardingState>;
   if (!input.tenantId) return { recorded: false };
-  const failed = failedStepOf(await historyOf(event.detail.executionArn));
+  const failed = failedStepOf(await executionHistory(sfn, event.detail.executionArn));
   const cause = (failed?.error ?? `${event.detail.error ?? 'Error'}: ${event.detail.cause ?? ''}`).slice(0, 1000);
   try {
     await dynamoDb().send(
@@ -389,9 +427,11 @@ export async function recordOnboardingFailure(event: ExecutionStatusChange): Pro
   }
 }
 
-const ignoreMissing = (...names: string[]) => (error: unknown) => {
-  if (!names.includes((error as Error).name)) throw error;
-};
+const ignoreMissing =
+  (...names: string[]) =>
+  (error: unknown) => {
+    if (!names.includes((error as Error).name)) throw error;
+  };
 
 /**
  * Rule target for onboarding executions an operator stopped: removes what the execution had
@@ -401,8 +441,11 @@ const ignoreMissing = (...names: string[]) => (error: unknown) => {
 export async function cleanupStoppedOnboarding(event: ExecutionStatusChange): Promise<{ cleaned: boolean }> {
   if (event.detail.error !== STOPPED_BY_OPERATOR_ERROR) return { cleaned: false };
   const input = JSON.parse(event.detail.input) as OnboardingState;
-  const tenant = (await dynamoDb().send(new GetCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId }, ConsistentRead: true })))
-    .Item as TenantRecord | undefined;
+  const tenant = (
+    await dynamoDb().send(
+      new GetCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId }, ConsistentRead: true }),
+    )
+  ).Item as TenantRecord | undefined;
   if (tenant?.status === 'ACTIVE') return { cleaned: false };
 
   const keyName = `tenant-${input.tenantId}`;
@@ -414,8 +457,12 @@ export async function cleanupStoppedOnboarding(event: ExecutionStatusChange): Pr
   await cognito
     .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: adminUsernameOf(input.tenantName) }))
     .catch(ignoreMissing('UserNotFoundException'));
-  await cognito.send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: input.tenantId })).catch(ignoreMissing('ResourceNotFoundException'));
-  await dynamoDb().send(new DeleteCommand({ TableName: requiredEnv('TENANT_STACK_MAPPING_TABLE'), Key: { tenantId: input.tenantId } }));
+  await cognito
+    .send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: input.tenantId }))
+    .catch(ignoreMissing('ResourceNotFoundException'));
+  await dynamoDb().send(
+    new DeleteCommand({ TableName: requiredEnv('TENANT_STACK_MAPPING_TABLE'), Key: { tenantId: input.tenantId } }),
+  );
   await dynamoDb().send(new DeleteCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId } }));
   await dynamoDb().send(
     new DeleteCommand({

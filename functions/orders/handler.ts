@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tenantflow/tenant-context';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Product } from '../products/products';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { tenantTable } from '../shared/tenant-table';
-import type { Product } from '../products/products';
 import { createOrder, deleteOrder, getOrder, type Order, type OrderDeps, parseOrderInput, updateOrder } from './orders';
 
 const ORDERS_TABLE = process.env.ORDERS_TABLE ?? '';

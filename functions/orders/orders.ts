@@ -2,10 +2,11 @@
  * Orders of a tenant. An order's lines must name products of the same tenant; the total is
  * computed here from the products' current prices (never taken from the client).
  */
+
+import type { Product } from '../products/products';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { TenantTable } from '../shared/tenant-table';
 import { FieldChecker } from '../shared/validation';
-import type { Product } from '../products/products';
 
 export const ORDER_STATUSES = ['PLACED', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -61,7 +62,12 @@ export function parseOrderInput(body: Readonly<Record<string, unknown>>, mode: '
       const quantity = line.quantity;
       if (typeof productId !== 'string' || productId.trim() === '' || productId.length > 100) {
         check.fail(`lines[${index}].productId`, 'is required (a product id)');
-      } else if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      } else if (
+        typeof quantity !== 'number' ||
+        !Number.isInteger(quantity) ||
+        quantity < 1 ||
+        quantity > MAX_QUANTITY
+      ) {
         check.fail(`lines[${index}].quantity`, `must be an integer from 1 to ${MAX_QUANTITY}`);
       } else {
         lines?.push({ productId, quantity });
@@ -99,7 +105,9 @@ export async function priceLines(
 ): Promise<{ lines: OrderLine[]; total: number }> {
   const products = await deps.findProducts(tenantId, [...new Set(requested.map((line) => line.productId))]);
   const problems = requested.flatMap((line, index) =>
-    products.has(line.productId) ? [] : [{ field: `lines[${index}].productId`, message: 'is not a product of this tenant' }],
+    products.has(line.productId)
+      ? []
+      : [{ field: `lines[${index}].productId`, message: 'is not a product of this tenant' }],
   );
   if (problems.length > 0) throw new ValidationError(problems);
   const lines = requested.map((line) => {
@@ -124,9 +132,16 @@ export async function getOrder(deps: OrderDeps, tenantId: string, orderId: strin
   return order;
 }
 
-export async function updateOrder(deps: OrderDeps, tenantId: string, orderId: string, input: OrderInput): Promise<Order> {
+export async function updateOrder(
+  deps: OrderDeps,
+  tenantId: string,
+  orderId: string,
+  input: OrderInput,
+): Promise<Order> {
   const existing = await getOrder(deps, tenantId, orderId);
-  const priced = input.lines ? await priceLines(deps, tenantId, input.lines) : { lines: existing.lines, total: existing.total };
+  const priced = input.lines
+    ? await priceLines(deps, tenantId, input.lines)
+    : { lines: existing.lines, total: existing.total };
   const updated: Order = { ...existing, ...priced, status: input.status ?? existing.status };
   const stored = await deps.orders.replace(tenantId, updated);
   if (!stored) throw new NotFoundError('Order');

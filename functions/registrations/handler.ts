@@ -1,9 +1,10 @@
 /** `POST /registrations` and `GET /registrations/{registrationId}` (public). */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { executionHistory } from '../shared/execution-history';
 import { stepsFromHistory } from '../shared/execution-steps';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseRegistrationRequest } from '../shared/tenant-names';
@@ -48,14 +49,24 @@ const deps: RegistrationDeps = {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await dynamoDb().send(
-        new GetCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId: idempotencyId(key) }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: REGISTRATIONS_TABLE,
+          Key: { registrationId: idempotencyId(key) },
+          ConsistentRead: true,
+        }),
       );
       const item = existing.Item ?? {};
-      return { registrationId: item.registrationRef, tenantId: item.tenantId, requestHash: item.requestHash } as IdempotencyRecord;
+      return {
+        registrationId: item.registrationRef,
+        tenantId: item.tenantId,
+        requestHash: item.requestHash,
+      } as IdempotencyRecord;
     }
   },
   async releaseIdempotencyKey(key) {
-    await dynamoDb().send(new DeleteCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId: idempotencyId(key) } }));
+    await dynamoDb().send(
+      new DeleteCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId: idempotencyId(key) } }),
+    );
   },
   async reserveTenantName(nameKey, tenantId) {
     try {
@@ -83,7 +94,9 @@ const deps: RegistrationDeps = {
     );
   },
   async saveRegistration(registration) {
-    await dynamoDb().send(new PutCommand({ TableName: REGISTRATIONS_TABLE, Item: { ...registration, kind: 'registration' } }));
+    await dynamoDb().send(
+      new PutCommand({ TableName: REGISTRATIONS_TABLE, Item: { ...registration, kind: 'registration' } }),
+    );
   },
   async getRegistration(registrationId) {
     if (!UUID.test(registrationId)) return undefined;
@@ -92,7 +105,11 @@ const deps: RegistrationDeps = {
   },
   async startOnboarding(executionName, input) {
     const result = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: executionName, input: JSON.stringify(input) }),
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        name: executionName,
+        input: JSON.stringify(input),
+      }),
     );
     return result.executionArn as string;
   },
@@ -102,13 +119,7 @@ const deps: RegistrationDeps = {
 
 async function describeOnboarding(executionArn: string) {
   const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const events = await executionHistory(sfn, executionArn);
   return { status: execution.status as ExecutionStatus, steps: stepsFromHistory(events) };
 }
 
@@ -116,7 +127,9 @@ export const handler = router(
   {
     'POST /registrations': async (event) => {
       const request = parseRegistrationRequest(parseJsonBody(event));
-      const idempotencyKey = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+      const idempotencyKey = Object.entries(event.headers ?? {}).find(
+        ([name]) => name.toLowerCase() === 'idempotency-key',
+      )?.[1];
       return json(202, await registerTenant(deps, request, idempotencyKey || undefined));
     },
     'GET /registrations/{registrationId}': async (event) =>

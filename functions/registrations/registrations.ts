@@ -61,7 +61,11 @@ export interface Accepted {
 }
 
 export function requestHash(request: RegistrationRequest): string {
-  const canonical = JSON.stringify(Object.keys(request).sort().map((key) => [key, request[key as keyof RegistrationRequest]]));
+  const canonical = JSON.stringify(
+    Object.keys(request)
+      .sort()
+      .map((key) => [key, request[key as keyof RegistrationRequest]]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }
 

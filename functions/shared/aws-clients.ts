@@ -29,8 +29,12 @@ export function isTransientAwsError(error: unknown): boolean {
   return (
     status >= 500 ||
     e.$retryable !== undefined ||
-    ['ThrottlingException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException', 'TimeoutError', 'RequestTimeout'].includes(
-      e.name ?? '',
-    )
+    [
+      'ThrottlingException',
+      'TooManyRequestsException',
+      'ProvisionedThroughputExceededException',
+      'TimeoutError',
+      'RequestTimeout',
+    ].includes(e.name ?? '')
   );
 }

@@ -38,7 +38,10 @@ export class NotFoundError extends HttpError {
 
 /** 409: the state of a resource does not allow the request (name taken, not redrivable). */
 export class ConflictError extends HttpError {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(409, message);
     this.name = 'ConflictError';
   }
@@ -54,7 +57,10 @@ export class ForbiddenError extends HttpError {
 
 /** 501: a valid request for a capability that is not built yet. */
 export class NotImplementedError extends HttpError {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(501, message);
     this.name = 'NotImplementedError';
   }

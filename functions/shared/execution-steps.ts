@@ -99,5 +99,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], hidden: readon
 
 /** The step an unsuccessful execution stopped at, with its error (undefined if none failed). */
 export function failedStepOf(events: readonly HistoryEvent[]): ExecutionStep | undefined {
-  return stepsFromHistory(events).filter((step) => step.status === 'FAILED').pop();
+  return stepsFromHistory(events)
+    .filter((step) => step.status === 'FAILED')
+    .pop();
 }

@@ -46,7 +46,10 @@ export function errorResponse(error: unknown, log: (message: string, error: unkn
   if (error instanceof ValidationError) return json(400, { message: error.message, errors: error.errors });
   if (error instanceof HttpError) {
     const field = (error as { field?: string }).field;
-    return json(error.statusCode, field ? { message: error.message, errors: [{ field, message: error.message }] } : { message: error.message });
+    return json(
+      error.statusCode,
+      field ? { message: error.message, errors: [{ field, message: error.message }] } : { message: error.message },
+    );
   }
   log('Unhandled error', error);
   return json(500, { message: 'Internal server error' });

@@ -1,4 +1,4 @@
-import { TIER_NAMES, type TierName, isTierName } from './tiers';
+import { isTierName, TIER_NAMES, type TierName } from './tiers';
 import { EMAIL_PATTERN, FieldChecker } from './validation';
 
 /** 3–40 characters of a-z, 0-9 and '-', starting and ending with a letter or digit; case-insensitive. */
@@ -29,14 +29,31 @@ export function parseRegistrationRequest(body: Readonly<Record<string, unknown>>
     pattern: TENANT_NAME_PATTERN,
     patternHint: "must be 3 to 40 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
   });
-  const email = check.string('email', { required: true, max: 254, pattern: EMAIL_PATTERN, patternHint: 'must be an email address' });
+  const email = check.string('email', {
+    required: true,
+    max: 254,
+    pattern: EMAIL_PATTERN,
+    patternHint: 'must be an email address',
+  });
   let tier: TierName | undefined;
   if (body.tier === undefined || body.tier === null) check.fail('tier', 'is required');
   else if (!isTierName(body.tier)) check.fail('tier', `must be one of ${TIER_NAMES.join(', ')}`);
   else tier = body.tier;
   const companyName = check.string('companyName', { required: false, max: 100 });
-  const phone = check.string('phone', { required: false, max: 30, pattern: /^[+0-9 ()-]+$/, patternHint: 'must be a phone number' });
+  const phone = check.string('phone', {
+    required: false,
+    max: 30,
+    pattern: /^[+0-9 ()-]+$/,
+    patternHint: 'must be a phone number',
+  });
   const address = check.string('address', { required: false, max: 200 });
   check.done();
-  return { tenantName: tenantName as string, email: (email as string).toLowerCase(), tier: tier as TierName, companyName, phone, address };
+  return {
+    tenantName: tenantName as string,
+    email: (email as string).toLowerCase(),
+    tier: tier as TierName,
+    companyName,
+    phone,
+    address,
+  };
 }

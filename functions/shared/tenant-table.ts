@@ -5,10 +5,10 @@
 import {
   BatchGetCommand,
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  type DynamoDBDocumentClient,
 } from '@tenantflow/tenant-context';
 import { decodeNextToken, encodeNextToken } from './pagination';
 

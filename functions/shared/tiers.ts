@@ -28,9 +28,21 @@ export type TierName = (typeof TIER_NAMES)[number];
 
 export const TIERS: Readonly<Record<TierName, TierDefinition>> = {
   BASIC: { name: 'BASIC', deploymentModel: 'pool', usagePlan: { rateLimit: 50, burstLimit: 50, quotaPerDay: 1_000 } },
-  STANDARD: { name: 'STANDARD', deploymentModel: 'pool', usagePlan: { rateLimit: 75, burstLimit: 100, quotaPerDay: 3_000 } },
-  PREMIUM: { name: 'PREMIUM', deploymentModel: 'pool', usagePlan: { rateLimit: 100, burstLimit: 200, quotaPerDay: 5_000 } },
-  PLATINUM: { name: 'PLATINUM', deploymentModel: 'silo', usagePlan: { rateLimit: 300, burstLimit: 300, quotaPerDay: 10_000 } },
+  STANDARD: {
+    name: 'STANDARD',
+    deploymentModel: 'pool',
+    usagePlan: { rateLimit: 75, burstLimit: 100, quotaPerDay: 3_000 },
+  },
+  PREMIUM: {
+    name: 'PREMIUM',
+    deploymentModel: 'pool',
+    usagePlan: { rateLimit: 100, burstLimit: 200, quotaPerDay: 5_000 },
+  },
+  PLATINUM: {
+    name: 'PLATINUM',
+    deploymentModel: 'silo',
+    usagePlan: { rateLimit: 300, burstLimit: 300, quotaPerDay: 10_000 },
+  },
 };
 
 export function isTierName(value: unknown): value is TierName {

@@ -13,19 +13,23 @@ export class FieldChecker {
     this.problems.push({ field, message });
   }
 
-  string(field: string, opts: { required: boolean; min?: number; max: number; pattern?: RegExp; patternHint?: string }): string | undefined {
+  string(
+    field: string,
+    opts: { required: boolean; min?: number; max: number; pattern?: RegExp; patternHint?: string },
+  ): string | undefined {
     const value = this.body[field];
     if (value === undefined || value === null) {
       if (opts.required) this.fail(field, 'is required');
       return undefined;
     }
-    if (typeof value !== 'string') return this.fail(field, 'must be a string'), undefined;
+    if (typeof value !== 'string') return (this.fail(field, 'must be a string'), undefined);
     const trimmed = value.trim();
     const min = opts.min ?? (opts.required ? 1 : 0);
     if (trimmed.length < min || trimmed.length > opts.max) {
-      return this.fail(field, `must be ${min} to ${opts.max} characters`), undefined;
+      return (this.fail(field, `must be ${min} to ${opts.max} characters`), undefined);
     }
-    if (opts.pattern && !opts.pattern.test(trimmed)) return this.fail(field, opts.patternHint ?? 'has an invalid format'), undefined;
+    if (opts.pattern && !opts.pattern.test(trimmed))
+      return (this.fail(field, opts.patternHint ?? 'has an invalid format'), undefined);
     return trimmed;
   }
 
@@ -35,9 +39,10 @@ export class FieldChecker {
       if (opts.required) this.fail(field, 'is required');
       return undefined;
     }
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.fail(field, 'must be a number'), undefined;
-    if (opts.integer && !Number.isInteger(value)) return this.fail(field, 'must be an integer'), undefined;
-    if (value < opts.min || value > opts.max) return this.fail(field, `must be between ${opts.min} and ${opts.max}`), undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return (this.fail(field, 'must be a number'), undefined);
+    if (opts.integer && !Number.isInteger(value)) return (this.fail(field, 'must be an integer'), undefined);
+    if (value < opts.min || value > opts.max)
+      return (this.fail(field, `must be between ${opts.min} and ${opts.max}`), undefined);
     return value;
   }
 

@@ -32,7 +32,9 @@ async function setUsersEnabled(tenant: TenantRecord, enabled: boolean): Promise<
   if (!tenant.userPoolId) return;
   let nextToken: string | undefined;
   do {
-    const page = await cognito.send(new ListUsersInGroupCommand({ UserPoolId: tenant.userPoolId, GroupName: tenant.tenantId, NextToken: nextToken }));
+    const page = await cognito.send(
+      new ListUsersInGroupCommand({ UserPoolId: tenant.userPoolId, GroupName: tenant.tenantId, NextToken: nextToken }),
+    );
     for (const user of page.Users ?? []) {
       const input = { UserPoolId: tenant.userPoolId, Username: user.Username };
       await cognito.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input));
@@ -69,11 +71,16 @@ export const handler = router(
   {
     'GET /tenant-config/{tenantName}': async (event) => {
       const name = await dynamoDb().send(
-        new GetCommand({ TableName: TENANT_NAMES_TABLE, Key: { tenantNameKey: tenantNameKey(pathParam(event, 'tenantName')) } }),
+        new GetCommand({
+          TableName: TENANT_NAMES_TABLE,
+          Key: { tenantNameKey: tenantNameKey(pathParam(event, 'tenantName')) },
+        }),
       );
       const tenantId = name.Item?.tenantId as string | undefined;
       const tenant = tenantId
-        ? ((await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }))).Item as TenantRecord | undefined)
+        ? ((await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }))).Item as
+            | TenantRecord
+            | undefined)
         : undefined;
       if (!tenant) throw new NotFoundError('Tenant');
       // Set only on the local cloud, where Cognito is not the AWS one.
@@ -94,13 +101,18 @@ export const handler = router(
     'GET /tenants': async (event) => {
       const query = event.queryStringParameters;
       const result = await dynamoDb().send(
-        new ScanCommand({ TableName: TENANTS_TABLE, Limit: parseLimit(query), ExclusiveStartKey: decodeNextToken(query?.nextToken) }),
+        new ScanCommand({
+          TableName: TENANTS_TABLE,
+          Limit: parseLimit(query),
+          ExclusiveStartKey: decodeNextToken(query?.nextToken),
+        }),
       );
       const items = (result.Items ?? []).map((item) => tenantView(item as TenantRecord));
       return json(200, { items, nextToken: encodeNextToken(result.LastEvaluatedKey) });
     },
     'GET /tenants/{tenantId}': async (event) => json(200, tenantView(await getTenant(pathParam(event, 'tenantId')))),
-    'POST /tenants/{tenantId}/deactivate': async (event) => setStatus(pathParam(event, 'tenantId'), 'ACTIVE', 'INACTIVE'),
+    'POST /tenants/{tenantId}/deactivate': async (event) =>
+      setStatus(pathParam(event, 'tenantId'), 'ACTIVE', 'INACTIVE'),
     'POST /tenants/{tenantId}/activate': async (event) => setStatus(pathParam(event, 'tenantId'), 'INACTIVE', 'ACTIVE'),
   },
   (message, error) => logger.error(message, error as Error),

@@ -10,7 +10,7 @@ import {
   CognitoIdentityProviderClient,
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
@@ -19,16 +19,31 @@ import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { temporaryPassword } from '../shared/passwords';
 import type { TenantRecord } from '../shared/tenant-record';
-import { createUser, getUser, parseNewUser, setUserEnabled, type TenantUser, type UserDeps, type UserDirectory } from './users';
+import {
+  createUser,
+  getUser,
+  parseNewUser,
+  setUserEnabled,
+  type TenantUser,
+  type UserDeps,
+  type UserDirectory,
+} from './users';
 
 const logger = new Logger();
 const cognito = new CognitoIdentityProviderClient({});
 const ses = new SESv2Client({});
 const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
 
-const attribute = (attributes: AttributeType[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value;
+const attribute = (attributes: AttributeType[] | undefined, name: string) =>
+  attributes?.find((a) => a.Name === name)?.Value;
 
-function userView(username: string, attributes: AttributeType[] | undefined, enabled: boolean | undefined, status?: string, created?: Date): TenantUser {
+function userView(
+  username: string,
+  attributes: AttributeType[] | undefined,
+  enabled: boolean | undefined,
+  status?: string,
+  created?: Date,
+): TenantUser {
   return {
     username,
     email: attribute(attributes, 'email'),
@@ -44,9 +59,13 @@ function cognitoDirectory(tenant: TenantRecord): UserDirectory {
   const UserPoolId = tenant.userPoolId as string;
   return {
     async list(tenantId, limit, nextToken) {
-      const page = await cognito.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: tenantId, Limit: limit, NextToken: nextToken }));
+      const page = await cognito.send(
+        new ListUsersInGroupCommand({ UserPoolId, GroupName: tenantId, Limit: limit, NextToken: nextToken }),
+      );
       return {
-        items: (page.Users ?? []).map((u) => userView(u.Username as string, u.Attributes, u.Enabled, u.UserStatus, u.UserCreateDate)),
+        items: (page.Users ?? []).map((u) =>
+          userView(u.Username as string, u.Attributes, u.Enabled, u.UserStatus, u.UserCreateDate),
+        ),
         nextToken: page.NextToken,
       };
     },
@@ -55,7 +74,13 @@ function cognitoDirectory(tenant: TenantRecord): UserDirectory {
         const user = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: username }));
         // The tenant attribute is written only by admins (never by the app client).
         if (attribute(user.UserAttributes, 'custom:tenantId') !== tenantId) return undefined;
-        return userView(user.Username as string, user.UserAttributes, user.Enabled, user.UserStatus, user.UserCreateDate);
+        return userView(
+          user.Username as string,
+          user.UserAttributes,
+          user.Enabled,
+          user.UserStatus,
+          user.UserCreateDate,
+        );
       } catch (error) {
         if ((error as Error).name === 'UserNotFoundException') return undefined;
         throw error;
@@ -94,7 +119,9 @@ function cognitoDirectory(tenant: TenantRecord): UserDirectory {
 async function contextOf(event: APIGatewayProxyEvent): Promise<{ deps: UserDeps; tenantId: string; caller: string }> {
   const tenantId = event.requestContext.authorizer?.tenantId as string | undefined;
   if (!tenantId) throw new ForbiddenError('Only tenant admins manage users');
-  const tenant = (await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }))).Item as TenantRecord | undefined;
+  const tenant = (await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }))).Item as
+    | TenantRecord
+    | undefined;
   if (!tenant?.userPoolId) throw new NotFoundError('Tenant');
   const deps: UserDeps = {
     directory: cognitoDirectory(tenant),
@@ -107,7 +134,11 @@ async function contextOf(event: APIGatewayProxyEvent): Promise<{ deps: UserDeps;
           Content: {
             Template: {
               TemplateName: requiredEnv('INVITE_TEMPLATE_NAME'),
-              TemplateData: JSON.stringify({ tenantName: tenant.tenantName, username: user.username, temporaryPassword: password }),
+              TemplateData: JSON.stringify({
+                tenantName: tenant.tenantName,
+                username: user.username,
+                temporaryPassword: password,
+              }),
             },
           },
         }),
@@ -120,7 +151,8 @@ async function contextOf(event: APIGatewayProxyEvent): Promise<{ deps: UserDeps;
 async function toggle(event: APIGatewayProxyEvent, enabled: boolean) {
   const { deps, tenantId, caller } = await contextOf(event);
   const username = pathParam(event, 'username');
-  if (!enabled && username.toLowerCase() === caller.toLowerCase()) throw new ConflictError('You cannot disable your own user');
+  if (!enabled && username.toLowerCase() === caller.toLowerCase())
+    throw new ConflictError('You cannot disable your own user');
   return json(200, await setUserEnabled(deps, tenantId, username, enabled));
 }
 

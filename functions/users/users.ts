@@ -52,13 +52,23 @@ export function parseNewUser(body: Readonly<Record<string, unknown>>): NewUser {
     pattern: USERNAME_PATTERN,
     patternHint: "must be 3 to 63 characters of letters, digits, '.', '_' and '-'",
   });
-  const email = check.string('email', { required: true, max: 254, pattern: EMAIL_PATTERN, patternHint: 'must be an email address' });
+  const email = check.string('email', {
+    required: true,
+    max: 254,
+    pattern: EMAIL_PATTERN,
+    patternHint: 'must be an email address',
+  });
   let role: TenantRole | undefined;
   if (body.role === undefined) check.fail('role', 'is required');
-  else if (!(TENANT_ROLES as readonly unknown[]).includes(body.role)) check.fail('role', `must be one of ${TENANT_ROLES.join(', ')}`);
+  else if (!(TENANT_ROLES as readonly unknown[]).includes(body.role))
+    check.fail('role', `must be one of ${TENANT_ROLES.join(', ')}`);
   else role = body.role as TenantRole;
   check.done();
-  return { username: (username as string).toLowerCase(), email: (email as string).toLowerCase(), role: role as TenantRole };
+  return {
+    username: (username as string).toLowerCase(),
+    email: (email as string).toLowerCase(),
+    role: role as TenantRole,
+  };
 }
 
 export async function createUser(deps: UserDeps, tenantId: string, user: NewUser): Promise<TenantUser> {
@@ -67,7 +77,14 @@ export async function createUser(deps: UserDeps, tenantId: string, user: NewUser
     throw new ConflictError(`Username '${user.username}' is already taken`, 'username');
   }
   await deps.sendInvitation(user, password);
-  return (await deps.directory.get(tenantId, user.username)) ?? { username: user.username, email: user.email, role: user.role, enabled: true };
+  return (
+    (await deps.directory.get(tenantId, user.username)) ?? {
+      username: user.username,
+      email: user.email,
+      role: user.role,
+      enabled: true,
+    }
+  );
 }
 
 export async function getUser(deps: UserDeps, tenantId: string, username: string): Promise<TenantUser> {
@@ -76,7 +93,12 @@ export async function getUser(deps: UserDeps, tenantId: string, username: string
   return user;
 }
 
-export async function setUserEnabled(deps: UserDeps, tenantId: string, username: string, enabled: boolean): Promise<TenantUser> {
+export async function setUserEnabled(
+  deps: UserDeps,
+  tenantId: string,
+  username: string,
+  enabled: boolean,
+): Promise<TenantUser> {
   await getUser(deps, tenantId, username);
   await deps.directory.setEnabled(tenantId, username, enabled);
   return getUser(deps, tenantId, username);

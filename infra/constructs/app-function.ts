@@ -81,7 +81,10 @@ export class AppFunction extends NodejsFunction {
     this.executionRole = role;
     // The log group's Arn attribute ends in ':*', i.e. its log streams and nothing else.
     role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
     );
     acknowledge(this, [
       {

@@ -3,8 +3,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from './nag';
 import { type ApiName, routesOf } from '../../functions/shared/routes';
+import { acknowledge } from './nag';
 
 export interface RoutedRestApiProps {
   /** Which API of the route table to build. */
@@ -38,7 +38,9 @@ export class RoutedRestApi extends Construct {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: props.restApiName,
-      apiKeySourceType: props.requireApiKey ? apigateway.ApiKeySourceType.AUTHORIZER : apigateway.ApiKeySourceType.HEADER,
+      apiKeySourceType: props.requireApiKey
+        ? apigateway.ApiKeySourceType.AUTHORIZER
+        : apigateway.ApiKeySourceType.HEADER,
       cloudWatchRole: props.manageAccountLogRole ?? false,
       deployOptions: {
         stageName: 'prod',
@@ -77,19 +79,32 @@ export class RoutedRestApi extends Construct {
         apiKeyRequired: !isPublic && (props.requireApiKey ?? false),
       });
     }
-    acknowledge(
-      this.api,
-      [
-        { id: 'AwsSolutions-APIG2', reason: 'Each function validates its input and answers 400 naming the field (API.md); a model would duplicate those rules.' },
-        { id: 'AwsSolutions-APIG3', reason: 'WAF is an account-level choice; the APIs are protected by the authorizer and per-tenant usage plans.' },
-        { id: 'AwsSolutions-APIG4', reason: 'Public routes (sign-up, registration status, tenant-config, CORS preflight) are public by design (API.md); all others use the Lambda authorizer.' },
-        { id: 'AwsSolutions-COG4', reason: 'Tokens of several user pools (operator, pooled, silo) are verified by the Lambda authorizer, which a Cognito authorizer cannot do.' },
-        {
-          // cdk-nag 3 acknowledges IAM4 per finding (the managed policy), not per rule.
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-          reason: 'The API Gateway CloudWatch role uses the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable execution logs.',
-        },
-      ],
-    );
+    acknowledge(this.api, [
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Each function validates its input and answers 400 naming the field (API.md); a model would duplicate those rules.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF is an account-level choice; the APIs are protected by the authorizer and per-tenant usage plans.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public routes (sign-up, registration status, tenant-config, CORS preflight) are public by design (API.md); all others use the Lambda authorizer.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Tokens of several user pools (operator, pooled, silo) are verified by the Lambda authorizer, which a Cognito authorizer cannot do.',
+      },
+      {
+        // cdk-nag 3 acknowledges IAM4 per finding (the managed policy), not per rule.
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The API Gateway CloudWatch role uses the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable execution logs.',
+      },
+    ]);
   }
 }

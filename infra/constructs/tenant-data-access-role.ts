@@ -27,7 +27,8 @@ export class TenantDataAccessRole extends Construct {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ArnPrincipal(props.assumedBy.roleArn),
-      description: 'Tenant data access on the pooled tables; assumed by the authorizer with a per-tenant session policy',
+      description:
+        'Tenant data access on the pooled tables; assumed by the authorizer with a per-tenant session policy',
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     });
     for (const table of props.tables) table.grant(this.role, ...TENANT_ITEM_ACTIONS);

@@ -40,7 +40,10 @@ export class TenantUserPool extends Construct {
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const standardReadable = new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true });
+    const standardReadable = new cognito.ClientAttributes().withStandardAttributes({
+      email: true,
+      emailVerified: true,
+    });
     this.appClient = this.userPool.addClient('AppClient', {
       authFlows: { userPassword: true, userSrp: true },
       preventUserExistenceErrors: true,
@@ -51,9 +54,21 @@ export class TenantUserPool extends Construct {
       accessTokenValidity: Duration.hours(1),
     });
     acknowledge(this.userPool, [
-      { id: 'AwsSolutions-COG2', reason: 'MFA is left to each SaaS builder (it needs an SMS or TOTP setup per pool); the pool enforces a strong password policy.' },
-      { id: 'AwsSolutions-COG3', reason: 'Advanced security (threat protection) is a paid Plus-plan feature; the Essentials plan is the default here and can be raised per deployment.' },
-      { id: 'AwsSolutions-COG8', reason: 'The Plus feature plan is billed per monthly active user; the Essentials plan is the default here and can be raised per deployment (see COG3).' },
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is left to each SaaS builder (it needs an SMS or TOTP setup per pool); the pool enforces a strong password policy.',
+      },
+      {
+        id: 'AwsSolutions-COG3',
+        reason:
+          'Advanced security (threat protection) is a paid Plus-plan feature; the Essentials plan is the default here and can be raised per deployment.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The Plus feature plan is billed per monthly active user; the Essentials plan is the default here and can be raised per deployment (see COG3).',
+      },
     ]);
   }
 }

@@ -37,7 +37,11 @@ export const INVITE_TEMPLATE_NAME = 'tenantflow-invite';
  */
 export class ControlPlaneStack extends Stack {
   /** What the web apps' config.json needs (API.md "Discovery"). */
-  readonly consoleConfig: { readonly controlPlaneApiUrl: string; readonly operatorUserPoolId: string; readonly operatorClientId: string };
+  readonly consoleConfig: {
+    readonly controlPlaneApiUrl: string;
+    readonly operatorUserPoolId: string;
+    readonly operatorClientId: string;
+  };
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -57,7 +61,8 @@ export class ControlPlaneStack extends Stack {
       acknowledge(fn.executionRole, [
         {
           id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
-          reason: 'PLATINUM tenants get their own user pool at onboarding (ids unknown at deploy time); only the named user-management actions are granted.',
+          reason:
+            'PLATINUM tenants get their own user pool at onboarding (ids unknown at deploy time); only the named user-management actions are granted.',
         },
       ]);
     };
@@ -104,7 +109,10 @@ export class ControlPlaneStack extends Stack {
       validate: stepFn('ValidateRegistrationFunction', 'validateRegistration'),
       storeTenant: stepFn('StoreTenantFunction', 'storeTenant'),
       createTenantAdmin: stepFn('CreateTenantAdminFunction', 'createTenantAdmin', {
-        environment: { POOLED_USER_POOL_ID: pooled.userPool.userPoolId, POOLED_APP_CLIENT_ID: pooled.appClient.userPoolClientId },
+        environment: {
+          POOLED_USER_POOL_ID: pooled.userPool.userPoolId,
+          POOLED_APP_CLIENT_ID: pooled.appClient.userPoolClientId,
+        },
       }),
       createApiKey: stepFn('CreateApiKeyFunction', 'createApiKey', {
         environment: { USAGE_PLAN_IDS: this.toJsonString(pooledStack.usagePlanIds) },
@@ -121,7 +129,10 @@ export class ControlPlaneStack extends Stack {
       }),
       activateTenant: stepFn('ActivateTenantFunction', 'activateTenant'),
       deployTenantStack: stepFn('DeployTenantStackFunction', 'deployTenantStack', {
-        environment: { TENANT_STACK_MAPPING_TABLE: foundation.tenantStackMapping.tableName, TENANT_PIPELINE_NAME: tenantPipelineName },
+        environment: {
+          TENANT_STACK_MAPPING_TABLE: foundation.tenantStackMapping.tableName,
+          TENANT_PIPELINE_NAME: tenantPipelineName,
+        },
       }),
     };
     foundation.tenantDetails.grant(steps.storeTenant, 'dynamodb:PutItem', 'dynamodb:GetItem');
@@ -130,7 +141,12 @@ export class ControlPlaneStack extends Stack {
     }
     foundation.tenantDetails.grant(steps.sendWelcome, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     foundation.tenantStackMapping.grant(steps.writeStackMapping, 'dynamodb:PutItem');
-    grantOnTenantPools(steps.createTenantAdmin, 'cognito-idp:CreateGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup');
+    grantOnTenantPools(
+      steps.createTenantAdmin,
+      'cognito-idp:CreateGroup',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminAddUserToGroup',
+    );
     grantOnTenantPools(steps.sendWelcome, 'cognito-idp:AdminSetUserPassword');
     grantApiKeyManagement(this, steps.createApiKey);
     foundation.tenantStackMapping.grant(steps.writeStackMapping, 'dynamodb:UpdateItem');
@@ -142,11 +158,14 @@ export class ControlPlaneStack extends Stack {
       }),
     );
     // SendTaskSuccess has no resource-level permissions (and naming the state machine would be a cycle).
-    steps.deployTenantStack.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+    steps.deployTenantStack.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
+    );
     acknowledge(steps.deployTenantStack.executionRole, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'states:SendTaskSuccess supports no resource-level permissions; the function only resumes the onboarding whose task token it was given (X-Ray also needs *).',
+        reason:
+          'states:SendTaskSuccess supports no resource-level permissions; the function only resumes the onboarding whose task token it was given (X-Ray also needs *).',
       },
     ]);
     sendTemplatedMail(steps.sendWelcome, WELCOME_TEMPLATE_NAME);
@@ -164,11 +183,12 @@ export class ControlPlaneStack extends Stack {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Resource * only in the statements Step Functions needs for tracing (xray:PutTraceSegments/PutTelemetryRecords/GetSampling*), for vended log delivery (logs:*LogDelivery*, PutResourcePolicy, Describe*) and for cognito-idp:CreateUserPool (a PLATINUM tenant\'s own pool): none supports resource-level permissions.',
+          "Resource * only in the statements Step Functions needs for tracing (xray:PutTraceSegments/PutTelemetryRecords/GetSampling*), for vended log delivery (logs:*LogDelivery*, PutResourcePolicy, Describe*) and for cognito-idp:CreateUserPool (a PLATINUM tenant's own pool): none supports resource-level permissions.",
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
-        reason: "CreateUserPoolClient on the user pool created one step earlier for a PLATINUM tenant; its id is unknown at deploy time.",
+        reason:
+          'CreateUserPoolClient on the user pool created one step earlier for a PLATINUM tenant; its id is unknown at deploy time.',
       },
       // LambdaInvoke grants each step function and its versions/aliases (`<arn>:*`): one function each.
       ...Object.values(steps).map((fn) => ({
@@ -192,7 +212,10 @@ export class ControlPlaneStack extends Stack {
     const recordFailureFn = stepFn('RecordOnboardingFailureFunction', 'recordOnboardingFailure');
     foundation.tenantDetails.grant(recordFailureFn, 'dynamodb:UpdateItem');
     onboarding.grantExecution(recordFailureFn, 'states:GetExecutionHistory');
-    acknowledgeExecutionsOfOnboarding(recordFailureFn, 'Reads the history of the failed onboarding execution to name the failed step; execution names are registration ids.');
+    acknowledgeExecutionsOfOnboarding(
+      recordFailureFn,
+      'Reads the history of the failed onboarding execution to name the failed step; execution names are registration ids.',
+    );
     const cleanupFn = stepFn('CleanupStoppedOnboardingFunction', 'cleanupStoppedOnboarding', {
       environment: {
         POOLED_USER_POOL_ID: pooled.userPool.userPoolId,
@@ -205,12 +228,17 @@ export class ControlPlaneStack extends Stack {
     foundation.tenantNames.grant(cleanupFn, 'dynamodb:DeleteItem');
     pooled.userPool.grant(cleanupFn, 'cognito-idp:AdminDeleteUser', 'cognito-idp:DeleteGroup');
     const apiKeys = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
-    cleanupFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: [apiKeys('/apikeys')] }));
-    cleanupFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:DELETE'], resources: [apiKeys('/apikeys/*')] }));
+    cleanupFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: [apiKeys('/apikeys')] }),
+    );
+    cleanupFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['apigateway:DELETE'], resources: [apiKeys('/apikeys/*')] }),
+    );
     acknowledge(cleanupFn.executionRole, [
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
-        reason: 'API key ids are generated when a tenant is onboarded; the cleanup deletes the key of the stopped tenant, found by its name tenant-<tenantId>.',
+        reason:
+          'API key ids are generated when a tenant is onboarded; the cleanup deletes the key of the stopped tenant, found by its name tenant-<tenantId>.',
       },
     ]);
     const statusChange = (statuses: string[], extra: Record<string, string[]> = {}) => ({
@@ -236,7 +264,11 @@ export class ControlPlaneStack extends Stack {
     const registrationsFn = new AppFunction(this, 'RegistrationsFunction', {
       entry: 'functions/registrations/handler.ts',
       description: 'Control plane: sign-up and registration status',
-      environment: { ...controlPlaneEnv, REGISTRATIONS_TABLE: registrations.tableName, ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn },
+      environment: {
+        ...controlPlaneEnv,
+        REGISTRATIONS_TABLE: registrations.tableName,
+        ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn,
+      },
     });
     registrations.grant(registrationsFn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     foundation.tenantNames.grant(registrationsFn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
@@ -250,7 +282,10 @@ export class ControlPlaneStack extends Stack {
     const executionsFn = new AppFunction(this, 'ExecutionsFunction', {
       entry: 'functions/executions/handler.ts',
       description: 'Control plane: operators watch, redrive and stop workflow executions',
-      environment: { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName, ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn },
+      environment: {
+        TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
+        ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn,
+      },
     });
     onboarding.grant(executionsFn, 'states:ListExecutions', 'states:DescribeStateMachine');
     onboarding.grantExecution(
@@ -261,7 +296,10 @@ export class ControlPlaneStack extends Stack {
       'states:StopExecution',
     );
     foundation.tenantDetails.grant(executionsFn, 'dynamodb:UpdateItem');
-    acknowledgeExecutionsOfOnboarding(executionsFn, 'Operators act on any onboarding execution (describe, history, redrive, stop) — of that one state machine only.');
+    acknowledgeExecutionsOfOnboarding(
+      executionsFn,
+      'Operators act on any onboarding execution (describe, history, redrive, stop) — of that one state machine only.',
+    );
 
     const tenantsFn = new AppFunction(this, 'TenantsFunction', {
       entry: 'functions/tenants/handler.ts',
@@ -270,12 +308,21 @@ export class ControlPlaneStack extends Stack {
     });
     foundation.tenantDetails.grant(tenantsFn, 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem');
     foundation.tenantNames.grant(tenantsFn, 'dynamodb:GetItem');
-    grantOnTenantPools(tenantsFn, 'cognito-idp:ListUsersInGroup', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser');
+    grantOnTenantPools(
+      tenantsFn,
+      'cognito-idp:ListUsersInGroup',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+    );
 
     const usersFn = new AppFunction(this, 'UsersFunction', {
       entry: 'functions/users/handler.ts',
       description: "Control plane: a tenant admin's users",
-      environment: { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName, MAIL_FROM: mailFrom, INVITE_TEMPLATE_NAME },
+      environment: {
+        TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
+        MAIL_FROM: mailFrom,
+        INVITE_TEMPLATE_NAME,
+      },
     });
     foundation.tenantDetails.grant(usersFn, 'dynamodb:GetItem');
     grantOnTenantPools(
@@ -311,7 +358,11 @@ export class ControlPlaneStack extends Stack {
       authorizerFunction: authorizerFn,
     }).api;
 
-    this.consoleConfig = { controlPlaneApiUrl: api.url, operatorUserPoolId: operators.userPool.userPoolId, operatorClientId: operators.appClient.userPoolClientId };
+    this.consoleConfig = {
+      controlPlaneApiUrl: api.url,
+      operatorUserPoolId: operators.userPool.userPoolId,
+      operatorClientId: operators.appClient.userPoolClientId,
+    };
     new CfnOutput(this, 'ControlPlaneApiUrl', { value: api.url });
     new CfnOutput(this, 'OperatorUserPoolId', { value: operators.userPool.userPoolId });
     new CfnOutput(this, 'OperatorClientId', { value: operators.appClient.userPoolClientId });
@@ -326,13 +377,16 @@ export class ControlPlaneStack extends Stack {
  */
 function grantApiKeyManagement(stack: Stack, fn: AppFunction): void {
   const arn = (path: string) => `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:GET', 'apigateway:POST'], resources: [arn('/apikeys')] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['apigateway:GET', 'apigateway:POST'], resources: [arn('/apikeys')] }),
+  );
   // Pooled plans are known at deploy time, a silo tenant's plan only once its stack exists.
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['apigateway:POST'], resources: [arn('/usageplans/*/keys')] }));
   acknowledge(fn.executionRole, [
     {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*/keys]',
-      reason: "Adds the tenant's key to its usage plan; a PLATINUM tenant's plan is created by its own stack at onboarding, so plan ids are unknown at deploy time.",
+      reason:
+        "Adds the tenant's key to its usage plan; a PLATINUM tenant's plan is created by its own stack at onboarding, so plan ids are unknown at deploy time.",
     },
   ]);
 }

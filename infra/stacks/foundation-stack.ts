@@ -36,7 +36,10 @@ export class FoundationStack extends Stack {
     this.pooledIdentity = new TenantUserPool(this, 'PooledIdentity');
     this.tenantContextLayer = new TenantContextLayer(this, 'TenantContext');
     new CfnOutput(this, 'PooledUserPoolId', { value: this.pooledIdentity.userPool.userPoolId });
-    new CfnOutput(this, 'TenantDetailsTableArn', { value: this.tenantDetails.tableArn, exportName: FOUNDATION_EXPORTS.tenantDetailsTableArn });
+    new CfnOutput(this, 'TenantDetailsTableArn', {
+      value: this.tenantDetails.tableArn,
+      exportName: FOUNDATION_EXPORTS.tenantDetailsTableArn,
+    });
     new CfnOutput(this, 'TenantContextLayerArn', {
       value: this.tenantContextLayer.layer.layerVersionArn,
       exportName: FOUNDATION_EXPORTS.tenantContextLayerArn,

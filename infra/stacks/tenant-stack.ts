@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { TIERS, type DeploymentModel } from '../../functions/shared/tiers';
+import { type DeploymentModel, TIERS } from '../../functions/shared/tiers';
 import { AppFunction } from '../constructs/app-function';
 import { registryTable } from '../constructs/registry-table';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
@@ -72,7 +72,9 @@ export class TenantStack extends Stack {
     }
     const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(60);
     if (cacheTtl.toSeconds() > MAX_AUTHORIZER_CACHE_TTL.toSeconds()) {
-      throw new Error(`authorizerCacheTtl must be at most ${MAX_AUTHORIZER_CACHE_TTL.toMinutes()} minutes, got ${cacheTtl.toSeconds()} s`);
+      throw new Error(
+        `authorizerCacheTtl must be at most ${MAX_AUTHORIZER_CACHE_TTL.toMinutes()} minutes, got ${cacheTtl.toSeconds()} s`,
+      );
     }
 
     const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
@@ -96,7 +98,10 @@ export class TenantStack extends Stack {
         tables: [products, orders],
       });
       authorizerFn.addEnvironment('TENANT_DATA_ROLE_ARN', dataAccess.role.roleArn);
-      authorizerFn.addEnvironment('TENANT_TABLE_ARNS', Stack.of(this).toJsonString([products.tableArn, orders.tableArn]));
+      authorizerFn.addEnvironment(
+        'TENANT_TABLE_ARNS',
+        Stack.of(this).toJsonString([products.tableArn, orders.tableArn]),
+      );
     } else {
       // A silo stack serves one tenant: its functions use their own roles, limited to its tables.
       grantItemAccess(products, productsFn);
@@ -148,7 +153,10 @@ function pooledRegistry(foundation: FoundationStack | undefined): RegistryRefs {
   return {
     tenantDetails: foundation.tenantDetails,
     layer: foundation.tenantContextLayer.layer,
-    trustedPool: { userPoolId: foundation.pooledIdentity.userPool.userPoolId, clientId: foundation.pooledIdentity.appClient.userPoolClientId },
+    trustedPool: {
+      userPoolId: foundation.pooledIdentity.userPool.userPoolId,
+      clientId: foundation.pooledIdentity.appClient.userPoolClientId,
+    },
   };
 }
 
@@ -160,11 +168,23 @@ function importedRegistry(stack: Stack): RegistryRefs {
   const userPoolId = parameter('UserPoolId', "The tenant's own Cognito user pool");
   const clientId = parameter('AppClientId', "The app client of the tenant's user pool");
   // The release that deployed the stack, visible to its functions; a new release updates them.
-  const releaseVersion = new CfnParameter(stack, 'ReleaseVersion', { type: 'String', default: 'initial', description: 'The release this stack runs' }).valueAsString;
+  const releaseVersion = new CfnParameter(stack, 'ReleaseVersion', {
+    type: 'String',
+    default: 'initial',
+    description: 'The release this stack runs',
+  }).valueAsString;
   return {
     // The name is derived from the imported ARN.
-    tenantDetails: dynamodb.Table.fromTableArn(stack, 'TenantDetails', Fn.importValue(FOUNDATION_EXPORTS.tenantDetailsTableArn)),
-    layer: lambda.LayerVersion.fromLayerVersionArn(stack, 'TenantContextLayer', Fn.importValue(FOUNDATION_EXPORTS.tenantContextLayerArn)),
+    tenantDetails: dynamodb.Table.fromTableArn(
+      stack,
+      'TenantDetails',
+      Fn.importValue(FOUNDATION_EXPORTS.tenantDetailsTableArn),
+    ),
+    layer: lambda.LayerVersion.fromLayerVersionArn(
+      stack,
+      'TenantContextLayer',
+      Fn.importValue(FOUNDATION_EXPORTS.tenantContextLayerArn),
+    ),
     trustedPool: { userPoolId, clientId },
     siloTenantId: tenantId,
     releaseVersion,
@@ -173,5 +193,13 @@ function importedRegistry(stack: Stack): RegistryRefs {
 
 /** Item-level read/write on a table — no table management, no scans of other tables. */
 function grantItemAccess(table: dynamodb.Table, fn: AppFunction): void {
-  table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem');
+  table.grant(
+    fn,
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+  );
 }

@@ -10,16 +10,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export type { DynamoDBDocumentClient };
-
 export {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  BatchGetCommand,
 } from '@aws-sdk/lib-dynamodb';
+export type { DynamoDBDocumentClient };
 
 /** The tenant of the current request. */
 export interface TenantContext {

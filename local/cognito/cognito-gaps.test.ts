@@ -98,19 +98,27 @@ describe('cognito-local gaps (known, and the ones closed in front of it)', () =>
     const answered = setNewPassword('gap-session@example.com', 'Att4cker-Passw0rd!', 'forged');
 
     await expect(answered).rejects.toMatchObject({ name: 'NotAuthorizedException' });
-    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-session@example.com' }));
+    const user = await sdk.send(
+      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-session@example.com' }),
+    );
     expect(user.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
   });
 
-  it("CLOSED: a challenge Session is single use and bound to its user", async () => {
+  it('CLOSED: a challenge Session is single use and bound to its user', async () => {
     await newUser('gap-session-a@example.com');
     await newUser('gap-session-b@example.com');
     const { Session } = await passwordAuth('gap-session-a@example.com', 'Temp-Passw0rd!');
 
-    await expect(setNewPassword('gap-session-b@example.com', 'Att4cker-Passw0rd!', Session)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(setNewPassword('gap-session-b@example.com', 'Att4cker-Passw0rd!', Session)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
     const { Session: fresh } = await passwordAuth('gap-session-a@example.com', 'Temp-Passw0rd!');
-    expect((await setNewPassword('gap-session-a@example.com', 'N3w-Passw0rd!', fresh)).AuthenticationResult?.IdToken).toBeTruthy();
-    await expect(setNewPassword('gap-session-a@example.com', 'Other-Passw0rd!', fresh)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(
+      (await setNewPassword('gap-session-a@example.com', 'N3w-Passw0rd!', fresh)).AuthenticationResult?.IdToken,
+    ).toBeTruthy();
+    await expect(setNewPassword('gap-session-a@example.com', 'Other-Passw0rd!', fresh)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
   });
 
   it('CLOSED: a disabled user cannot log in (NotAuthorizedException), and can again once enabled', async () => {
@@ -121,14 +129,21 @@ describe('cognito-local gaps (known, and the ones closed in front of it)', () =>
 
     await expect(login).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
     await sdk.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: 'gap-disabled@example.com' }));
-    expect((await passwordAuth('gap-disabled@example.com', 'N3w-Passw0rd!')).AuthenticationResult?.IdToken).toBeTruthy();
+    expect(
+      (await passwordAuth('gap-disabled@example.com', 'N3w-Passw0rd!')).AuthenticationResult?.IdToken,
+    ).toBeTruthy();
   });
 
   it("CLOSED: a user cannot rewrite custom:tenantId or custom:userRole (the app client's WriteAttributes exclude them)", async () => {
     const tokens = await loggedIn('gap-write@example.com');
 
     for (const Name of ['custom:tenantId', 'custom:userRole']) {
-      const update = sdk.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name, Value: 'tenant-b' }] }));
+      const update = sdk.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: tokens.AccessToken,
+          UserAttributes: [{ Name, Value: 'tenant-b' }],
+        }),
+      );
       await expect(update).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     }
 
@@ -140,10 +155,17 @@ describe('cognito-local gaps (known, and the ones closed in front of it)', () =>
   it('CLOSED: a user may still update the attributes its app client can write', async () => {
     const tokens = await loggedIn('gap-write-ok@example.com');
 
-    await sdk.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'email', Value: 'gap-write-ok2@example.com' }] }));
+    await sdk.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: tokens.AccessToken,
+        UserAttributes: [{ Name: 'email', Value: 'gap-write-ok2@example.com' }],
+      }),
+    );
 
     // Email is the username here: the user is found by its new address.
-    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-write-ok2@example.com' }));
+    const user = await sdk.send(
+      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-write-ok2@example.com' }),
+    );
     expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).toBe('gap-write-ok2@example.com');
   });
 
@@ -160,7 +182,9 @@ describe('cognito-local gaps (known, and the ones closed in front of it)', () =>
     );
 
     await expect(update).rejects.toMatchObject({ name: 'NotAuthorizedException' });
-    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-forged@example.com' }));
+    const user = await sdk.send(
+      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'gap-forged@example.com' }),
+    );
     expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).toBe('gap-forged@example.com');
   });
 

@@ -80,7 +80,9 @@ export function createGapGuards(deps: {
     } catch {
       throw notAuthorized('Invalid Access Token');
     }
-    const signed = alg === 'RS256' && verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
+    const signed =
+      alg === 'RS256' &&
+      verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
     if (!signed || claims.token_use !== 'access') throw notAuthorized('Invalid Access Token');
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now()) throw notAuthorized('Access Token has expired');
     return claims;
@@ -97,7 +99,8 @@ export function createGapGuards(deps: {
     const writable = client.WriteAttributes;
     // An app client without WriteAttributes may write every attribute (as on AWS).
     if (!writable || writable.length === 0) return;
-    if (names.some((name) => !writable.includes(name))) throw notAuthorized('A client attempted to write unauthorized attribute');
+    if (names.some((name) => !writable.includes(name)))
+      throw notAuthorized('A client attempted to write unauthorized attribute');
   }
 
   function pruneSessions() {
@@ -110,9 +113,13 @@ export function createGapGuards(deps: {
       if (ACCESS_TOKEN_TARGETS.has(target)) {
         const claims = verifiedAccessToken(request.AccessToken);
         if (target === 'UpdateUserAttributes') {
-          await checkWriteAttributes(claims, ((request.UserAttributes ?? []) as Array<{ Name: string }>).map((a) => String(a.Name)));
+          await checkWriteAttributes(
+            claims,
+            ((request.UserAttributes ?? []) as Array<{ Name: string }>).map((a) => String(a.Name)),
+          );
         }
-        if (target === 'DeleteUserAttributes') await checkWriteAttributes(claims, ((request.UserAttributeNames ?? []) as unknown[]).map(String));
+        if (target === 'DeleteUserAttributes')
+          await checkWriteAttributes(claims, ((request.UserAttributeNames ?? []) as unknown[]).map(String));
         return;
       }
       if (AUTH_TARGETS.has(target)) {
@@ -124,7 +131,11 @@ export function createGapGuards(deps: {
             : await pool.getUserByUsername(ctx, parameters.USERNAME ?? '');
         if (!user) return; // cognito-local answers UserNotFoundException / NotAuthorizedException itself
         if (user.Enabled === false) throw notAuthorized('User is disabled.');
-        if (user.UserStatus === 'FORCE_CHANGE_PASSWORD' && parameters.PASSWORD !== undefined && user.Password !== parameters.PASSWORD) {
+        if (
+          user.UserStatus === 'FORCE_CHANGE_PASSWORD' &&
+          parameters.PASSWORD !== undefined &&
+          user.Password !== parameters.PASSWORD
+        ) {
           throw notAuthorized('Incorrect username or password.');
         }
         return;
@@ -135,7 +146,13 @@ export function createGapGuards(deps: {
         if (session) sessions.delete(request.Session);
         const { pool } = await poolOfClient(request.ClientId);
         const user = await pool.getUserByUsername(ctx, String(request.ChallengeResponses?.USERNAME ?? ''));
-        if (!session || session.expires <= now() || session.clientId !== request.ClientId || !user || user.Username !== session.username) {
+        if (
+          !session ||
+          session.expires <= now() ||
+          session.clientId !== request.ClientId ||
+          !user ||
+          user.Username !== session.username
+        ) {
           throw notAuthorized('Invalid session for the user.');
         }
       }
@@ -148,7 +165,11 @@ export function createGapGuards(deps: {
         if (!user) return output;
         if (sessions.size >= MAX_CHALLENGE_SESSIONS) pruneSessions();
         const session = randomBytes(48).toString('base64url');
-        sessions.set(session, { username: user.Username, clientId: String(request.ClientId), expires: now() + CHALLENGE_SESSION_MS });
+        sessions.set(session, {
+          username: user.Username,
+          clientId: String(request.ClientId),
+          expires: now() + CHALLENGE_SESSION_MS,
+        });
         return { ...output, Session: session };
       }
       return output;

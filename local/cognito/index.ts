@@ -153,7 +153,11 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
   const call = <T>(target: string, request: object): Promise<T> => router(target)(ctx, request) as Promise<T>;
   const app = createServer(router, logger, services.config.ServerConfig, services).application as http.RequestListener;
   // cognito-local is laxer than Cognito; these guards close the gaps tenant isolation relies on.
-  const signingJwk = (createRequire(require.resolve('cognito-local'))('./keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> }).jwk;
+  const signingJwk = (
+    createRequire(require.resolve('cognito-local'))('./keys/cognitoLocal.public.json') as {
+      jwk: Record<string, unknown>;
+    }
+  ).jwk;
   const guards = createGapGuards({ cognito, ctx, signingJwk });
 
   const server = http.createServer((req, res) => {

@@ -8,16 +8,30 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluateCondition, NO_VALUE, type ResolveContext, resolveValue, TemplateError } from './intrinsics';
-import { type DeployedResource, type HandlerContext, RESOURCE_HANDLERS, type ResourceHandler, type Services } from './resource-handlers';
-
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './constants';
+import { evaluateCondition, NO_VALUE, type ResolveContext, resolveValue, TemplateError } from './intrinsics';
+import {
+  type DeployedResource,
+  type HandlerContext,
+  RESOURCE_HANDLERS,
+  type ResourceHandler,
+  type Services,
+} from './resource-handlers';
 
 interface Template {
   Parameters?: Record<string, { Default?: unknown; Type?: string }>;
   Conditions?: Record<string, unknown>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[]; Condition?: string; Metadata?: Record<string, unknown> }>;
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Properties?: Record<string, unknown>;
+      DependsOn?: string | string[];
+      Condition?: string;
+      Metadata?: Record<string, unknown>;
+    }
+  >;
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown }; Condition?: string }>;
 }
 
@@ -62,8 +76,14 @@ interface ManifestArtifact {
  * Reads the assembly manifest: top-level stacks in dependency order, the asset hash → directory
  * map, and the nested assemblies (stages), whose stacks are not part of `stacks`.
  */
-export function readAssembly(cdkOut: string): { stacks: AssemblyStack[]; assetDirs: Map<string, string>; nested: NestedAssembly[] } {
-  const manifest = JSON.parse(fs.readFileSync(path.join(cdkOut, 'manifest.json'), 'utf8')) as { artifacts?: Record<string, ManifestArtifact> };
+export function readAssembly(cdkOut: string): {
+  stacks: AssemblyStack[];
+  assetDirs: Map<string, string>;
+  nested: NestedAssembly[];
+} {
+  const manifest = JSON.parse(fs.readFileSync(path.join(cdkOut, 'manifest.json'), 'utf8')) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
   const stacks = new Map<string, AssemblyStack>();
   const assetDirs = new Map<string, string>();
   const nested: NestedAssembly[] = [];
@@ -78,8 +98,11 @@ export function readAssembly(cdkOut: string): { stacks: AssemblyStack[]; assetDi
     }
     if (artifact.type === 'cdk:asset-manifest' && artifact.properties?.file) {
       const file = path.join(cdkOut, artifact.properties.file);
-      const assets = JSON.parse(fs.readFileSync(file, 'utf8')) as { files?: Record<string, { source: { path: string } }> };
-      for (const [hash, asset] of Object.entries(assets.files ?? {})) assetDirs.set(hash, path.join(cdkOut, asset.source.path));
+      const assets = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        files?: Record<string, { source: { path: string } }>;
+      };
+      for (const [hash, asset] of Object.entries(assets.files ?? {}))
+        assetDirs.set(hash, path.join(cdkOut, asset.source.path));
     }
     if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
       const directory = path.join(cdkOut, artifact.properties.directoryName);
@@ -166,7 +189,9 @@ export async function deployStack(stack: AssemblyStack, opts: DeployOptions): Pr
       // A skipped type (e.g. CloudFront) has no local counterpart: its attributes are placeholders.
       if (resource.skipped) return `local-unavailable:${logicalId}.${attribute}`;
       if (!(attribute in resource.attributes)) {
-        throw new TemplateError(`${stackName}: ${logicalId} (${template.Resources[logicalId]?.Type}) has no attribute ${attribute} locally`);
+        throw new TemplateError(
+          `${stackName}: ${logicalId} (${template.Resources[logicalId]?.Type}) has no attribute ${attribute} locally`,
+        );
       }
       return resource.attributes[attribute];
     },

@@ -54,14 +54,24 @@ export async function resolveValue(value: unknown, ctx: ResolveContext): Promise
   return result;
 }
 
-async function resolveIntrinsic(key: string, arg: unknown, ctx: ResolveContext): Promise<{ matched: boolean; value?: unknown }> {
+async function resolveIntrinsic(
+  key: string,
+  arg: unknown,
+  ctx: ResolveContext,
+): Promise<{ matched: boolean; value?: unknown }> {
   const rewrite = (s: string) => (ctx.rewriteString ? ctx.rewriteString(s) : s);
   switch (key) {
     case 'Ref':
       return { matched: true, value: arg === 'AWS::NoValue' ? NO_VALUE : await ctx.ref(asString(arg, 'Ref')) };
     case 'Fn::GetAtt': {
       const [logicalId, attribute] = Array.isArray(arg) ? arg : asString(arg, 'Fn::GetAtt').split(/\.(.+)/);
-      return { matched: true, value: await ctx.getAtt(asString(logicalId, 'Fn::GetAtt'), asString(await resolveValue(attribute, ctx), 'Fn::GetAtt')) };
+      return {
+        matched: true,
+        value: await ctx.getAtt(
+          asString(logicalId, 'Fn::GetAtt'),
+          asString(await resolveValue(attribute, ctx), 'Fn::GetAtt'),
+        ),
+      };
     }
     case 'Fn::Join': {
       const [delimiter, list] = arg as [string, unknown];
@@ -69,7 +79,9 @@ async function resolveIntrinsic(key: string, arg: unknown, ctx: ResolveContext):
       return { matched: true, value: rewrite(items.map((item) => asString(item, 'Fn::Join')).join(delimiter)) };
     }
     case 'Fn::Sub': {
-      const [template, variables] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [arg as string, {}];
+      const [template, variables] = Array.isArray(arg)
+        ? (arg as [string, Record<string, unknown>])
+        : [arg as string, {}];
       const vars = (await resolveValue(variables, ctx)) as Record<string, unknown>;
       const parts: Promise<string>[] = [];
       const pieces = asString(template, 'Fn::Sub').split(/(\$\{[^}]*\})/);
@@ -93,7 +105,8 @@ async function resolveIntrinsic(key: string, arg: unknown, ctx: ResolveContext):
       const [index, list] = arg as [unknown, unknown];
       const items = (await resolveValue(list, ctx)) as unknown[];
       const i = Number(await resolveValue(index, ctx));
-      if (!Array.isArray(items) || i < 0 || i >= items.length) throw new TemplateError(`Fn::Select index ${i} out of range`);
+      if (!Array.isArray(items) || i < 0 || i >= items.length)
+        throw new TemplateError(`Fn::Select index ${i} out of range`);
       return { matched: true, value: items[i] };
     }
     case 'Fn::Split': {
@@ -111,7 +124,10 @@ async function resolveIntrinsic(key: string, arg: unknown, ctx: ResolveContext):
       return { matched: true, value: ctx.findInMap(map, top, second) };
     }
     case 'Fn::Base64':
-      return { matched: true, value: Buffer.from(asString(await resolveValue(arg, ctx), 'Fn::Base64')).toString('base64') };
+      return {
+        matched: true,
+        value: Buffer.from(asString(await resolveValue(arg, ctx), 'Fn::Base64')).toString('base64'),
+      };
     case 'Fn::GetAZs':
       return { matched: true, value: ['us-east-1a', 'us-east-1b', 'us-east-1c'] };
     case 'Fn::Equals':

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CognitoService } from '../cognito';
-import type { IamRegistry } from '../iam/iam-registry';
 import type { LocalEventBus } from '../events/event-bus';
 import type { LocalApiGateway, MethodModel, RestApiModel } from '../gateway';
+import type { IamRegistry } from '../iam/iam-registry';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Outbox } from '../mail/outbox';
 import type { StepFunctionsService } from '../stepfunctions';
@@ -85,10 +85,15 @@ function physicalName(ctx: HandlerContext, explicit: unknown, maxLength = 64): s
   return base.length <= maxLength ? base : `${base.slice(0, maxLength - 11)}-${stableId(ctx.stackName, ctx.logicalId)}`;
 }
 
-const arn = (service: string, resource: string, region = LOCAL_REGION) => `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${resource}`;
+const arn = (service: string, resource: string, region = LOCAL_REGION) =>
+  `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${resource}`;
 
 function assetDirOf(ctx: HandlerContext, s3Key: unknown): string {
-  const hash = String(s3Key).replace(/\.zip$/, '').split('/').pop() ?? '';
+  const hash =
+    String(s3Key)
+      .replace(/\.zip$/, '')
+      .split('/')
+      .pop() ?? '';
   const dir = ctx.assetDirs.get(hash);
   if (!dir) throw new Error(`Asset ${String(s3Key)} is not in the cloud assembly`);
   return dir;
@@ -96,9 +101,16 @@ function assetDirOf(ctx: HandlerContext, s3Key: unknown): string {
 
 /** Collects the parts of REST APIs (resources, methods, authorizers, stages) and hands complete models to the gateway. */
 export class ApiRegistry {
-  private readonly apis = new Map<string, { name: string; apiKeySource: 'HEADER' | 'AUTHORIZER'; rootId: string; stageName?: string }>();
+  private readonly apis = new Map<
+    string,
+    { name: string; apiKeySource: 'HEADER' | 'AUTHORIZER'; rootId: string; stageName?: string }
+  >();
   private readonly resources = new Map<string, { parentId: string; pathPart: string }>();
-  private readonly methods: Array<{ restApiId: string; resourceId: string; method: Omit<MethodModel, 'resourcePath'> }> = [];
+  private readonly methods: Array<{
+    restApiId: string;
+    resourceId: string;
+    method: Omit<MethodModel, 'resourcePath'>;
+  }> = [];
   private readonly authorizers = new Map<string, { restApiId: string; model: RestApiModel['authorizers'][string] }>();
   private readonly layers = new Map<string, string>();
 
@@ -134,7 +146,8 @@ export class ApiRegistry {
     this.apis.delete(restApiId);
     const methods = this.methods.filter((m) => m.restApiId !== restApiId);
     this.methods.splice(0, this.methods.length, ...methods);
-    for (const [id, authorizer] of this.authorizers) if (authorizer.restApiId === restApiId) this.authorizers.delete(id);
+    for (const [id, authorizer] of this.authorizers)
+      if (authorizer.restApiId === restApiId) this.authorizers.delete(id);
     // Resources carry no API id: drop those that hang under this API's root.
     const owned = new Set([api.rootId]);
     let grew = true;
@@ -164,7 +177,8 @@ export class ApiRegistry {
     for (const [restApiId, api] of this.apis) {
       if (!api.stageName) continue;
       const authorizers: Record<string, RestApiModel['authorizers'][string]> = {};
-      for (const [id, authorizer] of this.authorizers) if (authorizer.restApiId === restApiId) authorizers[id] = authorizer.model;
+      for (const [id, authorizer] of this.authorizers)
+        if (authorizer.restApiId === restApiId) authorizers[id] = authorizer.model;
       services.gateway.registerRestApi({
         restApiId,
         name: api.name,
@@ -234,12 +248,16 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
 
   'AWS::Cognito::UserPoolClient': async (ctx) => {
     const p = ctx.properties;
-    const clientId = await ctx.services.cognito.ensureUserPoolClient(`${ctx.stackName}/${ctx.logicalId}`, p.UserPoolId, {
-      clientName: p.ClientName ?? ctx.logicalId,
-      explicitAuthFlows: p.ExplicitAuthFlows,
-      readAttributes: p.ReadAttributes,
-      writeAttributes: p.WriteAttributes,
-    });
+    const clientId = await ctx.services.cognito.ensureUserPoolClient(
+      `${ctx.stackName}/${ctx.logicalId}`,
+      p.UserPoolId,
+      {
+        clientName: p.ClientName ?? ctx.logicalId,
+        explicitAuthFlows: p.ExplicitAuthFlows,
+        readAttributes: p.ReadAttributes,
+        writeAttributes: p.WriteAttributes,
+      },
+    );
     return { ref: clientId, attributes: { ClientId: clientId, Name: p.ClientName ?? ctx.logicalId } };
   },
 
@@ -282,14 +300,22 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
       roleName,
       arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleName}`,
       trustPolicy: p.AssumeRolePolicyDocument,
-      inlinePolicies: ((p.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: { Statement: unknown } }>).map((policy) => ({
-        name: policy.PolicyName,
-        policy: policy.PolicyDocument,
-      })),
+      inlinePolicies: ((p.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: { Statement: unknown } }>).map(
+        (policy) => ({
+          name: policy.PolicyName,
+          policy: policy.PolicyDocument,
+        }),
+      ),
       managedPolicyArns: (p.ManagedPolicyArns ?? []) as string[],
       maxSessionDuration: Number(p.MaxSessionDuration ?? 3600),
     });
-    return { ref: roleName, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleName}`, RoleId: stableId(ctx.stackName, ctx.logicalId, 21).toUpperCase() } };
+    return {
+      ref: roleName,
+      attributes: {
+        Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleName}`,
+        RoleId: stableId(ctx.stackName, ctx.logicalId, 21).toUpperCase(),
+      },
+    };
   },
 
   'AWS::StepFunctions::StateMachine': async (ctx) => {
@@ -300,7 +326,13 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     for (const [key, value] of Object.entries((p.DefinitionSubstitutions ?? {}) as Record<string, string>)) {
       definition = definition.split(`\${${key}}`).join(value);
     }
-    ctx.services.stepFunctions.registerStateMachine({ arn: stateMachineArn, name, definition, roleArn: p.RoleArn, type: p.StateMachineType ?? 'STANDARD' });
+    ctx.services.stepFunctions.registerStateMachine({
+      arn: stateMachineArn,
+      name,
+      definition,
+      roleArn: p.RoleArn,
+      type: p.StateMachineType ?? 'STANDARD',
+    });
     return { ref: stateMachineArn, attributes: { Arn: stateMachineArn, Name: name } };
   },
 
@@ -335,10 +367,9 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
               type: 'MOCK',
               statusCode: Number(integration.IntegrationResponses?.[0]?.StatusCode ?? 200),
               responseHeaders: Object.fromEntries(
-                Object.entries((integration.IntegrationResponses?.[0]?.ResponseParameters ?? {}) as Record<string, string>).map(([key, value]) => [
-                  key.replace(/^method\.response\.header\./, ''),
-                  value,
-                ]),
+                Object.entries(
+                  (integration.IntegrationResponses?.[0]?.ResponseParameters ?? {}) as Record<string, string>,
+                ).map(([key, value]) => [key.replace(/^method\.response\.header\./, ''), value]),
               ),
             }
           : { type: 'AWS_PROXY', functionName: functionOfIntegrationUri(String(integration.Uri)) },
@@ -369,9 +400,14 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     ctx.services.gateway.registerUsagePlan({
       id,
       name: p.UsagePlanName ?? ctx.logicalId,
-      throttle: p.Throttle ? { rateLimit: Number(p.Throttle.RateLimit), burstLimit: Number(p.Throttle.BurstLimit) } : undefined,
+      throttle: p.Throttle
+        ? { rateLimit: Number(p.Throttle.RateLimit), burstLimit: Number(p.Throttle.BurstLimit) }
+        : undefined,
       quota: p.Quota ? { limit: Number(p.Quota.Limit), period: p.Quota.Period } : undefined,
-      apiStages: ((p.ApiStages ?? []) as Array<{ ApiId: string; Stage: string }>).map((s) => ({ restApiId: s.ApiId, stage: s.Stage })),
+      apiStages: ((p.ApiStages ?? []) as Array<{ ApiId: string; Stage: string }>).map((s) => ({
+        restApiId: s.ApiId,
+        stage: s.Stage,
+      })),
     });
     return { ref: id, attributes: { Id: id } };
   },
@@ -389,7 +425,8 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     if (p.State !== 'DISABLED' && p.EventPattern) {
       const targets = ((p.Targets ?? []) as Array<{ Arn: string }>).map((target) => target.Arn);
       const unsupported = targets.filter((arn) => !arn.includes(':lambda:'));
-      if (unsupported.length > 0) throw new Error(`Only Lambda targets are supported locally, not ${unsupported.join(', ')}`);
+      if (unsupported.length > 0)
+        throw new Error(`Only Lambda targets are supported locally, not ${unsupported.join(', ')}`);
       ctx.services.events.putRule({ name, eventPattern: p.EventPattern, targets });
     }
     return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };
@@ -414,7 +451,12 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     const p = ctx.properties;
     const name = physicalName(ctx, p.ManagedPolicyName, 128);
     const policyArn = `arn:aws:iam::${LOCAL_ACCOUNT}:policy/${name}`;
-    ctx.services.iam?.putPolicy(`${ctx.stackName}/${ctx.logicalId}`, { name, policy: p.PolicyDocument, roles: (p.Roles ?? []) as string[], arn: policyArn });
+    ctx.services.iam?.putPolicy(`${ctx.stackName}/${ctx.logicalId}`, {
+      name,
+      policy: p.PolicyDocument,
+      roles: (p.Roles ?? []) as string[],
+      arn: policyArn,
+    });
     return { ref: policyArn, attributes: { PolicyArn: policyArn } };
   },
 
@@ -423,9 +465,14 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     const name = physicalName(ctx, p.Name, 100);
     let stateMachineArn: string | undefined;
     let executionNamePrefix: string | undefined;
-    for (const stage of (p.Stages ?? []) as Array<{ Actions?: Array<{ ActionTypeId?: { Provider?: string }; Configuration?: Record<string, unknown> }> }>) {
+    for (const stage of (p.Stages ?? []) as Array<{
+      Actions?: Array<{ ActionTypeId?: { Provider?: string }; Configuration?: Record<string, unknown> }>;
+    }>) {
       for (const action of stage.Actions ?? []) {
-        if (action.ActionTypeId?.Provider === 'StepFunctions' && typeof action.Configuration?.StateMachineArn === 'string') {
+        if (
+          action.ActionTypeId?.Provider === 'StepFunctions' &&
+          typeof action.Configuration?.StateMachineArn === 'string'
+        ) {
           if (stateMachineArn === undefined) {
             stateMachineArn = action.Configuration.StateMachineArn;
             const prefix = action.Configuration.ExecutionNamePrefix;

@@ -40,7 +40,10 @@ describe('LocalEventBus', () => {
 
   it('reports a failing target without throwing to the publisher', async () => {
     const errors: unknown[] = [];
-    const bus = new LocalEventBus(async () => Promise.reject(new Error('boom')), (_rule, error) => errors.push(error));
+    const bus = new LocalEventBus(
+      async () => Promise.reject(new Error('boom')),
+      (_rule, error) => errors.push(error),
+    );
     bus.putRule({ name: 'all', eventPattern: { source: ['aws.states'] }, targets: ['arn:fn'] });
 
     bus.put(statusChange);

@@ -19,7 +19,15 @@ export type PartitionKeyOf = (tableName: string, indexName?: string) => Promise<
 type AttributeValue = Record<string, unknown>;
 type Body = Record<string, any>;
 
-const ACCOUNT_LEVEL = new Set(['ListTables', 'DescribeLimits', 'DescribeEndpoints', 'ListBackups', 'ListGlobalTables', 'ListExports', 'ListImports']);
+const ACCOUNT_LEVEL = new Set([
+  'ListTables',
+  'DescribeLimits',
+  'DescribeEndpoints',
+  'ListBackups',
+  'ListGlobalTables',
+  'ListExports',
+  'ListImports',
+]);
 
 export function tableArn(tableName: string, indexName?: string): string {
   const arn = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}`;
@@ -54,7 +62,11 @@ export function partitionValueOfKeyCondition(body: Body, partitionKey: string): 
 }
 
 /** The checks a request needs, one per table (or index) and action. */
-export async function accessChecksOf(operation: string, body: Body, partitionKeyOf: PartitionKeyOf): Promise<AccessCheck[]> {
+export async function accessChecksOf(
+  operation: string,
+  body: Body,
+  partitionKeyOf: PartitionKeyOf,
+): Promise<AccessCheck[]> {
   const action = `dynamodb:${operation}`;
   if (ACCOUNT_LEVEL.has(operation)) return [{ action, resource: '*' }];
 
@@ -64,7 +76,11 @@ export async function accessChecksOf(operation: string, body: Body, partitionKey
     if (!partitionKey) return undefined;
     return items.map((item) => keyText((item as Record<string, AttributeValue> | undefined)?.[partitionKey]) ?? '');
   };
-  const itemCheck = async (itemAction: string, tableName: string, item: AttributeValue | undefined): Promise<AccessCheck> => ({
+  const itemCheck = async (
+    itemAction: string,
+    tableName: string,
+    item: AttributeValue | undefined,
+  ): Promise<AccessCheck> => ({
     action: itemAction,
     resource: tableArn(tableName),
     leadingKeys: await keysOf(tableName, [item]),
@@ -80,23 +96,41 @@ export async function accessChecksOf(operation: string, body: Body, partitionKey
     case 'Query': {
       const partitionKey = await partitionKeyOf(String(body.TableName), body.IndexName);
       const value = partitionKey ? partitionValueOfKeyCondition(body, partitionKey) : undefined;
-      return [{ action, resource: tableArn(String(body.TableName), body.IndexName), leadingKeys: value === undefined ? undefined : [value] }];
+      return [
+        {
+          action,
+          resource: tableArn(String(body.TableName), body.IndexName),
+          leadingKeys: value === undefined ? undefined : [value],
+        },
+      ];
     }
     case 'Scan':
       return [{ action, resource: tableArn(String(body.TableName), body.IndexName) }];
     case 'BatchGetItem': {
       const tables = Object.entries((body.RequestItems ?? {}) as Record<string, { Keys?: AttributeValue[] }>);
       return Promise.all(
-        tables.map(async ([tableName, request]) => ({ action, resource: tableArn(tableName), leadingKeys: await keysOf(tableName, request.Keys ?? []) })),
+        tables.map(async ([tableName, request]) => ({
+          action,
+          resource: tableArn(tableName),
+          leadingKeys: await keysOf(tableName, request.Keys ?? []),
+        })),
       );
     }
     case 'BatchWriteItem': {
-      const tables = Object.entries((body.RequestItems ?? {}) as Record<string, Array<{ PutRequest?: { Item: AttributeValue }; DeleteRequest?: { Key: AttributeValue } }>>);
+      const tables = Object.entries(
+        (body.RequestItems ?? {}) as Record<
+          string,
+          Array<{ PutRequest?: { Item: AttributeValue }; DeleteRequest?: { Key: AttributeValue } }>
+        >,
+      );
       return Promise.all(
         tables.map(async ([tableName, writes]) => ({
           action,
           resource: tableArn(tableName),
-          leadingKeys: await keysOf(tableName, writes.map((w) => w.PutRequest?.Item ?? w.DeleteRequest?.Key)),
+          leadingKeys: await keysOf(
+            tableName,
+            writes.map((w) => w.PutRequest?.Item ?? w.DeleteRequest?.Key),
+          ),
         })),
       );
     }
@@ -107,8 +141,15 @@ export async function accessChecksOf(operation: string, body: Body, partitionKey
         ),
       );
     case 'TransactWriteItems': {
-      const kinds = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' } as const;
-      const items = (body.TransactItems ?? []) as Array<Record<string, { TableName: string; Key?: AttributeValue; Item?: AttributeValue }>>;
+      const kinds = {
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        ConditionCheck: 'ConditionCheckItem',
+      } as const;
+      const items = (body.TransactItems ?? []) as Array<
+        Record<string, { TableName: string; Key?: AttributeValue; Item?: AttributeValue }>
+      >;
       return Promise.all(
         items.flatMap((item) =>
           Object.entries(kinds)

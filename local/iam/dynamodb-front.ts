@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION } from '../deployer/constants';
 import { type AccessCheck, accessChecksOf } from './dynamodb-access';
-import type { Identity, IamRegistry } from './iam-registry';
+import type { IamRegistry, Identity } from './iam-registry';
 import { evaluateRequest } from './policy-simulator';
 import { parseSigV4, verifySigV4 } from './sigv4';
 
@@ -54,13 +54,21 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 function sendError(res: http.ServerResponse, status: number, type: string, message: string): void {
   const body = JSON.stringify({ __type: `com.amazon.coral.service#${type}`, Message: message, message });
-  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(body), 'x-amzn-ErrorType': type });
+  res.writeHead(status, {
+    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-ErrorType': type,
+  });
   res.end(body);
 }
 
 export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<DynamoDbFront> {
   const upstream = new URL(opts.upstream);
-  const admin = new DynamoDBClient({ region: LOCAL_REGION, endpoint: opts.upstream, credentials: opts.adminCredentials });
+  const admin = new DynamoDBClient({
+    region: LOCAL_REGION,
+    endpoint: opts.upstream,
+    credentials: opts.adminCredentials,
+  });
   const partitionKeys = new Map<string, Promise<string | undefined>>();
   const decisions = new Map<string, { allowed: boolean; reason: string }>();
   const counters = { allowed: 0, denied: 0, decisionCacheHits: 0 };
@@ -73,7 +81,9 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
       pending = admin.send(new DescribeTableCommand({ TableName: tableName })).then(
         ({ Table }) => {
           const schema = indexName
-            ? [...(Table?.GlobalSecondaryIndexes ?? []), ...(Table?.LocalSecondaryIndexes ?? [])].find((i) => i.IndexName === indexName)?.KeySchema
+            ? [...(Table?.GlobalSecondaryIndexes ?? []), ...(Table?.LocalSecondaryIndexes ?? [])].find(
+                (i) => i.IndexName === indexName,
+              )?.KeySchema
             : Table?.KeySchema;
           return schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
         },
@@ -86,25 +96,40 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
     return pending;
   };
 
-  async function decide(identity: Identity, accessKeyId: string, check: AccessCheck): Promise<{ allowed: boolean; reason: string }> {
-    const cacheKey = [opts.registry.version, accessKeyId, check.action, check.resource, JSON.stringify(check.leadingKeys ?? null)].join('\u0000');
+  async function decide(
+    identity: Identity,
+    accessKeyId: string,
+    check: AccessCheck,
+  ): Promise<{ allowed: boolean; reason: string }> {
+    const cacheKey = [
+      opts.registry.version,
+      accessKeyId,
+      check.action,
+      check.resource,
+      JSON.stringify(check.leadingKeys ?? null),
+    ].join('\u0000');
     const cached = decisions.get(cacheKey);
     if (cached) {
       counters.decisionCacheHits += 1;
       return cached;
     }
-    const context: Record<string, readonly string[]> = check.leadingKeys === undefined ? {} : { 'dynamodb:LeadingKeys': check.leadingKeys };
+    const context: Record<string, readonly string[]> =
+      check.leadingKeys === undefined ? {} : { 'dynamodb:LeadingKeys': check.leadingKeys };
     const base = { principal: identity.principalArn, action: check.action, resource: check.resource, context };
     // Role policies and the session policy are evaluated separately and must both allow (their
     // intersection, as IAM does for sessions); an explicit deny in either denies.
     const byRole = await evaluateRequest({ ...base, identityPolicies: identity.identityPolicies });
-    let decision = { allowed: byRole.decision === 'Allowed', reason: `no identity-based policy allows the ${check.action} action` };
+    let decision = {
+      allowed: byRole.decision === 'Allowed',
+      reason: `no identity-based policy allows the ${check.action} action`,
+    };
     if (decision.allowed && identity.sessionPolicy) {
       const bySession = await evaluateRequest({
         ...base,
         identityPolicies: [{ name: 'session-policy', policy: identity.sessionPolicy }],
       });
-      if (bySession.decision !== 'Allowed') decision = { allowed: false, reason: `no session policy allows the ${check.action} action` };
+      if (bySession.decision !== 'Allowed')
+        decision = { allowed: false, reason: `no session policy allows the ${check.action} action` };
     }
     if (decisions.size >= DECISION_CACHE_ENTRIES) decisions.clear();
     decisions.set(cacheKey, decision);
@@ -113,7 +138,14 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
 
   function proxy(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
     const upstreamRequest = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, agent },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+        agent,
+      },
       (upstreamResponse) => {
         res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
         upstreamResponse.pipe(res);
@@ -129,11 +161,18 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     const signed = parseSigV4(req.headers);
-    if (!signed) return sendError(res, 400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+    if (!signed)
+      return sendError(res, 400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
     const lookup = opts.registry.identityOf(signed.accessKeyId, signed.sessionToken);
     if (!lookup.ok) return sendError(res, 400, lookup.code, lookup.message);
     const { identity } = lookup;
-    if (!verifySigV4(signed, { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, identity.secretAccessKey)) {
+    if (
+      !verifySigV4(
+        signed,
+        { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
+        identity.secretAccessKey,
+      )
+    ) {
       return sendError(
         res,
         400,

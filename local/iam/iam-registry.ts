@@ -44,7 +44,11 @@ export interface Identity {
 
 export type IdentityLookup =
   | { readonly ok: true; readonly identity: Identity }
-  | { readonly ok: false; readonly code: 'UnrecognizedClientException' | 'ExpiredTokenException'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'UnrecognizedClientException' | 'ExpiredTokenException';
+      readonly message: string;
+    };
 
 /** Bound on live sessions (expired ones are pruned first). */
 const MAX_SESSIONS = 10_000;
@@ -53,7 +57,10 @@ export class IamRegistry {
   private readonly roles = new Map<string, RoleRecord>();
   private readonly roleByKey = new Map<string, string>();
   /** Standalone policies (AWS::IAM::Policy, customer managed) by id → document and role names. */
-  private readonly policies = new Map<string, { name: string; policy: PolicyDocument; roles: readonly string[]; arn?: string }>();
+  private readonly policies = new Map<
+    string,
+    { name: string; policy: PolicyDocument; roles: readonly string[]; arn?: string }
+  >();
   private readonly sessions = new Map<string, SessionRecord>();
   /** Bumped on every change of roles or policies: decisions cached under an older version are stale. */
   version = 0;
@@ -67,7 +74,10 @@ export class IamRegistry {
   }
 
   /** An AWS::IAM::Policy (or customer managed policy) attached to roles by name. */
-  putPolicy(id: string, policy: { name: string; policy: PolicyDocument; roles: readonly string[]; arn?: string }): void {
+  putPolicy(
+    id: string,
+    policy: { name: string; policy: PolicyDocument; roles: readonly string[]; arn?: string },
+  ): void {
     this.policies.set(id, policy);
     this.version += 1;
   }
@@ -84,7 +94,12 @@ export class IamRegistry {
     return [...role.inlinePolicies, ...attached.map((p) => ({ name: p.name, policy: p.policy }))];
   }
 
-  createSession(input: { role: RoleRecord; sessionName: string; sessionPolicy?: PolicyDocument; durationSeconds: number }): SessionRecord {
+  createSession(input: {
+    role: RoleRecord;
+    sessionName: string;
+    sessionPolicy?: PolicyDocument;
+    durationSeconds: number;
+  }): SessionRecord {
     if (this.sessions.size >= MAX_SESSIONS) this.pruneSessions();
     const session: SessionRecord = {
       accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -100,14 +115,19 @@ export class IamRegistry {
   }
 
   private pruneSessions(): void {
-    for (const [key, session] of this.sessions) if (session.expiration.getTime() <= this.now()) this.sessions.delete(key);
+    for (const [key, session] of this.sessions)
+      if (session.expiration.getTime() <= this.now()) this.sessions.delete(key);
     // Still full: drop the oldest (Map order is creation order).
     while (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
   }
 
   /** The identity behind an access key (and, for STS sessions, its session token). */
   identityOf(accessKeyId: string, sessionToken: string | undefined): IdentityLookup {
-    const unrecognized = { ok: false, code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' } as const;
+    const unrecognized = {
+      ok: false,
+      code: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+    } as const;
     const roleName = this.roleByKey.get(accessKeyId);
     if (roleName) {
       const role = this.roles.get(roleName) as RoleRecord;
@@ -125,7 +145,11 @@ export class IamRegistry {
     const session = this.sessions.get(accessKeyId);
     if (!session || session.sessionToken !== sessionToken) return unrecognized;
     if (session.expiration.getTime() <= this.now()) {
-      return { ok: false, code: 'ExpiredTokenException', message: 'The security token included in the request is expired' };
+      return {
+        ok: false,
+        code: 'ExpiredTokenException',
+        message: 'The security token included in the request is expired',
+      };
     }
     const role = this.roles.get(session.roleName);
     if (!role) return unrecognized;

@@ -3,11 +3,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeSessionPolicy, tenantSessionPolicy } from '../../authorizer/isolation-policy';
-import { startLocalSts, type LocalSts } from '../sts';
+import { type LocalSts, startLocalSts } from '../sts';
 import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './access-keys';
 import { accessChecksOf, tableArn } from './dynamodb-access';
 import { type DynamoDbFront, startDynamoDbFront } from './dynamodb-front';
@@ -17,7 +24,10 @@ const ACCOUNT = '000000000000';
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const TABLE = 'Products';
 const OTHER_TABLE = 'Secrets';
-const allow = (actions: string[], resources: string[]) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] });
+const allow = (actions: string[], resources: string[]) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
+});
 
 describe('local IAM: STS and the DynamoDB front', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tenantflow-iam-'));
@@ -28,15 +38,26 @@ describe('local IAM: STS and the DynamoDB front', () => {
 
   const dynamo = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
     new DynamoDBClient({ region: 'us-east-1', endpoint: front.endpoint, credentials, maxAttempts: 1 });
-  const roleKeys = (name: string) => ({ accessKeyId: localAccessKeyOf(roleArn(name)), secretAccessKey: LOCAL_ROLE_SECRET });
-  const stsAs = (name: string) => new STSClient({ region: 'us-east-1', endpoint: sts.endpoint, credentials: roleKeys(name), maxAttempts: 1 });
+  const roleKeys = (name: string) => ({
+    accessKeyId: localAccessKeyOf(roleArn(name)),
+    secretAccessKey: LOCAL_ROLE_SECRET,
+  });
+  const stsAs = (name: string) =>
+    new STSClient({ region: 'us-east-1', endpoint: sts.endpoint, credentials: roleKeys(name), maxAttempts: 1 });
   const item = (tenantId: string, productId: string) => ({ tenantId: { S: tenantId }, productId: { S: productId } });
 
-  async function tenantSession(tenantId: string, policy = serializeSessionPolicy(tenantSessionPolicy(tenantId, [tableArn(TABLE)]))) {
+  async function tenantSession(
+    tenantId: string,
+    policy = serializeSessionPolicy(tenantSessionPolicy(tenantId, [tableArn(TABLE)])),
+  ) {
     const { Credentials } = await stsAs('Authorizer').send(
       new AssumeRoleCommand({ RoleArn: roleArn('TenantData'), RoleSessionName: `tenant-${tenantId}`, Policy: policy }),
     );
-    return dynamo({ accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: Credentials?.SessionToken });
+    return dynamo({
+      accessKeyId: Credentials?.AccessKeyId ?? '',
+      secretAccessKey: Credentials?.SecretAccessKey ?? '',
+      sessionToken: Credentials?.SessionToken,
+    });
   }
 
   beforeAll(async () => {
@@ -50,23 +71,57 @@ describe('local IAM: STS and the DynamoDB front', () => {
       await direct.send(
         new CreateTableCommand({
           TableName,
-          KeySchema: [{ AttributeName: 'tenantId', KeyType: 'HASH' }, { AttributeName: 'productId', KeyType: 'RANGE' }],
-          AttributeDefinitions: [{ AttributeName: 'tenantId', AttributeType: 'S' }, { AttributeName: 'productId', AttributeType: 'S' }],
+          KeySchema: [
+            { AttributeName: 'tenantId', KeyType: 'HASH' },
+            { AttributeName: 'productId', KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: 'tenantId', AttributeType: 'S' },
+            { AttributeName: 'productId', AttributeType: 'S' },
+          ],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
     }
-    for (const [tenant, id] of [['tenant-a', 'a1'], ['tenant-b', 'b1']]) await direct.send(new PutItemCommand({ TableName: TABLE, Item: item(tenant as string, id as string) }));
+    for (const [tenant, id] of [
+      ['tenant-a', 'a1'],
+      ['tenant-b', 'b1'],
+    ])
+      await direct.send(new PutItemCommand({ TableName: TABLE, Item: item(tenant as string, id as string) }));
     direct.destroy();
 
-    registry.putRole({ roleName: 'ProductsFn', arn: roleArn('ProductsFn'), inlinePolicies: [], managedPolicyArns: [], maxSessionDuration: 3600 });
-    registry.putPolicy('ProductsFnPolicy', { name: 'ProductsFnPolicy', policy: allow(['dynamodb:GetItem', 'dynamodb:Scan'], [tableArn(TABLE)]), roles: ['ProductsFn'] });
-    registry.putRole({ roleName: 'Authorizer', arn: roleArn('Authorizer'), inlinePolicies: [], managedPolicyArns: [], maxSessionDuration: 3600 });
+    registry.putRole({
+      roleName: 'ProductsFn',
+      arn: roleArn('ProductsFn'),
+      inlinePolicies: [],
+      managedPolicyArns: [],
+      maxSessionDuration: 3600,
+    });
+    registry.putPolicy('ProductsFnPolicy', {
+      name: 'ProductsFnPolicy',
+      policy: allow(['dynamodb:GetItem', 'dynamodb:Scan'], [tableArn(TABLE)]),
+      roles: ['ProductsFn'],
+    });
+    registry.putRole({
+      roleName: 'Authorizer',
+      arn: roleArn('Authorizer'),
+      inlinePolicies: [],
+      managedPolicyArns: [],
+      maxSessionDuration: 3600,
+    });
     registry.putRole({
       roleName: 'TenantData',
       arn: roleArn('TenantData'),
-      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: roleArn('Authorizer') }, Action: 'sts:AssumeRole' }] },
-      inlinePolicies: [{ name: 'items', policy: allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:Scan'], [tableArn(TABLE)]) }],
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: roleArn('Authorizer') }, Action: 'sts:AssumeRole' }],
+      },
+      inlinePolicies: [
+        {
+          name: 'items',
+          policy: allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:Scan'], [tableArn(TABLE)]),
+        },
+      ],
       managedPolicyArns: [],
       maxSessionDuration: 3600,
     });
@@ -81,7 +136,7 @@ describe('local IAM: STS and the DynamoDB front', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("allows an execution role what its policies allow, and denies other tables with AccessDeniedException", async () => {
+  it('allows an execution role what its policies allow, and denies other tables with AccessDeniedException', async () => {
     const client = dynamo(roleKeys('ProductsFn'));
 
     const own = await client.send(new GetItemCommand({ TableName: TABLE, Key: item('tenant-a', 'a1') }));
@@ -89,25 +144,50 @@ describe('local IAM: STS and the DynamoDB front', () => {
 
     expect(own.Item).toEqual(item('tenant-a', 'a1'));
     await expect(other).rejects.toMatchObject({ name: 'AccessDeniedException' });
-    await expect(client.send(new PutItemCommand({ TableName: TABLE, Item: item('tenant-a', 'x') }))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('dynamodb:PutItem') });
+    await expect(
+      client.send(new PutItemCommand({ TableName: TABLE, Item: item('tenant-a', 'x') })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('dynamodb:PutItem') });
   });
 
   it('scopes an STS session to its tenant: own partition allowed, another tenant’s partition and Scan denied', async () => {
     const client = await tenantSession('tenant-a');
 
-    const own = await client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'tenantId' }, ExpressionAttributeValues: { ':t': { S: 'tenant-a' } } }));
+    const own = await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: '#t = :t',
+        ExpressionAttributeNames: { '#t': 'tenantId' },
+        ExpressionAttributeValues: { ':t': { S: 'tenant-a' } },
+      }),
+    );
     expect(own.Items).toEqual([item('tenant-a', 'a1')]);
-    await expect(client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': { S: 'tenant-b' } } }))).rejects.toMatchObject({
+    await expect(
+      client.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'tenantId = :t',
+          ExpressionAttributeValues: { ':t': { S: 'tenant-b' } },
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'AccessDeniedException',
       message: expect.stringContaining('session policy'),
     });
-    await expect(client.send(new GetItemCommand({ TableName: TABLE, Key: item('tenant-b', 'b1') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
-    await expect(client.send(new PutItemCommand({ TableName: TABLE, Item: item('tenant-b', 'planted') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
-    await expect(client.send(new ScanCommand({ TableName: TABLE }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      client.send(new GetItemCommand({ TableName: TABLE, Key: item('tenant-b', 'b1') })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      client.send(new PutItemCommand({ TableName: TABLE, Item: item('tenant-b', 'planted') })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(client.send(new ScanCommand({ TableName: TABLE }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 
   it('shows why the Null guard is needed: without it, ForAllValues lets a Scan (no leading keys) through', async () => {
-    const unguarded = tenantSessionPolicy('tenant-a', [tableArn(TABLE)]) as unknown as { Statement: Array<{ Action: string[]; Condition: Record<string, unknown> }> };
+    const unguarded = tenantSessionPolicy('tenant-a', [tableArn(TABLE)]) as unknown as {
+      Statement: Array<{ Action: string[]; Condition: Record<string, unknown> }>;
+    };
     const statement = unguarded.Statement[0] as { Action: string[]; Condition: Record<string, unknown> };
     statement.Action = [...statement.Action, 'dynamodb:Scan'];
     const guarded = JSON.stringify(unguarded);
@@ -118,11 +198,15 @@ describe('local IAM: STS and the DynamoDB front', () => {
     const leaked = await withoutGuard.send(new ScanCommand({ TableName: TABLE }));
 
     expect(leaked.Items?.map((i) => i.tenantId?.S)).toContain('tenant-b');
-    await expect(withGuard.send(new ScanCommand({ TableName: TABLE }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(withGuard.send(new ScanCommand({ TableName: TABLE }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 
   it('lets only the trusted role assume the tenant data role', async () => {
-    const denied = stsAs('ProductsFn').send(new AssumeRoleCommand({ RoleArn: roleArn('TenantData'), RoleSessionName: 'x-attacker' }));
+    const denied = stsAs('ProductsFn').send(
+      new AssumeRoleCommand({ RoleArn: roleArn('TenantData'), RoleSessionName: 'x-attacker' }),
+    );
 
     await expect(denied).rejects.toMatchObject({ name: 'AccessDenied' });
     const before = sts.stats().assumeRole;
@@ -133,17 +217,33 @@ describe('local IAM: STS and the DynamoDB front', () => {
   it('answers GetCallerIdentity with the role or the session', async () => {
     const identity = await stsAs('Authorizer').send(new GetCallerIdentityCommand({}));
 
-    expect(identity).toMatchObject({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Authorizer/local-function` });
+    expect(identity).toMatchObject({
+      Account: ACCOUNT,
+      Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Authorizer/local-function`,
+    });
   });
 
   it('rejects unknown keys, wrong secrets and a tampered session token', async () => {
-    const { Credentials } = await stsAs('Authorizer').send(new AssumeRoleCommand({ RoleArn: roleArn('TenantData'), RoleSessionName: 'tenant-a' }));
-    const get = (client: DynamoDBClient) => client.send(new GetItemCommand({ TableName: TABLE, Key: item('tenant-a', 'a1') }));
+    const { Credentials } = await stsAs('Authorizer').send(
+      new AssumeRoleCommand({ RoleArn: roleArn('TenantData'), RoleSessionName: 'tenant-a' }),
+    );
+    const get = (client: DynamoDBClient) =>
+      client.send(new GetItemCommand({ TableName: TABLE, Key: item('tenant-a', 'a1') }));
 
-    await expect(get(dynamo({ accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
-    await expect(get(dynamo({ accessKeyId: roleKeys('ProductsFn').accessKeyId, secretAccessKey: 'wrong' }))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    await expect(get(dynamo({ accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
     await expect(
-      get(dynamo({ accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: `${Credentials?.SessionToken}x` })),
+      get(dynamo({ accessKeyId: roleKeys('ProductsFn').accessKeyId, secretAccessKey: 'wrong' })),
+    ).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    await expect(
+      get(
+        dynamo({
+          accessKeyId: Credentials?.AccessKeyId ?? '',
+          secretAccessKey: Credentials?.SecretAccessKey ?? '',
+          sessionToken: `${Credentials?.SessionToken}x`,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
   });
 });
@@ -152,9 +252,26 @@ describe('DynamoDB access checks', () => {
   const partitionKeyOf = async () => 'tenantId';
 
   it('reads the leading key of a Query from KeyConditionExpression with aliases, in either order', async () => {
-    const aliased = await accessChecksOf('Query', { TableName: 'T', KeyConditionExpression: '#pk = :v AND begins_with(sk, :p)', ExpressionAttributeNames: { '#pk': 'tenantId' }, ExpressionAttributeValues: { ':v': { S: 'a' }, ':p': { S: 'x' } } }, partitionKeyOf);
-    const reversed = await accessChecksOf('Query', { TableName: 'T', KeyConditionExpression: ':v = tenantId', ExpressionAttributeValues: { ':v': { S: 'b' } } }, partitionKeyOf);
-    const legacy = await accessChecksOf('Query', { TableName: 'T', KeyConditions: { tenantId: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'c' }] } } }, partitionKeyOf);
+    const aliased = await accessChecksOf(
+      'Query',
+      {
+        TableName: 'T',
+        KeyConditionExpression: '#pk = :v AND begins_with(sk, :p)',
+        ExpressionAttributeNames: { '#pk': 'tenantId' },
+        ExpressionAttributeValues: { ':v': { S: 'a' }, ':p': { S: 'x' } },
+      },
+      partitionKeyOf,
+    );
+    const reversed = await accessChecksOf(
+      'Query',
+      { TableName: 'T', KeyConditionExpression: ':v = tenantId', ExpressionAttributeValues: { ':v': { S: 'b' } } },
+      partitionKeyOf,
+    );
+    const legacy = await accessChecksOf(
+      'Query',
+      { TableName: 'T', KeyConditions: { tenantId: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'c' }] } } },
+      partitionKeyOf,
+    );
 
     expect(aliased).toEqual([{ action: 'dynamodb:Query', resource: tableArn('T'), leadingKeys: ['a'] }]);
     expect(reversed[0]?.leadingKeys).toEqual(['b']);
@@ -162,18 +279,43 @@ describe('DynamoDB access checks', () => {
   });
 
   it('checks every table of a BatchGetItem with all its leading keys, and each item of a transaction', async () => {
-    const batch = await accessChecksOf('BatchGetItem', { RequestItems: { A: { Keys: [{ tenantId: { S: 'a' } }, { tenantId: { S: 'b' } }] }, B: { Keys: [{ tenantId: { S: 'a' } }] } } }, partitionKeyOf);
-    const transaction = await accessChecksOf('TransactWriteItems', { TransactItems: [{ Put: { TableName: 'A', Item: { tenantId: { S: 'a' } } } }, { Delete: { TableName: 'B', Key: { tenantId: { S: 'b' } } } }] }, partitionKeyOf);
+    const batch = await accessChecksOf(
+      'BatchGetItem',
+      {
+        RequestItems: {
+          A: { Keys: [{ tenantId: { S: 'a' } }, { tenantId: { S: 'b' } }] },
+          B: { Keys: [{ tenantId: { S: 'a' } }] },
+        },
+      },
+      partitionKeyOf,
+    );
+    const transaction = await accessChecksOf(
+      'TransactWriteItems',
+      {
+        TransactItems: [
+          { Put: { TableName: 'A', Item: { tenantId: { S: 'a' } } } },
+          { Delete: { TableName: 'B', Key: { tenantId: { S: 'b' } } } },
+        ],
+      },
+      partitionKeyOf,
+    );
 
     expect(batch).toEqual([
       { action: 'dynamodb:BatchGetItem', resource: tableArn('A'), leadingKeys: ['a', 'b'] },
       { action: 'dynamodb:BatchGetItem', resource: tableArn('B'), leadingKeys: ['a'] },
     ]);
-    expect(transaction.map((c) => [c.action, c.leadingKeys])).toEqual([['dynamodb:PutItem', ['a']], ['dynamodb:DeleteItem', ['b']]]);
+    expect(transaction.map((c) => [c.action, c.leadingKeys])).toEqual([
+      ['dynamodb:PutItem', ['a']],
+      ['dynamodb:DeleteItem', ['b']],
+    ]);
   });
 
   it('reports no leading keys for a Scan and uses * for account-level actions', async () => {
-    expect(await accessChecksOf('Scan', { TableName: 'T' }, partitionKeyOf)).toEqual([{ action: 'dynamodb:Scan', resource: tableArn('T') }]);
-    expect(await accessChecksOf('ListTables', {}, partitionKeyOf)).toEqual([{ action: 'dynamodb:ListTables', resource: '*' }]);
+    expect(await accessChecksOf('Scan', { TableName: 'T' }, partitionKeyOf)).toEqual([
+      { action: 'dynamodb:Scan', resource: tableArn('T') },
+    ]);
+    expect(await accessChecksOf('ListTables', {}, partitionKeyOf)).toEqual([
+      { action: 'dynamodb:ListTables', resource: '*' },
+    ]);
   });
 });

@@ -37,7 +37,10 @@ export async function evaluateRequest(request: EvaluationRequest): Promise<{ dec
         action: request.action,
         resource: { resource: request.resource, accountId: LOCAL_ACCOUNT },
         contextVariables: Object.fromEntries(
-          Object.entries(request.context ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : [...value]]),
+          Object.entries(request.context ?? {}).map(([key, value]) => [
+            key,
+            typeof value === 'string' ? value : [...value],
+          ]),
         ),
       },
       identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
@@ -49,7 +52,8 @@ export async function evaluateRequest(request: EvaluationRequest): Promise<{ dec
     {},
   );
   if (result.resultType === 'error') return { decision: 'ImplicitlyDenied', reason: result.errors.message };
-  if (result.resultType !== 'single') return { decision: 'ImplicitlyDenied', reason: `unexpected simulation result ${result.resultType}` };
+  if (result.resultType !== 'single')
+    return { decision: 'ImplicitlyDenied', reason: `unexpected simulation result ${result.resultType}` };
   const overall = result.overallResult;
   return { decision: overall === 'Allowed' || overall === 'ExplicitlyDenied' ? overall : 'ImplicitlyDenied' };
 }

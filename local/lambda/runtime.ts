@@ -24,7 +24,11 @@ export interface LocalFunction {
 
 /** A function error, named like Lambda's errorType so Step Functions can match it. */
 export class FunctionError extends Error {
-  constructor(name: string, message: string, readonly functionName: string) {
+  constructor(
+    name: string,
+    message: string,
+    readonly functionName: string,
+  ) {
     super(message);
     this.name = name;
   }
@@ -94,7 +98,13 @@ export class LambdaRuntime {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         env.pending.delete(id);
-        reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds}.00 seconds`, fn.functionName));
+        reject(
+          new FunctionError(
+            'Sandbox.Timedout',
+            `Task timed out after ${fn.timeoutSeconds}.00 seconds`,
+            fn.functionName,
+          ),
+        );
       }, timeoutMs);
       env.pending.set(id, { resolve, reject, timer });
       env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
@@ -131,14 +141,18 @@ export class LambdaRuntime {
     });
     worker.unref();
     const env: Environment = { worker, pending: new Map() };
-    worker.on('message', (message: { id: number; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-      const pending = env.pending.get(message.id);
-      if (!pending) return;
-      env.pending.delete(message.id);
-      clearTimeout(pending.timer);
-      if (message.error) pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
-      else pending.resolve(message.result);
-    });
+    worker.on(
+      'message',
+      (message: { id: number; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+        const pending = env.pending.get(message.id);
+        if (!pending) return;
+        env.pending.delete(message.id);
+        clearTimeout(pending.timer);
+        if (message.error)
+          pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
+        else pending.resolve(message.result);
+      },
+    );
     const fail = (error: Error) => {
       for (const pending of env.pending.values()) {
         clearTimeout(pending.timer);

@@ -27,7 +27,8 @@ function load() {
 }
 
 function serializeError(error) {
-  if (error instanceof Error) return { errorType: error.name || 'Error', errorMessage: error.message, stack: error.stack };
+  if (error instanceof Error)
+    return { errorType: error.name || 'Error', errorMessage: error.message, stack: error.stack };
   return { errorType: 'Error', errorMessage: String(error) };
 }
 

@@ -61,13 +61,26 @@ export async function startOutbox(opts: { dataDir: string; port?: number }): Pro
     let variables: Record<string, string> = {};
     if (content.Template) {
       const found = templates.get(content.Template.TemplateName);
-      if (!found) throw Object.assign(new Error(`Template ${content.Template.TemplateName} does not exist`), { type: 'NotFoundException', status: 404 });
+      if (!found)
+        throw Object.assign(new Error(`Template ${content.Template.TemplateName} does not exist`), {
+          type: 'NotFoundException',
+          status: 404,
+        });
       variables = JSON.parse(content.Template.TemplateData ?? '{}');
       subject = render(found.subject, variables);
       text = render(found.text, variables);
       template = found.name.startsWith(TEMPLATE_PREFIX) ? found.name.slice(TEMPLATE_PREFIX.length) : found.name;
     }
-    const message: OutboxMessage = { id: randomUUID(), to, from: body.FromEmailAddress ?? '', subject, text, template, variables, sentAt: new Date().toISOString() };
+    const message: OutboxMessage = {
+      id: randomUUID(),
+      to,
+      from: body.FromEmailAddress ?? '',
+      subject,
+      text,
+      template,
+      variables,
+      sentAt: new Date().toISOString(),
+    };
     messages.push(message);
     persist();
     return message;
@@ -78,7 +91,10 @@ export async function startOutbox(opts: { dataDir: string; port?: number }): Pro
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const reply = (status: number, body: unknown, errorType?: string) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
         res.end(JSON.stringify(body));
       };
       if (req.method !== 'POST' || req.url !== '/v2/email/outbound-emails') {

@@ -20,8 +20,8 @@ import { ACTIONS } from './api';
 import { Engine, type ExecutionStatusChangeEvent, SfnError } from './engine';
 import type { TaskInvoker } from './task-handlers';
 
-export type { TaskInvoker } from './task-handlers';
 export type { ExecutionStatusChangeEvent } from './engine';
+export type { TaskInvoker } from './task-handlers';
 
 /** A running local Step Functions service. */
 export interface StepFunctionsService {

@@ -54,20 +54,30 @@ export async function startLocalSts(opts: { registry: IamRegistry; port?: number
   async function assumeRole(caller: Identity, params: URLSearchParams) {
     const roleArn = params.get('RoleArn') ?? '';
     const sessionName = params.get('RoleSessionName') ?? '';
-    if (!SESSION_NAME.test(sessionName)) throw new StsError(400, 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-]');
+    if (!SESSION_NAME.test(sessionName))
+      throw new StsError(400, 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-]');
     const role = registry.role(roleArn);
     const durationSeconds = Number(params.get('DurationSeconds') ?? 3600);
     let sessionPolicy: PolicyDocument | undefined;
     const policyText = params.get('Policy');
     if (policyText !== null) {
-      if (policyText.length > MAX_POLICY_LENGTH) throw new StsError(400, 'PackedPolicyTooLarge', 'Packed policy consumes more than 100 percent of the allotted size');
+      if (policyText.length > MAX_POLICY_LENGTH)
+        throw new StsError(
+          400,
+          'PackedPolicyTooLarge',
+          'Packed policy consumes more than 100 percent of the allotted size',
+        );
       try {
         sessionPolicy = JSON.parse(policyText) as PolicyDocument;
       } catch {
         throw new StsError(400, 'MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
       }
     }
-    const denied = new StsError(403, 'AccessDenied', `User: ${caller.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    const denied = new StsError(
+      403,
+      'AccessDenied',
+      `User: ${caller.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
     // Role chaining is not modelled: only execution roles assume roles locally.
     if (!role || caller.kind !== 'role') throw denied;
     if (!Number.isInteger(durationSeconds) || durationSeconds < 900 || durationSeconds > role.maxSessionDuration) {
@@ -95,9 +105,24 @@ export async function startLocalSts(opts: { registry: IamRegistry; port?: number
     const signed = parseSigV4(req.headers);
     if (!signed) throw new StsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     const lookup = registry.identityOf(signed.accessKeyId, signed.sessionToken);
-    if (!lookup.ok) throw new StsError(403, lookup.code === 'ExpiredTokenException' ? 'ExpiredToken' : 'InvalidClientTokenId', lookup.message);
-    if (!verifySigV4(signed, { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, lookup.identity.secretAccessKey)) {
-      throw new StsError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    if (!lookup.ok)
+      throw new StsError(
+        403,
+        lookup.code === 'ExpiredTokenException' ? 'ExpiredToken' : 'InvalidClientTokenId',
+        lookup.message,
+      );
+    if (
+      !verifySigV4(
+        signed,
+        { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
+        lookup.identity.secretAccessKey,
+      )
+    ) {
+      throw new StsError(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     }
     const params = new URLSearchParams(body.toString('utf8'));
     switch (params.get('Action')) {

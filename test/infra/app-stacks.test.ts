@@ -2,16 +2,16 @@
  * Targeted assertions on the synthesized tenantflow stacks: the properties the design and the
  * security model rely on. The app is built and synthesized once for the whole file.
  */
+
+import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Template as CdkTemplate } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routesOf } from '../../functions/shared/routes';
 import { TIERS } from '../../functions/shared/tiers';
-import { STACK_NAMES } from '../../infra/app';
+import { buildApp, STACK_NAMES } from '../../infra/app';
 import { synthForAssertions, type TestApp, withoutCfnValidation } from './support/synth';
-import { Stack } from 'aws-cdk-lib';
-import { Template as CdkTemplate } from 'aws-cdk-lib/assertions';
-import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
-import { buildApp } from '../../infra/app';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -175,7 +175,11 @@ describe('IAM', () => {
     // A PLATINUM tenant's plan is created by its own stack, so the plan id is a wildcard.
     expect(rendered.match(/\/usageplans\//g)).toHaveLength(1);
     expect(rendered).toContain('/usageplans/*/keys');
-    expect(apiGatewayStatements.flatMap((statement) => asArray(statement.Action)).sort()).toEqual(['apigateway:GET', 'apigateway:POST', 'apigateway:POST']);
+    expect(apiGatewayStatements.flatMap((statement) => asArray(statement.Action)).sort()).toEqual([
+      'apigateway:GET',
+      'apigateway:POST',
+      'apigateway:POST',
+    ]);
   });
 });
 
@@ -359,7 +363,9 @@ describe('tenant-scoped data access (pooled stack)', () => {
   };
   const statementsOfRole = (roleId: string) =>
     Object.values(pooled())
-      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Json[]).some((role) => role.Ref === roleId))
+      .filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Json[]).some((role) => role.Ref === roleId),
+      )
       .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
   const actionsOf = (statements: Json[]) => statements.flatMap((s) => asArray(s.Action as string | string[]));
 
@@ -377,21 +383,41 @@ describe('tenant-scoped data access (pooled stack)', () => {
     const statements = statementsOfRole(idOf('TenantDataAccessRole', 'AWS::IAM::Role'));
     const tables = [idOf('Products', 'AWS::DynamoDB::Table'), idOf('Orders', 'AWS::DynamoDB::Table')];
 
-    expect(statements.flatMap((s) => asArray(s.Resource as Json)).map((r) => getAttOf(r))).toEqual(tables.map((t) => [t, 'Arn']));
+    expect(statements.flatMap((s) => asArray(s.Resource as Json)).map((r) => getAttOf(r))).toEqual(
+      tables.map((t) => [t, 'Arn']),
+    );
     expect(new Set(actionsOf(statements))).toEqual(
-      new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']),
+      new Set([
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ]),
     );
   });
 
   it('lets the authorizer assume exactly the tenant data role', () => {
-    const statements = statementsOfRole(idOf('AuthorizerFunctionServiceRole', 'AWS::IAM::Role')).filter((s) => actionsOf([s]).some((a) => a.startsWith('sts:')));
+    const statements = statementsOfRole(idOf('AuthorizerFunctionServiceRole', 'AWS::IAM::Role')).filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('sts:')),
+    );
 
-    expect(statements).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf('TenantDataAccessRole', 'AWS::IAM::Role'), 'Arn'] } }]);
+    expect(statements).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [idOf('TenantDataAccessRole', 'AWS::IAM::Role'), 'Arn'] },
+      },
+    ]);
   });
 
   it('gives the products and orders functions no table access of their own', () => {
     for (const fn of ['ProductsFunctionServiceRole', 'OrdersFunctionServiceRole']) {
-      expect(actionsOf(statementsOfRole(idOf(fn, 'AWS::IAM::Role'))).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+      expect(actionsOf(statementsOfRole(idOf(fn, 'AWS::IAM::Role'))).filter((a) => a.startsWith('dynamodb:'))).toEqual(
+        [],
+      );
     }
   });
 
@@ -420,7 +446,9 @@ describe('authorizer result cache TTL (context authorizerCacheTtlSeconds)', () =
     const resources = pooledWith({ authorizerCacheTtlSeconds: '300' });
 
     const authorizer = Object.values(resources).find((r) => r.Type === 'AWS::ApiGateway::Authorizer');
-    const fn = Object.entries(resources).find(([id, r]) => id.startsWith('AuthorizerFunction') && r.Type === 'AWS::Lambda::Function')?.[1];
+    const fn = Object.entries(resources).find(
+      ([id, r]) => id.startsWith('AuthorizerFunction') && r.Type === 'AWS::Lambda::Function',
+    )?.[1];
     expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(300);
     expect(fn?.Properties.Environment.Variables.AUTHORIZER_RESULT_TTL_SECONDS).toBe('300');
   });

@@ -55,7 +55,13 @@ describe('policy validation of the whole app', () => {
     const stackTemplates = (context as { stackTemplates: { stackConstructPath: string }[] }).stackTemplates;
     // Every stack of the app, the silo tenant template (in its stage) included.
     expect(stackTemplates.map((stack) => stack.stackConstructPath)).toEqual(
-      expect.arrayContaining(['TenantTemplate/Silo', 'tenantflow-console', 'tenantflow-control-plane', 'tenantflow-foundation', 'tenantflow-pooled']),
+      expect.arrayContaining([
+        'TenantTemplate/Silo',
+        'tenantflow-console',
+        'tenantflow-control-plane',
+        'tenantflow-foundation',
+        'tenantflow-pooled',
+      ]),
     );
   });
 

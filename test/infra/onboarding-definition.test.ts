@@ -179,15 +179,24 @@ describe('onboarding state machine definition', () => {
   });
 
   it('creates the silo user pool and app client with Cognito SDK integrations, the client unable to write tenant or role', () => {
-    expect(state(S.createTenantUserPool).Resource).toBe('arn:Ref:AWS::Partition:states:::aws-sdk:cognitoidentityprovider:createUserPool');
-    expect(state(S.createTenantAppClient).Resource).toBe('arn:Ref:AWS::Partition:states:::aws-sdk:cognitoidentityprovider:createUserPoolClient');
-    const client = state(S.createTenantAppClient) as AslState & { Parameters: { WriteAttributes: string[]; ReadAttributes: string[] } };
+    expect(state(S.createTenantUserPool).Resource).toBe(
+      'arn:Ref:AWS::Partition:states:::aws-sdk:cognitoidentityprovider:createUserPool',
+    );
+    expect(state(S.createTenantAppClient).Resource).toBe(
+      'arn:Ref:AWS::Partition:states:::aws-sdk:cognitoidentityprovider:createUserPoolClient',
+    );
+    const client = state(S.createTenantAppClient) as AslState & {
+      Parameters: { WriteAttributes: string[]; ReadAttributes: string[] };
+    };
     expect(client.Parameters.WriteAttributes).toEqual(['email']);
     expect(client.Parameters.ReadAttributes).toEqual(expect.arrayContaining(['custom:tenantId', 'custom:userRole']));
   });
 
   it('waits for the tenant stack with a task token and a timeout', () => {
-    const deploy = state(S.deployTenantStack) as AslState & { TimeoutSeconds?: number; Parameters: { Payload: Record<string, string> } };
+    const deploy = state(S.deployTenantStack) as AslState & {
+      TimeoutSeconds?: number;
+      Parameters: { Payload: Record<string, string> };
+    };
 
     expect(deploy.Resource).toBe('arn:Ref:AWS::Partition:states:::lambda:invoke.waitForTaskToken');
     expect(deploy.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
@@ -196,7 +205,9 @@ describe('onboarding state machine definition', () => {
   });
 
   it('invokes each Lambda step through its own function', () => {
-    const lambdaTasks = taskNames().filter((name) => !String(state(name).Resource).includes(':aws-sdk:') && name !== S.deployTenantStack);
+    const lambdaTasks = taskNames().filter(
+      (name) => !String(state(name).Resource).includes(':aws-sdk:') && name !== S.deployTenantStack,
+    );
     const resources = Object.fromEntries(lambdaTasks.map((name) => [name, state(name).Resource]));
 
     expect(resources).toEqual({
@@ -215,7 +226,12 @@ describe('onboarding state machine definition', () => {
     expect(lambdaTasks).toHaveLength(8);
     for (const name of lambdaTasks) {
       const transient = state(name).Retry?.find((retry) => retry.ErrorEquals.includes('TransientStepError'));
-      expect(transient, name).toMatchObject({ IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' });
+      expect(transient, name).toMatchObject({
+        IntervalSeconds: 1,
+        BackoffRate: 2,
+        MaxAttempts: 3,
+        JitterStrategy: 'FULL',
+      });
     }
   });
 

@@ -38,7 +38,8 @@ export default async function setup(project: TestProject) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-it-'));
   const cloud = await startLocalCloud({ port: 0, dataDir });
   const controlPlane = cloud.stacks.get('tenantflow-control-plane')?.outputs ?? {};
-  const stateMachineArn = Object.entries(controlPlane).find(([key]) => key.startsWith('OnboardingStateMachineArn'))?.[1] ?? '';
+  const stateMachineArn =
+    Object.entries(controlPlane).find(([key]) => key.startsWith('OnboardingStateMachineArn'))?.[1] ?? '';
   project.provide('cloud', {
     consoleUrl: cloud.consoleUrl,
     controlPlaneApiUrl: cloud.controlPlaneApiUrl,
@@ -46,14 +47,22 @@ export default async function setup(project: TestProject) {
     cognitoEndpoint: cloud.cognitoEndpoint,
     stepFunctionsEndpoint: cloud.services.stepFunctions.endpoint,
     apiGatewayEndpoint: cloud.services.gateway.managementEndpoint,
-    dynamoDbEndpoint: String(await cloud.services.dynamodb.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port}`)),
-    pooledUserPoolId: Object.entries(cloud.stacks.get('tenantflow-foundation')?.outputs ?? {}).find(([key]) => key.startsWith('PooledUserPoolId'))?.[1] ?? '',
+    dynamoDbEndpoint: String(
+      await cloud.services.dynamodb.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port}`),
+    ),
+    pooledUserPoolId:
+      Object.entries(cloud.stacks.get('tenantflow-foundation')?.outputs ?? {}).find(([key]) =>
+        key.startsWith('PooledUserPoolId'),
+      )?.[1] ?? '',
     onboardingStateMachineArn: stateMachineArn,
     operatorEmail: cloud.operatorEmail,
     operatorPassword: cloud.operatorPassword,
     pooledFunctions: {
       authorizer: pooledFunctionEnvironment(cloud, (env) => env.TENANT_DATA_ROLE_ARN !== undefined),
-      products: pooledFunctionEnvironment(cloud, (env) => env.PRODUCTS_TABLE !== undefined && env.ORDERS_TABLE === undefined),
+      products: pooledFunctionEnvironment(
+        cloud,
+        (env) => env.PRODUCTS_TABLE !== undefined && env.ORDERS_TABLE === undefined,
+      ),
     },
   });
   return async () => {
@@ -62,8 +71,13 @@ export default async function setup(project: TestProject) {
   };
 }
 
-function pooledFunctionEnvironment(cloud: Awaited<ReturnType<typeof startLocalCloud>>, match: (env: Readonly<Record<string, string>>) => boolean) {
-  const fn = cloud.services.lambda.list().find((candidate) => candidate.functionName.startsWith('tenantflow-pooled') && match(candidate.environment));
+function pooledFunctionEnvironment(
+  cloud: Awaited<ReturnType<typeof startLocalCloud>>,
+  match: (env: Readonly<Record<string, string>>) => boolean,
+) {
+  const fn = cloud.services.lambda
+    .list()
+    .find((candidate) => candidate.functionName.startsWith('tenantflow-pooled') && match(candidate.environment));
   if (!fn) throw new Error('pooled function not found');
   return { ...fn.environment };
 }

@@ -6,18 +6,35 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
-import { at, cloud, controlPlane, http, logIn, NEW_PASSWORD, onboardedTenant, operatorToken, type Registration, uniqueName, waitFor, welcomeMailOf } from './support/client';
+import {
+  at,
+  cloud,
+  controlPlane,
+  http,
+  logIn,
+  NEW_PASSWORD,
+  onboardedTenant,
+  operatorToken,
+  type Registration,
+  uniqueName,
+  waitFor,
+  welcomeMailOf,
+} from './support/client';
 import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf, siloUserPoolsOf } from './support/resources';
 
 const POOL_TASKS: readonly string[] = POOL_ONBOARDING_TASKS;
 
 let operator: string;
-const ops = (method: string, path: string, body?: unknown) => http(method, controlPlane(path), { token: operator, body });
-const fault = (step: string, times = -1, error?: string) => http('POST', at(cloud().consoleUrl, '/local/faults'), { body: { step, times, error } });
+const ops = (method: string, path: string, body?: unknown) =>
+  http(method, controlPlane(path), { token: operator, body });
+const fault = (step: string, times = -1, error?: string) =>
+  http('POST', at(cloud().consoleUrl, '/local/faults'), { body: { step, times, error } });
 const clearFaults = () => http('DELETE', at(cloud().consoleUrl, '/local/faults'));
 
 async function register(tenantName: string): Promise<{ registrationId: string; tenantId: string }> {
-  const accepted = await http('POST', controlPlane('/registrations'), { body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'BASIC' } });
+  const accepted = await http('POST', controlPlane('/registrations'), {
+    body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'BASIC' },
+  });
   expect(accepted.status).toBe(202);
   return accepted.body;
 }
@@ -63,17 +80,33 @@ describe('the executions API', () => {
 
     expect(succeeded.status).toBe(200);
     expect(succeeded.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ executionId: registrationId, kind: 'onboarding', tenantId, tenantName, status: 'SUCCEEDED' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          executionId: registrationId,
+          kind: 'onboarding',
+          tenantId,
+          tenantName,
+          status: 'SUCCEEDED',
+        }),
+      ]),
     );
     expect(succeeded.body.items.every((item: { status: string }) => item.status === 'SUCCEEDED')).toBe(true);
     expect(detail.body.definition.StartAt).toBe('ValidateRegistration');
-    expect(detail.body.events[0]).toMatchObject({ id: 1, type: 'ExecutionStarted', input: expect.objectContaining({ tenantName }) });
-    expect(detail.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'TaskStateEntered', stateName: 'CreateApiKey' })]));
+    expect(detail.body.events[0]).toMatchObject({
+      id: 1,
+      type: 'ExecutionStarted',
+      input: expect.objectContaining({ tenantName }),
+    });
+    expect(detail.body.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'TaskStateEntered', stateName: 'CreateApiKey' })]),
+    );
     expect(detail.body.events.at(-1).type).toBe('ExecutionSucceeded');
   });
 
   it('answers 400 for a bad status filter or limit, and 404 for an unknown execution', async () => {
-    expect((await ops('GET', '/executions?status=DONE')).body.errors).toEqual([expect.objectContaining({ field: 'status' })]);
+    expect((await ops('GET', '/executions?status=DONE')).body.errors).toEqual([
+      expect.objectContaining({ field: 'status' }),
+    ]);
     expect((await ops('GET', '/executions?limit=1000')).status).toBe(400);
     expect((await ops('GET', '/executions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await ops('POST', '/executions/00000000-0000-4000-8000-000000000000/redrive')).status).toBe(404);
@@ -96,9 +129,17 @@ describe.each(POOL_TASKS)('a lasting fault in %s', (step) => {
 
     const failed = await settled(registrationId);
     expect(failed.status).toBe('FAILED');
-    expect(failed.steps.at(-1)).toMatchObject({ name: step, status: 'FAILED', error: expect.stringContaining('InjectedFaultError') });
+    expect(failed.steps.at(-1)).toMatchObject({
+      name: step,
+      status: 'FAILED',
+      error: expect.stringContaining('InjectedFaultError'),
+    });
     const execution = await ops('GET', `/executions/${registrationId}`);
-    expect(execution.body).toMatchObject({ status: 'FAILED', failedStep: step, error: expect.stringContaining('InjectedFaultError') });
+    expect(execution.body).toMatchObject({
+      status: 'FAILED',
+      failedStep: step,
+      error: expect.stringContaining('InjectedFaultError'),
+    });
     if (POOL_TASKS.indexOf(step) > POOL_TASKS.indexOf('StoreTenant')) {
       const tenant = await waitFor(async () => {
         const row = await ops('GET', `/tenants/${tenantId}`);
@@ -112,8 +153,14 @@ describe.each(POOL_TASKS)('a lasting fault in %s', (step) => {
     expect(redriven.status).toBe(202);
     const done = await executionSettled(registrationId, 'SUCCEEDED');
 
-    const entered = (done.events as Array<{ type: string; stateName?: string }>).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateName);
-    for (const earlier of POOL_TASKS.slice(0, POOL_TASKS.indexOf(step))) expect(entered.filter((name) => name === earlier), earlier).toHaveLength(1);
+    const entered = (done.events as Array<{ type: string; stateName?: string }>)
+      .filter((e) => e.type === 'TaskStateEntered')
+      .map((e) => e.stateName);
+    for (const earlier of POOL_TASKS.slice(0, POOL_TASKS.indexOf(step)))
+      expect(
+        entered.filter((name) => name === earlier),
+        earlier,
+      ).toHaveLength(1);
     expect(entered.filter((name) => name === step)).toHaveLength(2);
     expect((await settled(registrationId)).status).toBe('SUCCEEDED');
     expect((await ops('GET', `/tenants/${tenantId}`)).body).toMatchObject({ status: 'ACTIVE' });
@@ -122,32 +169,42 @@ describe.each(POOL_TASKS)('a lasting fault in %s', (step) => {
   });
 });
 
-describe.each(['CreateTenantUserPool', 'CreateTenantAppClient', 'DeployTenantStack'])('a lasting fault in the silo step %s', (step) => {
-  it('fails the PLATINUM registration there; a redrive resumes there and leaves one user pool, one stack and one of each resource', async () => {
-    await fault(step);
-    const tenantName = uniqueName(`silo-${step.toLowerCase().slice(6, 14)}`);
-    const accepted = await http('POST', controlPlane('/registrations'), { body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'PLATINUM' } });
-    const { registrationId, tenantId } = accepted.body;
+describe.each(['CreateTenantUserPool', 'CreateTenantAppClient', 'DeployTenantStack'])(
+  'a lasting fault in the silo step %s',
+  (step) => {
+    it('fails the PLATINUM registration there; a redrive resumes there and leaves one user pool, one stack and one of each resource', async () => {
+      await fault(step);
+      const tenantName = uniqueName(`silo-${step.toLowerCase().slice(6, 14)}`);
+      const accepted = await http('POST', controlPlane('/registrations'), {
+        body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'PLATINUM' },
+      });
+      const { registrationId, tenantId } = accepted.body;
 
-    const failed = await settled(registrationId);
-    expect(failed.status).toBe('FAILED');
-    expect(failed.steps.at(-1)).toMatchObject({ name: step, status: 'FAILED' });
-    await clearFaults();
-    expect((await ops('POST', `/executions/${registrationId}/redrive`)).status).toBe(202);
-    const done = await executionSettled(registrationId, 'SUCCEEDED');
+      const failed = await settled(registrationId);
+      expect(failed.status).toBe('FAILED');
+      expect(failed.steps.at(-1)).toMatchObject({ name: step, status: 'FAILED' });
+      await clearFaults();
+      expect((await ops('POST', `/executions/${registrationId}/redrive`)).status).toBe(202);
+      const done = await executionSettled(registrationId, 'SUCCEEDED');
 
-    const entered = (done.events as Array<{ type: string; stateName?: string }>).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateName);
-    for (const earlier of SILO_ONBOARDING_TASKS.slice(0, SILO_ONBOARDING_TASKS.indexOf(step as never))) {
-      expect(entered.filter((name) => name === earlier), earlier).toHaveLength(1);
-    }
-    const pools = await siloUserPoolsOf(tenantId);
-    expect(pools).toHaveLength(1);
-    expect(await resourcesOf(tenantId, tenantName, pools[0])).toEqual(EXACTLY_ONE_OF_EACH);
-    const config = (await http('GET', controlPlane(`/tenant-config/${tenantName}`))).body;
-    expect(config).toMatchObject({ deploymentModel: 'silo', status: 'ACTIVE', userPoolId: pools[0] });
-    expect((await http('GET', at(config.apiUrl, '/products'))).status).toBe(401);
-  }, 60_000);
-});
+      const entered = (done.events as Array<{ type: string; stateName?: string }>)
+        .filter((e) => e.type === 'TaskStateEntered')
+        .map((e) => e.stateName);
+      for (const earlier of SILO_ONBOARDING_TASKS.slice(0, SILO_ONBOARDING_TASKS.indexOf(step as never))) {
+        expect(
+          entered.filter((name) => name === earlier),
+          earlier,
+        ).toHaveLength(1);
+      }
+      const pools = await siloUserPoolsOf(tenantId);
+      expect(pools).toHaveLength(1);
+      expect(await resourcesOf(tenantId, tenantName, pools[0])).toEqual(EXACTLY_ONE_OF_EACH);
+      const config = (await http('GET', controlPlane(`/tenant-config/${tenantName}`))).body;
+      expect(config).toMatchObject({ deploymentModel: 'silo', status: 'ACTIVE', userPoolId: pools[0] });
+      expect((await http('GET', at(config.apiUrl, '/products'))).status).toBe(401);
+    }, 60_000);
+  },
+);
 
 describe('retries and stop', () => {
   it('retries a transient failure with backoff and succeeds without an operator', async () => {
@@ -168,17 +225,24 @@ describe('retries and stop', () => {
     const { registrationId, tenantId } = await register(tenantName);
     await waitFor(async () => {
       const execution = await ops('GET', `/executions/${registrationId}`);
-      return (execution.body.events as Array<{ stateName?: string }>).some((e) => e.stateName === 'CreateApiKey') ? true : undefined;
+      return (execution.body.events as Array<{ stateName?: string }>).some((e) => e.stateName === 'CreateApiKey')
+        ? true
+        : undefined;
     }, 'onboarding to reach CreateApiKey');
 
     const stopped = await ops('POST', `/executions/${registrationId}/stop`);
 
     expect(stopped.status).toBe(200);
     expect(stopped.body.status).toBe('ABORTED');
-    await waitFor(async () => ((await resourcesOf(tenantId, tenantName)).tenantRows === 0 ? true : undefined), 'the cleanup');
+    await waitFor(
+      async () => ((await resourcesOf(tenantId, tenantName)).tenantRows === 0 ? true : undefined),
+      'the cleanup',
+    );
     expect(await resourcesOf(tenantId, tenantName)).toEqual(NOTHING);
     await clearFaults();
-    const again = await http('POST', controlPlane('/registrations'), { body: { tenantName, email: 'again@example.com', tier: 'BASIC' } });
+    const again = await http('POST', controlPlane('/registrations'), {
+      body: { tenantName, email: 'again@example.com', tier: 'BASIC' },
+    });
     expect(again.status).toBe(202);
   });
 });
@@ -188,10 +252,18 @@ describe('sign-ups at scale', () => {
     const names = Array.from({ length: 20 }, () => uniqueName('bulk'));
 
     const accepted = await Promise.all(names.map((name) => register(name)));
-    const registrations = await Promise.all(accepted.map((a) => waitFor(async () => {
-      const current = await http<Registration>('GET', controlPlane(`/registrations/${a.registrationId}`));
-      return current.body.status === 'IN_PROGRESS' ? undefined : current.body;
-    }, 'bulk onboarding', 90_000)));
+    const registrations = await Promise.all(
+      accepted.map((a) =>
+        waitFor(
+          async () => {
+            const current = await http<Registration>('GET', controlPlane(`/registrations/${a.registrationId}`));
+            return current.body.status === 'IN_PROGRESS' ? undefined : current.body;
+          },
+          'bulk onboarding',
+          90_000,
+        ),
+      ),
+    );
 
     expect(registrations.map((r) => r.status)).toEqual(names.map(() => 'SUCCEEDED'));
     expect(new Set(accepted.map((a) => a.tenantId)).size).toBe(20);
@@ -214,10 +286,14 @@ describe('tenant activation', () => {
     expect(deactivated.body.status).toBe('INACTIVE');
     // Idempotent: deactivating an inactive tenant changes nothing.
     expect((await ops('POST', `/tenants/${tenant.tenantId}/deactivate`)).body.status).toBe('INACTIVE');
-    await waitFor(async () => {
-      const response = await http('GET', at(tenant.apiUrl, '/products'), { token: unusedToken });
-      return response.status === 403 ? true : undefined;
-    }, 'the authorizer to refuse the inactive tenant', 15_000);
+    await waitFor(
+      async () => {
+        const response = await http('GET', at(tenant.apiUrl, '/products'), { token: unusedToken });
+        return response.status === 403 ? true : undefined;
+      },
+      'the authorizer to refuse the inactive tenant',
+      15_000,
+    );
     await expect(logIn(config.appClientId, mail.variables.username as string, NEW_PASSWORD)).rejects.toThrow();
 
     const activated = await ops('POST', `/tenants/${tenant.tenantId}/activate`);

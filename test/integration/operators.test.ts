@@ -30,8 +30,15 @@ describe('discovery and the operator', () => {
     const one = await http('GET', controlPlane(`/tenants/${tenant.tenantId}`), { token });
 
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ tenantId: tenant.tenantId, status: 'ACTIVE' })]));
-    expect(one.body).toMatchObject({ tenantId: tenant.tenantId, tenantName: tenant.tenantName, tier: 'BASIC', deploymentModel: 'pool' });
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ tenantId: tenant.tenantId, status: 'ACTIVE' })]),
+    );
+    expect(one.body).toMatchObject({
+      tenantId: tenant.tenantId,
+      tenantName: tenant.tenantName,
+      tier: 'BASIC',
+      deploymentModel: 'pool',
+    });
     expect(one.body).not.toHaveProperty('apiKeyValue');
     expect((await http('GET', controlPlane('/tenants'), { token: tenant.idToken })).status).toBe(403);
     expect((await http('GET', controlPlane('/tenants'))).status).toBe(401);

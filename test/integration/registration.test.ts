@@ -6,11 +6,17 @@ import { cloud, controlPlane, http, signUp, uniqueName, welcomeMailOf } from './
 const POOL_STEPS = [...POOL_ONBOARDING_TASKS];
 
 async function executionCount(): Promise<number> {
-  const sfn = new SFNClient({ region: 'us-east-1', endpoint: cloud().stepFunctionsEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const sfn = new SFNClient({
+    region: 'us-east-1',
+    endpoint: cloud().stepFunctionsEndpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   let count = 0;
   let nextToken: string | undefined;
   do {
-    const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: cloud().onboardingStateMachineArn, maxResults: 1000, nextToken }));
+    const page = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: cloud().onboardingStateMachineArn, maxResults: 1000, nextToken }),
+    );
     count += page.executions?.length ?? 0;
     nextToken = page.nextToken;
   } while (nextToken);
@@ -18,34 +24,48 @@ async function executionCount(): Promise<number> {
 }
 
 describe('POST /registrations', () => {
-  it.each(['BASIC', 'STANDARD', 'PREMIUM'])('onboards a %s tenant through every pool step to SUCCEEDED', async (tier) => {
-    const tenantName = uniqueName(tier.toLowerCase());
+  it.each(['BASIC', 'STANDARD', 'PREMIUM'])(
+    'onboards a %s tenant through every pool step to SUCCEEDED',
+    async (tier) => {
+      const tenantName = uniqueName(tier.toLowerCase());
 
-    const registration = await signUp(tenantName, tier);
+      const registration = await signUp(tenantName, tier);
 
-    expect(registration.status).toBe('SUCCEEDED');
-    expect(registration.tier).toBe(tier);
-    expect(registration.steps.map((step) => step.name)).toEqual(POOL_STEPS);
-    for (const step of registration.steps) {
-      expect(step.status).toBe('SUCCEEDED');
-      expect(Date.parse(step.endedAt as string)).toBeGreaterThanOrEqual(Date.parse(step.startedAt));
-    }
-    const config = await http('GET', controlPlane(`/tenant-config/${tenantName}`));
-    expect(config.body).toMatchObject({ tenantName, tier, deploymentModel: 'pool', status: 'ACTIVE' });
-    const mail = await welcomeMailOf(tenantName);
-    expect(mail.to).toBe(`admin@${tenantName}.example.com`);
-    expect(mail.variables.temporaryPassword).toMatch(/.{12,}/);
-  });
+      expect(registration.status).toBe('SUCCEEDED');
+      expect(registration.tier).toBe(tier);
+      expect(registration.steps.map((step) => step.name)).toEqual(POOL_STEPS);
+      for (const step of registration.steps) {
+        expect(step.status).toBe('SUCCEEDED');
+        expect(Date.parse(step.endedAt as string)).toBeGreaterThanOrEqual(Date.parse(step.startedAt));
+      }
+      const config = await http('GET', controlPlane(`/tenant-config/${tenantName}`));
+      expect(config.body).toMatchObject({ tenantName, tier, deploymentModel: 'pool', status: 'ACTIVE' });
+      const mail = await welcomeMailOf(tenantName);
+      expect(mail.to).toBe(`admin@${tenantName}.example.com`);
+      expect(mail.variables.temporaryPassword).toMatch(/.{12,}/);
+    },
+  );
 
   it('answers 202 with the ids and IN_PROGRESS at once', async () => {
     const tenantName = uniqueName('quick');
 
     const accepted = await http('POST', controlPlane('/registrations'), {
-      body: { tenantName, email: 'owner@example.com', tier: 'BASIC', companyName: 'Quick Ltd', phone: '+1 555 0100', address: '1 Main St' },
+      body: {
+        tenantName,
+        email: 'owner@example.com',
+        tier: 'BASIC',
+        companyName: 'Quick Ltd',
+        phone: '+1 555 0100',
+        address: '1 Main St',
+      },
     });
 
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual({ registrationId: expect.any(String), tenantId: expect.any(String), status: 'IN_PROGRESS' });
+    expect(accepted.body).toEqual({
+      registrationId: expect.any(String),
+      tenantId: expect.any(String),
+      status: 'IN_PROGRESS',
+    });
     const status = await http('GET', controlPlane(`/registrations/${accepted.body.registrationId}`));
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ registrationId: accepted.body.registrationId, tenantName, tier: 'BASIC' });
@@ -77,7 +97,10 @@ describe('POST /registrations', () => {
     ['a JSON array', '[]'],
     ['an empty body', ''],
   ])('rejects %s with 400 naming the body', async (_case, rawBody) => {
-    const response = await http('POST', controlPlane('/registrations'), { rawBody, headers: { 'Content-Type': 'application/json' } });
+    const response = await http('POST', controlPlane('/registrations'), {
+      rawBody,
+      headers: { 'Content-Type': 'application/json' },
+    });
 
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ field: 'body' })]);
@@ -88,7 +111,9 @@ describe('POST /registrations', () => {
     await signUp(tenantName);
     const before = await executionCount();
 
-    const again = await http('POST', controlPlane('/registrations'), { body: { tenantName: tenantName.toUpperCase(), email: 'x@y.co', tier: 'PREMIUM' } });
+    const again = await http('POST', controlPlane('/registrations'), {
+      body: { tenantName: tenantName.toUpperCase(), email: 'x@y.co', tier: 'PREMIUM' },
+    });
 
     expect(again.status).toBe(409);
     expect(again.body.errors).toEqual([expect.objectContaining({ field: 'tenantName' })]);
@@ -115,7 +140,10 @@ describe('POST /registrations', () => {
 
     const first = await http('POST', controlPlane('/registrations'), { body, headers: { 'Idempotency-Key': key } });
     const repeat = await http('POST', controlPlane('/registrations'), { body, headers: { 'Idempotency-Key': key } });
-    const other = await http('POST', controlPlane('/registrations'), { body: { ...body, tier: 'PREMIUM' }, headers: { 'Idempotency-Key': key } });
+    const other = await http('POST', controlPlane('/registrations'), {
+      body: { ...body, tier: 'PREMIUM' },
+      headers: { 'Idempotency-Key': key },
+    });
 
     expect(first.status).toBe(202);
     expect(repeat.status).toBe(202);

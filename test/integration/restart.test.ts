@@ -21,7 +21,9 @@ afterAll(() => {
 });
 
 async function signUpOn(cloud: LocalCloud, tenantName: string) {
-  const accepted = await http('POST', at(cloud.controlPlaneApiUrl, '/registrations'), { body: { tenantName, email: `a@${tenantName}.io`, tier: 'BASIC' } });
+  const accepted = await http('POST', at(cloud.controlPlaneApiUrl, '/registrations'), {
+    body: { tenantName, email: `a@${tenantName}.io`, tier: 'BASIC' },
+  });
   return waitFor(async () => {
     const status = await http('GET', at(cloud.controlPlaneApiUrl, `/registrations/${accepted.body.registrationId}`));
     return status.body.status === 'SUCCEEDED' ? status.body : undefined;
@@ -40,7 +42,13 @@ describe('the local cloud across a restart', () => {
       const config = (await http('GET', at(first.controlPlaneApiUrl, '/tenant-config/persist-co'))).body;
       const mail = first.services.outbox.messages().find((m) => m.variables.tenantName === 'persist-co');
       username = mail?.variables.username as string;
-      const token = await logIn(config.appClientId, username, mail?.variables.temporaryPassword as string, NEW_PASSWORD, first.cognitoEndpoint);
+      const token = await logIn(
+        config.appClientId,
+        username,
+        mail?.variables.temporaryPassword as string,
+        NEW_PASSWORD,
+        first.cognitoEndpoint,
+      );
       product = (await http('POST', at(config.apiUrl, '/products'), { token, body: { name: 'Kept', price: 1 } })).body;
     } finally {
       await first.close();
@@ -57,7 +65,9 @@ describe('the local cloud across a restart', () => {
       const registration = await http('GET', at(second.controlPlaneApiUrl, `/registrations/${registrationId}`));
       expect(registration.body.status).toBe('SUCCEEDED');
       expect(registration.body.steps).toHaveLength(7);
-      const again = await http('POST', at(second.controlPlaneApiUrl, '/registrations'), { body: { tenantName: 'Persist-Co', email: 'b@c.io', tier: 'BASIC' } });
+      const again = await http('POST', at(second.controlPlaneApiUrl, '/registrations'), {
+        body: { tenantName: 'Persist-Co', email: 'b@c.io', tier: 'BASIC' },
+      });
       expect(again.status).toBe(409);
     } finally {
       await second.close();
@@ -89,7 +99,13 @@ describe('the local cloud across a restart', () => {
     await waitFor(async () => (output.includes('Press Ctrl-C') ? true : undefined), 'npm start to be ready', 90_000);
     const consoleUrl = output.match(/console\s+(http:\/\/127\.0\.0\.1:\d+)\//)?.[1] as string;
     const config = (await http('GET', `${consoleUrl}/config.json`)).body;
-    const token = await logIn(config.operatorClientId, 'chief@ops.example.com', 'Chief-Passw0rd!!', undefined, config.cognitoEndpoint);
+    const token = await logIn(
+      config.operatorClientId,
+      'chief@ops.example.com',
+      'Chief-Passw0rd!!',
+      undefined,
+      config.cognitoEndpoint,
+    );
     child.kill('SIGINT');
 
     expect(output).toContain('operator login     chief@ops.example.com / Chief-Passw0rd!!');

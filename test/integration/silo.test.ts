@@ -26,7 +26,9 @@ describe('a PLATINUM tenant', () => {
     expect(config).toMatchObject({ tier: 'PLATINUM', deploymentModel: 'silo', status: 'ACTIVE' });
     expect(config.userPoolId).not.toBe(pooledConfig.userPoolId);
     expect(config.apiUrl).not.toBe(pooledConfig.apiUrl);
-    expect(config.apiUrl).not.toBe((await http('GET', controlPlane(`/tenant-config/${otherPlatinum.tenantName}`))).body.apiUrl);
+    expect(config.apiUrl).not.toBe(
+      (await http('GET', controlPlane(`/tenant-config/${otherPlatinum.tenantName}`))).body.apiUrl,
+    );
     expect(platinum.registration.steps.map((step) => [step.name, step.status])).toEqual(
       SILO_ONBOARDING_TASKS.map((name) => [name, 'SUCCEEDED']),
     );
@@ -34,7 +36,9 @@ describe('a PLATINUM tenant', () => {
 
   it('uses products and orders on its own API', async () => {
     const product = await platinum.api('POST', '/products', { name: 'Platinum widget', price: 99.5 });
-    const order = await platinum.api('POST', '/orders', { lines: [{ productId: product.body.productId, quantity: 2 }] });
+    const order = await platinum.api('POST', '/orders', {
+      lines: [{ productId: product.body.productId, quantity: 2 }],
+    });
 
     expect(product.status).toBe(201);
     expect(order.status).toBe(201);
@@ -55,7 +59,11 @@ describe('a PLATINUM tenant', () => {
 
     expect([401, 403]).toContain((await onSilo(pooled.idToken)).status);
     expect([401, 403]).toContain((await onSilo(otherPlatinum.idToken)).status);
-    expect([401, 403]).toContain((await http('GET', at(pooled.apiUrl, '/products'), { token: platinum.idToken })).status);
-    expect([401, 403]).toContain((await http('GET', at(otherPlatinum.apiUrl, '/products'), { token: platinum.idToken })).status);
+    expect([401, 403]).toContain(
+      (await http('GET', at(pooled.apiUrl, '/products'), { token: platinum.idToken })).status,
+    );
+    expect([401, 403]).toContain(
+      (await http('GET', at(otherPlatinum.apiUrl, '/products'), { token: platinum.idToken })).status,
+    );
   });
 });

@@ -10,9 +10,21 @@ beforeAll(async () => {
 
 describe('products', () => {
   it('creates, reads, lists, replaces and deletes a product', async () => {
-    const created = await acme.api('POST', '/products', { name: 'Anvil', price: 19.99, sku: 'AN-1', category: 'tools' });
+    const created = await acme.api('POST', '/products', {
+      name: 'Anvil',
+      price: 19.99,
+      sku: 'AN-1',
+      category: 'tools',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ productId: expect.any(String), name: 'Anvil', price: 19.99, sku: 'AN-1', category: 'tools', createdAt: expect.any(String) });
+    expect(created.body).toEqual({
+      productId: expect.any(String),
+      name: 'Anvil',
+      price: 19.99,
+      sku: 'AN-1',
+      category: 'tools',
+      createdAt: expect.any(String),
+    });
     const id = created.body.productId;
 
     expect((await acme.api('GET', `/products/${id}`)).body).toEqual(created.body);
@@ -48,7 +60,9 @@ describe('products', () => {
 
     expect(first.body.items).toHaveLength(2);
     expect(second.body.items).toHaveLength(2);
-    expect(first.body.items.map((p: { productId: string }) => p.productId)).not.toEqual(second.body.items.map((p: { productId: string }) => p.productId));
+    expect(first.body.items.map((p: { productId: string }) => p.productId)).not.toEqual(
+      second.body.items.map((p: { productId: string }) => p.productId),
+    );
     expect((await fresh.api('GET', '/products?limit=0')).status).toBe(400);
     expect((await fresh.api('GET', '/products?nextToken=garbage')).status).toBe(400);
   });
@@ -59,10 +73,20 @@ describe('orders', () => {
     const anvil = (await acme.api('POST', '/products', { name: 'Anvil', price: 19.99 })).body;
     const rope = (await acme.api('POST', '/products', { name: 'Rope', price: 0.1 })).body;
 
-    const order = await acme.api('POST', '/orders', { lines: [{ productId: anvil.productId, quantity: 2 }, { productId: rope.productId, quantity: 3 }] });
+    const order = await acme.api('POST', '/orders', {
+      lines: [
+        { productId: anvil.productId, quantity: 2 },
+        { productId: rope.productId, quantity: 3 },
+      ],
+    });
 
     expect(order.status).toBe(201);
-    expect(order.body).toMatchObject({ orderId: expect.any(String), total: 40.28, status: 'PLACED', createdAt: expect.any(String) });
+    expect(order.body).toMatchObject({
+      orderId: expect.any(String),
+      total: 40.28,
+      status: 'PLACED',
+      createdAt: expect.any(String),
+    });
     expect(order.body.lines).toEqual([
       { productId: anvil.productId, quantity: 2, name: 'Anvil', unitPrice: 19.99 },
       { productId: rope.productId, quantity: 3, name: 'Rope', unitPrice: 0.1 },
@@ -70,7 +94,10 @@ describe('orders', () => {
     expect((await acme.api('GET', `/orders/${order.body.orderId}`)).body).toEqual(order.body);
     expect((await acme.api('GET', '/orders')).body.items).toContainEqual(order.body);
 
-    const updated = await acme.api('PUT', `/orders/${order.body.orderId}`, { lines: [{ productId: rope.productId, quantity: 10 }], status: 'PAID' });
+    const updated = await acme.api('PUT', `/orders/${order.body.orderId}`, {
+      lines: [{ productId: rope.productId, quantity: 10 }],
+      status: 'PAID',
+    });
     expect(updated.body).toMatchObject({ total: 1, status: 'PAID' });
     expect((await acme.api('DELETE', `/orders/${order.body.orderId}`)).status).toBe(204);
     expect((await acme.api('GET', `/orders/${order.body.orderId}`)).status).toBe(404);
@@ -101,7 +128,8 @@ describe('orders', () => {
 describe('tenant isolation on the pooled API', () => {
   it('never shows or touches another tenant’s product or order (404) and lists only its own', async () => {
     const product = (await globex.api('POST', '/products', { name: 'Globex widget', price: 3 })).body;
-    const order = (await globex.api('POST', '/orders', { lines: [{ productId: product.productId, quantity: 1 }] })).body;
+    const order = (await globex.api('POST', '/orders', { lines: [{ productId: product.productId, quantity: 1 }] }))
+      .body;
 
     expect((await acme.api('GET', `/products/${product.productId}`)).status).toBe(404);
     expect((await acme.api('PUT', `/products/${product.productId}`, { name: 'hijacked', price: 0 })).status).toBe(404);

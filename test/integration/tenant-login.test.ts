@@ -1,6 +1,6 @@
-import { decodeJwt } from './support/jwt';
 import { describe, expect, it } from 'vitest';
 import { controlPlane, http, logIn, NEW_PASSWORD, signUp, uniqueName, welcomeMailOf } from './support/client';
+import { decodeJwt } from './support/jwt';
 
 describe('a new pool tenant admin', () => {
   it('finds the tenant config, logs in with the mailed temporary password, sets a new one and gets an ID token with its tenant and role', async () => {
@@ -9,7 +9,12 @@ describe('a new pool tenant admin', () => {
 
     const config = await http('GET', controlPlane(`/tenant-config/${tenantName}`));
     const mail = await welcomeMailOf(tenantName);
-    const idToken = await logIn(config.body.appClientId, mail.variables.username as string, mail.variables.temporaryPassword as string, NEW_PASSWORD);
+    const idToken = await logIn(
+      config.body.appClientId,
+      mail.variables.username as string,
+      mail.variables.temporaryPassword as string,
+      NEW_PASSWORD,
+    );
 
     expect(config.status).toBe(200);
     expect(config.body).toEqual({
@@ -30,7 +35,9 @@ describe('a new pool tenant admin', () => {
     expect(claims.token_use).toBe('id');
     expect(claims.aud).toBe(config.body.appClientId);
     // The new password is now the password.
-    expect(await logIn(config.body.appClientId, mail.variables.username as string, NEW_PASSWORD)).toEqual(expect.any(String));
+    expect(await logIn(config.body.appClientId, mail.variables.username as string, NEW_PASSWORD)).toEqual(
+      expect.any(String),
+    );
   });
 
   it('finds the tenant config whatever the case of the name', async () => {

@@ -1,5 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { at, controlPlane, http, logIn, NEW_PASSWORD, onboardedTenant, operatorToken, outbox, type TenantSession, uniqueName, waitFor } from './support/client';
+import {
+  at,
+  controlPlane,
+  http,
+  logIn,
+  NEW_PASSWORD,
+  onboardedTenant,
+  operatorToken,
+  outbox,
+  type TenantSession,
+  uniqueName,
+  waitFor,
+} from './support/client';
 import { decodeJwt } from './support/jwt';
 
 let acme: TenantSession;
@@ -15,11 +27,24 @@ describe('tenant admins manage their users', () => {
   it('creates a user who is mailed a temporary password, must set a new one, and then works as TenantUser', async () => {
     const username = uniqueName('bob');
 
-    const created = await users(acme, 'POST', '/users', { username, email: `${username}@acme.example.com`, role: 'TenantUser' });
+    const created = await users(acme, 'POST', '/users', {
+      username,
+      email: `${username}@acme.example.com`,
+      role: 'TenantUser',
+    });
 
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ username, email: `${username}@acme.example.com`, role: 'TenantUser', enabled: true, status: 'FORCE_CHANGE_PASSWORD' });
-    const invite = await waitFor(async () => (await outbox()).find((m) => m.template === 'invite' && m.variables.username === username), 'the invitation');
+    expect(created.body).toMatchObject({
+      username,
+      email: `${username}@acme.example.com`,
+      role: 'TenantUser',
+      enabled: true,
+      status: 'FORCE_CHANGE_PASSWORD',
+    });
+    const invite = await waitFor(
+      async () => (await outbox()).find((m) => m.template === 'invite' && m.variables.username === username),
+      'the invitation',
+    );
     expect(invite.variables.tenantName).toBe(acme.tenantName);
     const config = (await http('GET', controlPlane(`/tenant-config/${acme.tenantName}`))).body;
     const token = await logIn(config.appClientId, username, invite.variables.temporaryPassword as string, NEW_PASSWORD);
@@ -27,13 +52,18 @@ describe('tenant admins manage their users', () => {
     expect((await http('GET', at(acme.apiUrl, '/products'), { token })).status).toBe(200);
     expect((await http('GET', controlPlane('/users'), { token })).status).toBe(403);
     const listed = await users(acme, 'GET', '/users');
-    expect(listed.body.items.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining([username, `${acme.tenantName}-admin`]));
+    expect(listed.body.items.map((u: { username: string }) => u.username)).toEqual(
+      expect.arrayContaining([username, `${acme.tenantName}-admin`]),
+    );
   });
 
   it('disables and enables a user; a disabled user cannot log in', async () => {
     const username = uniqueName('carol');
     await users(acme, 'POST', '/users', { username, email: 'carol@acme.example.com', role: 'TenantAdmin' });
-    const invite = await waitFor(async () => (await outbox()).find((m) => m.template === 'invite' && m.variables.username === username), 'the invitation');
+    const invite = await waitFor(
+      async () => (await outbox()).find((m) => m.template === 'invite' && m.variables.username === username),
+      'the invitation',
+    );
     const config = (await http('GET', controlPlane(`/tenant-config/${acme.tenantName}`))).body;
     await logIn(config.appClientId, username, invite.variables.temporaryPassword as string, NEW_PASSWORD);
 
@@ -56,7 +86,11 @@ describe('tenant admins manage their users', () => {
   });
 
   it('refuses a taken username (409), bad input (400), disabling oneself (409), operators (403) and anonymous callers (401)', async () => {
-    const taken = await users(acme, 'POST', '/users', { username: `${globex.tenantName}-admin`, email: 'x@y.co', role: 'TenantUser' });
+    const taken = await users(acme, 'POST', '/users', {
+      username: `${globex.tenantName}-admin`,
+      email: 'x@y.co',
+      role: 'TenantUser',
+    });
     const bad = await users(acme, 'POST', '/users', { username: 'a b', email: 'nope', role: 'Owner' });
     const self = await users(acme, 'POST', `/users/${acme.tenantName}-admin/disable`);
     const operator = await http('GET', controlPlane('/users'), { token: await operatorToken() });

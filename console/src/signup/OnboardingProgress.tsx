@@ -85,7 +85,10 @@ export function OnboardingProgress({
   }, [accepted.registrationId, load]);
 
   const steps = registration?.steps ?? [];
-  const shown = [...steps.map((s) => s.name), ...expectedSteps(registration?.tier ?? '').filter((name) => !steps.some((s) => s.name === name))];
+  const shown = [
+    ...steps.map((s) => s.name),
+    ...expectedSteps(registration?.tier ?? '').filter((name) => !steps.some((s) => s.name === name)),
+  ];
   const failed = steps.find((s) => s.status === 'FAILED');
   const loginHref = `/app/?tenant=${encodeURIComponent(accepted.tenantName)}`;
 

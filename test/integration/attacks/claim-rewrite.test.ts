@@ -25,7 +25,9 @@ describe('rewriting custom:tenantId / custom:userRole', () => {
   ])('UpdateUserAttributes of %s is refused (NotAuthorizedException)', async (name, value) => {
     const { AccessToken } = await passwordLogin(config.appClientId, email(), NEW_PASSWORD);
 
-    const update = cognitoClient().send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: name, Value: value() }] }));
+    const update = cognitoClient().send(
+      new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: name, Value: value() }] }),
+    );
 
     await expect(update).rejects.toMatchObject({ name: 'NotAuthorizedException' });
   });
@@ -36,7 +38,9 @@ describe('rewriting custom:tenantId / custom:userRole', () => {
 
     expect(claims['custom:tenantId']).toBe(attacker.tenantId);
     expect(claims['custom:userRole']).toBe('TenantAdmin');
-    expect((await http('GET', at(attacker.apiUrl, `/products/${victimProductId}`), { token: IdToken })).status).toBe(404);
+    expect((await http('GET', at(attacker.apiUrl, `/products/${victimProductId}`), { token: IdToken })).status).toBe(
+      404,
+    );
   });
 
   it('a token whose tenant claim was rewritten anyway (validly signed) is refused: the user is not in that tenant’s group', async () => {

@@ -25,10 +25,16 @@ const ROUTES = routesOf('control-plane').filter((route) => route.access !== 'pub
 const CALLERS = ['SystemAdmin', 'TenantAdmin', 'TenantUser', 'ForgedSystemAdmin', 'none'] as const;
 
 describe('control-plane role matrix', () => {
-  it.each(ROUTES.flatMap((route) => CALLERS.map((caller) => [`${route.method} ${route.path}`, caller, route] as const)))('%s as %s', async (_name, caller, route) => {
-    const response = await http(route.method, controlPlane(pathOf(route.path)), { token: tokens[caller], body: route.method === 'GET' ? undefined : {} });
+  it.each(
+    ROUTES.flatMap((route) => CALLERS.map((caller) => [`${route.method} ${route.path}`, caller, route] as const)),
+  )('%s as %s', async (_name, caller, route) => {
+    const response = await http(route.method, controlPlane(pathOf(route.path)), {
+      token: tokens[caller],
+      body: route.method === 'GET' ? undefined : {},
+    });
 
-    const allowed = caller !== 'none' && caller !== 'ForgedSystemAdmin' && (route.access as readonly string[]).includes(caller);
+    const allowed =
+      caller !== 'none' && caller !== 'ForgedSystemAdmin' && (route.access as readonly string[]).includes(caller);
     if (caller === 'none') expect(response.status).toBe(401);
     else if (allowed) expect([401, 403]).not.toContain(response.status);
     else expect(response.status).toBe(403);

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routesOf } from '../../../functions/shared/routes';
-import { at, http, type HttpResult, onboardedTenant, type TenantSession } from '../support/client';
+import { at, type HttpResult, http, onboardedTenant, type TenantSession } from '../support/client';
 
 interface Fixture {
   session: TenantSession;
@@ -27,17 +27,26 @@ async function fixture(prefix: string, tier: string): Promise<Fixture> {
   const session = await onboardedTenant(prefix, tier);
   const product = await session.api('POST', '/products', { name: `${prefix} secret`, price: 7, sku: `${prefix}-SKU` });
   const order = await session.api('POST', '/orders', { lines: [{ productId: product.body.productId, quantity: 2 }] });
-  if (product.status !== 201 || order.status !== 201) throw new Error(`fixture of ${prefix}: ${product.status} ${order.status}`);
+  if (product.status !== 201 || order.status !== 201)
+    throw new Error(`fixture of ${prefix}: ${product.status} ${order.status}`);
   return { session, productId: product.body.productId, orderId: order.body.orderId };
 }
 
 async function snapshot(f: Fixture): Promise<Snapshot> {
   const read = async (path: string) => (await f.session.api('GET', path)).body;
-  return { products: await read('/products'), orders: await read('/orders'), product: await read(`/products/${f.productId}`), order: await read(`/orders/${f.orderId}`) };
+  return {
+    products: await read('/products'),
+    orders: await read('/orders'),
+    product: await read(`/products/${f.productId}`),
+    order: await read(`/orders/${f.orderId}`),
+  };
 }
 
 beforeAll(async () => {
-  [fixtures.acme, fixtures.globex] = await Promise.all([fixture('iso-acme', 'BASIC'), fixture('iso-globex', 'STANDARD')]);
+  [fixtures.acme, fixtures.globex] = await Promise.all([
+    fixture('iso-acme', 'BASIC'),
+    fixture('iso-globex', 'STANDARD'),
+  ]);
   before.acme = await snapshot(fixtures.acme);
   before.globex = await snapshot(fixtures.globex);
 });
@@ -45,7 +54,12 @@ beforeAll(async () => {
 /** No response body may mention any id of the victim. */
 function expectNoLeak(response: HttpResult, victim: Fixture) {
   const text = JSON.stringify(response.body ?? '');
-  for (const secret of [victim.productId, victim.orderId, victim.session.tenantId, `${victim.session.tenantName} secret`]) {
+  for (const secret of [
+    victim.productId,
+    victim.orderId,
+    victim.session.tenantId,
+    `${victim.session.tenantName} secret`,
+  ]) {
     expect(text).not.toContain(secret);
   }
 }
@@ -53,37 +67,162 @@ function expectNoLeak(response: HttpResult, victim: Fixture) {
 type Case = {
   readonly route: string;
   readonly name: string;
-  readonly request: (attacker: Fixture, victim: Fixture) => { method: string; path: string; body?: unknown; headers?: Record<string, string> };
+  readonly request: (
+    attacker: Fixture,
+    victim: Fixture,
+  ) => { method: string; path: string; body?: unknown; headers?: Record<string, string> };
   /** Allowed statuses: a foreign id is 404, a forged field 400, an ignored forgery the caller's own data. */
   readonly statuses: readonly number[];
 };
 
 const ROUTE_CASES: Case[] = [
-  { route: 'GET /products', name: 'lists products', request: () => ({ method: 'GET', path: '/products' }), statuses: [200] },
-  { route: 'POST /products', name: 'creates a product with the victim’s tenantId in the body', request: (_a, v) => ({ method: 'POST', path: '/products', body: { name: 'planted', price: 1, tenantId: v.session.tenantId } }), statuses: [400] },
-  { route: 'GET /products/{productId}', name: 'reads the victim’s product', request: (_a, v) => ({ method: 'GET', path: `/products/${v.productId}` }), statuses: [404] },
-  { route: 'PUT /products/{productId}', name: 'replaces the victim’s product', request: (_a, v) => ({ method: 'PUT', path: `/products/${v.productId}`, body: { name: 'hijacked', price: 0 } }), statuses: [404] },
-  { route: 'DELETE /products/{productId}', name: 'deletes the victim’s product', request: (_a, v) => ({ method: 'DELETE', path: `/products/${v.productId}` }), statuses: [404] },
+  {
+    route: 'GET /products',
+    name: 'lists products',
+    request: () => ({ method: 'GET', path: '/products' }),
+    statuses: [200],
+  },
+  {
+    route: 'POST /products',
+    name: 'creates a product with the victim’s tenantId in the body',
+    request: (_a, v) => ({
+      method: 'POST',
+      path: '/products',
+      body: { name: 'planted', price: 1, tenantId: v.session.tenantId },
+    }),
+    statuses: [400],
+  },
+  {
+    route: 'GET /products/{productId}',
+    name: 'reads the victim’s product',
+    request: (_a, v) => ({ method: 'GET', path: `/products/${v.productId}` }),
+    statuses: [404],
+  },
+  {
+    route: 'PUT /products/{productId}',
+    name: 'replaces the victim’s product',
+    request: (_a, v) => ({ method: 'PUT', path: `/products/${v.productId}`, body: { name: 'hijacked', price: 0 } }),
+    statuses: [404],
+  },
+  {
+    route: 'DELETE /products/{productId}',
+    name: 'deletes the victim’s product',
+    request: (_a, v) => ({ method: 'DELETE', path: `/products/${v.productId}` }),
+    statuses: [404],
+  },
   { route: 'GET /orders', name: 'lists orders', request: () => ({ method: 'GET', path: '/orders' }), statuses: [200] },
-  { route: 'POST /orders', name: 'orders the victim’s product', request: (_a, v) => ({ method: 'POST', path: '/orders', body: { lines: [{ productId: v.productId, quantity: 1 }] } }), statuses: [400] },
-  { route: 'GET /orders/{orderId}', name: 'reads the victim’s order', request: (_a, v) => ({ method: 'GET', path: `/orders/${v.orderId}` }), statuses: [404] },
-  { route: 'PUT /orders/{orderId}', name: 'updates the victim’s order', request: (_a, v) => ({ method: 'PUT', path: `/orders/${v.orderId}`, body: { status: 'CANCELLED' } }), statuses: [404] },
-  { route: 'DELETE /orders/{orderId}', name: 'deletes the victim’s order', request: (_a, v) => ({ method: 'DELETE', path: `/orders/${v.orderId}` }), statuses: [404] },
+  {
+    route: 'POST /orders',
+    name: 'orders the victim’s product',
+    request: (_a, v) => ({
+      method: 'POST',
+      path: '/orders',
+      body: { lines: [{ productId: v.productId, quantity: 1 }] },
+    }),
+    statuses: [400],
+  },
+  {
+    route: 'GET /orders/{orderId}',
+    name: 'reads the victim’s order',
+    request: (_a, v) => ({ method: 'GET', path: `/orders/${v.orderId}` }),
+    statuses: [404],
+  },
+  {
+    route: 'PUT /orders/{orderId}',
+    name: 'updates the victim’s order',
+    request: (_a, v) => ({ method: 'PUT', path: `/orders/${v.orderId}`, body: { status: 'CANCELLED' } }),
+    statuses: [404],
+  },
+  {
+    route: 'DELETE /orders/{orderId}',
+    name: 'deletes the victim’s order',
+    request: (_a, v) => ({ method: 'DELETE', path: `/orders/${v.orderId}` }),
+    statuses: [404],
+  },
 ];
 
 const FORGED_CASES: Case[] = [
-  { route: 'GET /products', name: 'forges ?tenantId= in the query', request: (_a, v) => ({ method: 'GET', path: `/products?tenantId=${v.session.tenantId}` }), statuses: [200] },
-  { route: 'GET /orders', name: 'forges ?tenantId= in the query', request: (_a, v) => ({ method: 'GET', path: `/orders?tenantId=${v.session.tenantId}` }), statuses: [200] },
-  { route: 'GET /products/{productId}', name: 'adds ?tenantId= to the victim’s product id', request: (_a, v) => ({ method: 'GET', path: `/products/${v.productId}?tenantId=${v.session.tenantId}` }), statuses: [404] },
+  {
+    route: 'GET /products',
+    name: 'forges ?tenantId= in the query',
+    request: (_a, v) => ({ method: 'GET', path: `/products?tenantId=${v.session.tenantId}` }),
+    statuses: [200],
+  },
+  {
+    route: 'GET /orders',
+    name: 'forges ?tenantId= in the query',
+    request: (_a, v) => ({ method: 'GET', path: `/orders?tenantId=${v.session.tenantId}` }),
+    statuses: [200],
+  },
+  {
+    route: 'GET /products/{productId}',
+    name: 'adds ?tenantId= to the victim’s product id',
+    request: (_a, v) => ({ method: 'GET', path: `/products/${v.productId}?tenantId=${v.session.tenantId}` }),
+    statuses: [404],
+  },
   ...['X-Tenant-Id', 'tenantId', 'x-amzn-tenant-id', 'X-Forwarded-Tenant'].map(
-    (header): Case => ({ route: 'GET /products', name: `forges a ${header} header`, request: (_a, v) => ({ method: 'GET', path: '/products', headers: { [header]: v.session.tenantId } }), statuses: [200] }),
+    (header): Case => ({
+      route: 'GET /products',
+      name: `forges a ${header} header`,
+      request: (_a, v) => ({ method: 'GET', path: '/products', headers: { [header]: v.session.tenantId } }),
+      statuses: [200],
+    }),
   ),
-  { route: 'GET /products/{productId}', name: 'forges an X-Tenant-Id header on the victim’s product', request: (_a, v) => ({ method: 'GET', path: `/products/${v.productId}`, headers: { 'X-Tenant-Id': v.session.tenantId } }), statuses: [404] },
-  { route: 'GET /products/{productId}', name: 'puts the victim’s tenant id in the path', request: (_a, v) => ({ method: 'GET', path: `/products/${v.session.tenantId}` }), statuses: [404] },
-  { route: 'GET /products/{productId}', name: 'puts tenant#product in the path', request: (_a, v) => ({ method: 'GET', path: `/products/${encodeURIComponent(`${v.session.tenantId}#${v.productId}`)}` }), statuses: [404] },
-  { route: 'PUT /products/{productId}', name: 'replaces its own product with the victim’s tenantId in the body', request: (a, v) => ({ method: 'PUT', path: `/products/${a.productId}`, body: { name: 'moved', price: 1, tenantId: v.session.tenantId } }), statuses: [400] },
-  { route: 'POST /orders', name: 'creates an order with the victim’s tenantId in the body', request: (a, v) => ({ method: 'POST', path: '/orders', body: { tenantId: v.session.tenantId, lines: [{ productId: a.productId, quantity: 1 }] } }), statuses: [400] },
-  { route: 'PUT /orders/{orderId}', name: 'updates its own order to the victim’s product', request: (a, v) => ({ method: 'PUT', path: `/orders/${a.orderId}`, body: { lines: [{ productId: v.productId, quantity: 1 }] } }), statuses: [400] },
+  {
+    route: 'GET /products/{productId}',
+    name: 'forges an X-Tenant-Id header on the victim’s product',
+    request: (_a, v) => ({
+      method: 'GET',
+      path: `/products/${v.productId}`,
+      headers: { 'X-Tenant-Id': v.session.tenantId },
+    }),
+    statuses: [404],
+  },
+  {
+    route: 'GET /products/{productId}',
+    name: 'puts the victim’s tenant id in the path',
+    request: (_a, v) => ({ method: 'GET', path: `/products/${v.session.tenantId}` }),
+    statuses: [404],
+  },
+  {
+    route: 'GET /products/{productId}',
+    name: 'puts tenant#product in the path',
+    request: (_a, v) => ({
+      method: 'GET',
+      path: `/products/${encodeURIComponent(`${v.session.tenantId}#${v.productId}`)}`,
+    }),
+    statuses: [404],
+  },
+  {
+    route: 'PUT /products/{productId}',
+    name: 'replaces its own product with the victim’s tenantId in the body',
+    request: (a, v) => ({
+      method: 'PUT',
+      path: `/products/${a.productId}`,
+      body: { name: 'moved', price: 1, tenantId: v.session.tenantId },
+    }),
+    statuses: [400],
+  },
+  {
+    route: 'POST /orders',
+    name: 'creates an order with the victim’s tenantId in the body',
+    request: (a, v) => ({
+      method: 'POST',
+      path: '/orders',
+      body: { tenantId: v.session.tenantId, lines: [{ productId: a.productId, quantity: 1 }] },
+    }),
+    statuses: [400],
+  },
+  {
+    route: 'PUT /orders/{orderId}',
+    name: 'updates its own order to the victim’s product',
+    request: (a, v) => ({
+      method: 'PUT',
+      path: `/orders/${a.orderId}`,
+      body: { lines: [{ productId: v.productId, quantity: 1 }] },
+    }),
+    statuses: [400],
+  },
 ];
 
 const DIRECTIONS = [
@@ -95,21 +234,32 @@ describe('isolation matrix (two pool tenants)', () => {
   it('covers every route of the tenant API', () => {
     const covered = new Set(ROUTE_CASES.map((c) => c.route));
 
-    expect([...covered].sort()).toEqual(routesOf('tenant').map((r) => `${r.method} ${r.path}`).sort());
+    expect([...covered].sort()).toEqual(
+      routesOf('tenant')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
   });
 
   for (const [attackerName, victimName] of DIRECTIONS) {
     describe(`${attackerName} attacking ${victimName}`, () => {
-      it.each([...ROUTE_CASES, ...FORGED_CASES].map((c) => [`${c.route}: ${c.name}`, c] as const))('%s → no leak', async (_name, attack) => {
-        const attacker = fixtures[attackerName];
-        const victim = fixtures[victimName];
-        const { method, path, body, headers } = attack.request(attacker, victim);
+      it.each([...ROUTE_CASES, ...FORGED_CASES].map((c) => [`${c.route}: ${c.name}`, c] as const))(
+        '%s → no leak',
+        async (_name, attack) => {
+          const attacker = fixtures[attackerName];
+          const victim = fixtures[victimName];
+          const { method, path, body, headers } = attack.request(attacker, victim);
 
-        const response = await http(method, at(attacker.session.apiUrl, path), { body, headers, token: attacker.session.idToken });
+          const response = await http(method, at(attacker.session.apiUrl, path), {
+            body,
+            headers,
+            token: attacker.session.idToken,
+          });
 
-        expect(attack.statuses).toContain(response.status);
-        expectNoLeak(response, victim);
-      });
+          expect(attack.statuses).toContain(response.status);
+          expectNoLeak(response, victim);
+        },
+      );
     });
   }
 

@@ -5,8 +5,15 @@
  * B's partition is denied by IAM.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cloud, onboardedTenant, type TenantSession } from '../support/client';
@@ -21,13 +28,23 @@ let globexProductId: string;
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:000000000000:api/prod/GET/products';
 
 function documentClient(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: env().AWS_ENDPOINT_URL_DYNAMODB, credentials, maxAttempts: 1 }));
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', endpoint: env().AWS_ENDPOINT_URL_DYNAMODB, credentials, maxAttempts: 1 }),
+  );
 }
 
 async function scopedClientOf(session: TenantSession) {
-  const result = await handler({ type: 'REQUEST', methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${session.idToken}` } } as unknown as APIGatewayRequestAuthorizerEvent);
+  const result = await handler({
+    type: 'REQUEST',
+    methodArn: METHOD_ARN,
+    headers: { Authorization: `Bearer ${session.idToken}` },
+  } as unknown as APIGatewayRequestAuthorizerEvent);
   const context = result.context as Record<string, string>;
-  return documentClient({ accessKeyId: context.accessKeyId ?? '', secretAccessKey: context.secretAccessKey ?? '', sessionToken: context.sessionToken });
+  return documentClient({
+    accessKeyId: context.accessKeyId ?? '',
+    secretAccessKey: context.secretAccessKey ?? '',
+    sessionToken: context.sessionToken,
+  });
 }
 
 beforeAll(async () => {
@@ -45,16 +62,53 @@ describe('tenant-scoped credentials, used directly', () => {
   it('read the tenant’s own partition', async () => {
     const client = await scopedClientOf(acme);
 
-    const own = await client.send(new QueryCommand({ TableName: PRODUCTS(), KeyConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': acme.tenantId } }));
+    const own = await client.send(
+      new QueryCommand({
+        TableName: PRODUCTS(),
+        KeyConditionExpression: 'tenantId = :t',
+        ExpressionAttributeValues: { ':t': acme.tenantId },
+      }),
+    );
 
     expect(own.Items?.map((i) => i.name)).toEqual(['Acme own']);
   });
 
   it.each([
-    ['a Query of the other tenant’s partition', () => new QueryCommand({ TableName: PRODUCTS(), KeyConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': globex.tenantId } })],
-    ['a GetItem of the other tenant’s product', () => new GetCommand({ TableName: PRODUCTS(), Key: { tenantId: globex.tenantId, productId: globexProductId } })],
-    ['a PutItem into the other tenant’s partition', () => new PutCommand({ TableName: PRODUCTS(), Item: { tenantId: globex.tenantId, productId: 'planted', name: 'x', price: 0 } })],
-    ['a BatchGetItem mixing its own and the other tenant’s keys', () => new BatchGetCommand({ RequestItems: { [PRODUCTS()]: { Keys: [{ tenantId: acme.tenantId, productId: 'x' }, { tenantId: globex.tenantId, productId: globexProductId }] } } })],
+    [
+      'a Query of the other tenant’s partition',
+      () =>
+        new QueryCommand({
+          TableName: PRODUCTS(),
+          KeyConditionExpression: 'tenantId = :t',
+          ExpressionAttributeValues: { ':t': globex.tenantId },
+        }),
+    ],
+    [
+      'a GetItem of the other tenant’s product',
+      () => new GetCommand({ TableName: PRODUCTS(), Key: { tenantId: globex.tenantId, productId: globexProductId } }),
+    ],
+    [
+      'a PutItem into the other tenant’s partition',
+      () =>
+        new PutCommand({
+          TableName: PRODUCTS(),
+          Item: { tenantId: globex.tenantId, productId: 'planted', name: 'x', price: 0 },
+        }),
+    ],
+    [
+      'a BatchGetItem mixing its own and the other tenant’s keys',
+      () =>
+        new BatchGetCommand({
+          RequestItems: {
+            [PRODUCTS()]: {
+              Keys: [
+                { tenantId: acme.tenantId, productId: 'x' },
+                { tenantId: globex.tenantId, productId: globexProductId },
+              ],
+            },
+          },
+        }),
+    ],
     ['a Scan of the whole table', () => new ScanCommand({ TableName: PRODUCTS() })],
   ])('are denied %s with AccessDeniedException', async (_name, command) => {
     const client = await scopedClientOf(acme);
@@ -71,26 +125,46 @@ describe('tenant-scoped credentials, used directly', () => {
 });
 
 describe('roles without tenant scope', () => {
-  const roleCredentials = (e: Record<string, string>) => ({ accessKeyId: e.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: e.AWS_SECRET_ACCESS_KEY ?? '' });
+  const roleCredentials = (e: Record<string, string>) => ({
+    accessKeyId: e.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: e.AWS_SECRET_ACCESS_KEY ?? '',
+  });
 
   it('the products function’s own role has no access to the pooled tables', async () => {
     const client = documentClient(roleCredentials(productsEnv()));
 
-    await expect(client.send(new GetCommand({ TableName: PRODUCTS(), Key: { tenantId: acme.tenantId, productId: 'x' } }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      client.send(new GetCommand({ TableName: PRODUCTS(), Key: { tenantId: acme.tenantId, productId: 'x' } })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
   it('the authorizer’s own role cannot read the pooled tables either', async () => {
     const client = documentClient(roleCredentials(env()));
 
-    await expect(client.send(new QueryCommand({ TableName: PRODUCTS(), KeyConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': acme.tenantId } }))).rejects.toMatchObject({
+    await expect(
+      client.send(
+        new QueryCommand({
+          TableName: PRODUCTS(),
+          KeyConditionExpression: 'tenantId = :t',
+          ExpressionAttributeValues: { ':t': acme.tenantId },
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
   });
 
   it('only the authorizer may assume the tenant data role: the products function may not', async () => {
-    const sts = new STSClient({ region: 'us-east-1', endpoint: env().AWS_ENDPOINT_URL_STS, credentials: roleCredentials(productsEnv()), maxAttempts: 1 });
+    const sts = new STSClient({
+      region: 'us-east-1',
+      endpoint: env().AWS_ENDPOINT_URL_STS,
+      credentials: roleCredentials(productsEnv()),
+      maxAttempts: 1,
+    });
 
-    const assume = sts.send(new AssumeRoleCommand({ RoleArn: env().TENANT_DATA_ROLE_ARN, RoleSessionName: 'escalate' }));
+    const assume = sts.send(
+      new AssumeRoleCommand({ RoleArn: env().TENANT_DATA_ROLE_ARN, RoleSessionName: 'escalate' }),
+    );
 
     await expect(assume).rejects.toMatchObject({ name: 'AccessDenied' });
   });

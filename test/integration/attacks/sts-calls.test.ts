@@ -19,14 +19,18 @@ let config: TenantConfig;
 const idTokens: string[] = [];
 
 async function assumeRoleCalls(): Promise<number> {
-  return (await http('GET', at(cloud().pooledFunctions.authorizer.AWS_ENDPOINT_URL_STS as string, '/local/stats'))).body.assumeRole as number;
+  return (await http('GET', at(cloud().pooledFunctions.authorizer.AWS_ENDPOINT_URL_STS as string, '/local/stats'))).body
+    .assumeRole as number;
 }
 
 beforeAll(async () => {
   [tenant, other] = await Promise.all([onboardedTenant('sts', 'PREMIUM'), onboardedTenant('sts-other')]);
   config = await tenantConfigOf(tenant);
   idTokens.push(tenant.idToken);
-  for (let i = 1; i < USERS; i++) idTokens.push((await addTenantUser(config, `user${i}@${tenant.tenantName}.example.com`, 'TenantUser')).IdToken ?? '');
+  for (let i = 1; i < USERS; i++)
+    idTokens.push(
+      (await addTenantUser(config, `user${i}@${tenant.tenantName}.example.com`, 'TenantUser')).IdToken ?? '',
+    );
 }, 120_000);
 
 describe('STS calls', () => {
@@ -47,9 +51,15 @@ describe('STS calls', () => {
 
   it(`10,000 authorizer invocations from ${USERS} users of one tenant cost at most one AssumeRole`, async () => {
     Object.assign(process.env, cloud().pooledFunctions.authorizer);
-    const { handler } = (await import('../../../authorizer/handler')) as { handler: (e: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> };
+    const { handler } = (await import('../../../authorizer/handler')) as {
+      handler: (e: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+    };
     const event = (token: string) =>
-      ({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:000000000000:api/prod/GET/products', headers: { Authorization: `Bearer ${token}` } }) as unknown as APIGatewayRequestAuthorizerEvent;
+      ({
+        type: 'REQUEST',
+        methodArn: 'arn:aws:execute-api:us-east-1:000000000000:api/prod/GET/products',
+        headers: { Authorization: `Bearer ${token}` },
+      }) as unknown as APIGatewayRequestAuthorizerEvent;
     const before = await assumeRoleCalls();
 
     // This module instance starts cold: the first call is a miss (registry read + AssumeRole).

@@ -25,7 +25,11 @@ export const cognitoLocalKey: KeyObject = createPrivateKey({
 /** A key nobody trusts. */
 export const strangerKey: KeyObject = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
-export function signJwt(payload: Record<string, unknown>, key: KeyObject = cognitoLocalKey, header: Record<string, unknown> = { alg: 'RS256', kid: 'CognitoLocal' }): string {
+export function signJwt(
+  payload: Record<string, unknown>,
+  key: KeyObject = cognitoLocalKey,
+  header: Record<string, unknown> = { alg: 'RS256', kid: 'CognitoLocal' },
+): string {
   const unsigned = `${encode(header)}.${encode(payload)}`;
   return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), key).toString('base64url')}`;
 }
@@ -47,9 +51,17 @@ export async function tenantConfigOf(session: TenantSession): Promise<TenantConf
   return (await http('GET', controlPlane(`/tenant-config/${session.tenantName}`))).body as TenantConfig;
 }
 
-export async function passwordLogin(clientId: string, username: string, password: string): Promise<AuthenticationResultType> {
+export async function passwordLogin(
+  clientId: string,
+  username: string,
+  password: string,
+): Promise<AuthenticationResultType> {
   const auth = await cognitoClient().send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
   if (!auth.AuthenticationResult) throw new Error(`login of ${username}: challenge ${auth.ChallengeName}`);
   return auth.AuthenticationResult;
@@ -61,7 +73,11 @@ export const USER_PASSWORD = 'Us3r-Passw0rd!x';
  * Adds a confirmed user to a pooled tenant the way an admin would (tenant attributes set by the
  * admin API, membership of the tenant's group) and logs it in.
  */
-export async function addTenantUser(config: TenantConfig, email: string, role: 'TenantAdmin' | 'TenantUser'): Promise<AuthenticationResultType> {
+export async function addTenantUser(
+  config: TenantConfig,
+  email: string,
+  role: 'TenantAdmin' | 'TenantUser',
+): Promise<AuthenticationResultType> {
   const cognito = cognitoClient();
   await cognito.send(
     new AdminCreateUserCommand({
@@ -77,7 +93,16 @@ export async function addTenantUser(config: TenantConfig, email: string, role: '
       ],
     }),
   );
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: config.userPoolId, Username: email, Password: USER_PASSWORD, Permanent: true }));
-  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: config.tenantId }));
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: config.userPoolId,
+      Username: email,
+      Password: USER_PASSWORD,
+      Permanent: true,
+    }),
+  );
+  await cognito.send(
+    new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: config.tenantId }),
+  );
   return passwordLogin(config.appClientId, email, USER_PASSWORD);
 }

@@ -21,7 +21,8 @@ describe('usage plans under a flood', () => {
       (async () => {
         const results: HttpResult[] = [];
         // Well within PREMIUM's rate, a few at a time, during the flood.
-        for (let i = 0; i < 6; i++) results.push(...(await Promise.all(Array.from({ length: 5 }, () => neighbour.api('GET', '/products')))));
+        for (let i = 0; i < 6; i++)
+          results.push(...(await Promise.all(Array.from({ length: 5 }, () => neighbour.api('GET', '/products')))));
         return results;
       })(),
     ]);

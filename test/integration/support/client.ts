@@ -69,9 +69,14 @@ export interface Registration {
 }
 
 /** Signs a tenant up and waits until its onboarding has finished (either way). */
-export async function signUp(tenantName: string, tier = 'BASIC', email = `admin@${tenantName}.example.com`): Promise<Registration> {
+export async function signUp(
+  tenantName: string,
+  tier = 'BASIC',
+  email = `admin@${tenantName}.example.com`,
+): Promise<Registration> {
   const accepted = await http('POST', controlPlane('/registrations'), { body: { tenantName, email, tier } });
-  if (accepted.status !== 202) throw new Error(`sign-up of ${tenantName}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  if (accepted.status !== 202)
+    throw new Error(`sign-up of ${tenantName}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return waitFor(async () => {
     const current = await http<Registration>('GET', controlPlane(`/registrations/${accepted.body.registrationId}`));
     return current.body.status === 'IN_PROGRESS' ? undefined : current.body;
@@ -92,11 +97,18 @@ export async function outbox(): Promise<OutboxMessage[]> {
 }
 
 export async function welcomeMailOf(tenantName: string): Promise<OutboxMessage> {
-  return waitFor(async () => (await outbox()).find((m) => m.template === 'welcome' && m.variables.tenantName === tenantName), `welcome mail of ${tenantName}`);
+  return waitFor(
+    async () => (await outbox()).find((m) => m.template === 'welcome' && m.variables.tenantName === tenantName),
+    `welcome mail of ${tenantName}`,
+  );
 }
 
 export function cognitoClient(endpoint = cloud().cognitoEndpoint): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'anonymous', secretAccessKey: 'anonymous' } });
+  return new CognitoIdentityProviderClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'anonymous', secretAccessKey: 'anonymous' },
+  });
 }
 
 /** USER_PASSWORD_AUTH; answers NEW_PASSWORD_REQUIRED with `newPassword` when asked. Returns the ID token. */
@@ -109,10 +121,15 @@ export async function logIn(
 ): Promise<string> {
   const cognito = cognitoClient(cognitoEndpoint);
   const auth = await cognito.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
   if (auth.AuthenticationResult?.IdToken) return auth.AuthenticationResult.IdToken;
-  if (auth.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !newPassword) throw new Error(`Unexpected challenge ${auth.ChallengeName}`);
+  if (auth.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !newPassword)
+    throw new Error(`Unexpected challenge ${auth.ChallengeName}`);
   const answered = await cognito.send(
     new RespondToAuthChallengeCommand({
       ClientId: clientId,
@@ -141,10 +158,16 @@ export const NEW_PASSWORD = 'Chosen-Passw0rd!x';
 export async function onboardedTenant(prefix: string, tier = 'BASIC'): Promise<TenantSession> {
   const tenantName = uniqueName(prefix);
   const registration = await signUp(tenantName, tier);
-  if (registration.status !== 'SUCCEEDED') throw new Error(`onboarding of ${tenantName} ${registration.status}: ${JSON.stringify(registration.steps)}`);
+  if (registration.status !== 'SUCCEEDED')
+    throw new Error(`onboarding of ${tenantName} ${registration.status}: ${JSON.stringify(registration.steps)}`);
   const config = (await http('GET', controlPlane(`/tenant-config/${tenantName}`))).body;
   const mail = await welcomeMailOf(tenantName);
-  const idToken = await logIn(config.appClientId, mail.variables.username as string, mail.variables.temporaryPassword as string, NEW_PASSWORD);
+  const idToken = await logIn(
+    config.appClientId,
+    mail.variables.username as string,
+    mail.variables.temporaryPassword as string,
+    NEW_PASSWORD,
+  );
   return {
     registration,
     tenantName,

@@ -1,6 +1,15 @@
 /** Counts what onboarding created for a tenant, straight from the emulators (for idempotency checks). */
-import { APIGatewayClient, GetApiKeysCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
-import { ListUserPoolsCommand, ListUsersCommand, ListUsersInGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  APIGatewayClient,
+  GetApiKeysCommand,
+  GetUsagePlanKeysCommand,
+  GetUsagePlansCommand,
+} from '@aws-sdk/client-api-gateway';
+import {
+  ListUserPoolsCommand,
+  ListUsersCommand,
+  ListUsersInGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { cloud, cognitoClient, outbox } from './client';
 
@@ -24,7 +33,12 @@ async function countRows(tableFragment: string, attribute: string, value: string
   const table = tables.find((name) => name.includes(tableFragment));
   if (!table) throw new Error(`No table like ${tableFragment}`);
   const result = await dynamo.send(
-    new ScanCommand({ TableName: table, FilterExpression: '#a = :v', ExpressionAttributeNames: { '#a': attribute }, ExpressionAttributeValues: { ':v': { S: value } } }),
+    new ScanCommand({
+      TableName: table,
+      FilterExpression: '#a = :v',
+      ExpressionAttributeNames: { '#a': attribute },
+      ExpressionAttributeValues: { ':v': { S: value } },
+    }),
   );
   return result.Count ?? 0;
 }
@@ -32,11 +46,17 @@ async function countRows(tableFragment: string, attribute: string, value: string
 /** A silo tenant's own user pools (there must be exactly one). */
 export async function siloUserPoolsOf(tenantId: string): Promise<string[]> {
   const pools = await cognitoClient().send(new ListUserPoolsCommand({ MaxResults: 60 }));
-  return (pools.UserPools ?? []).filter((pool) => pool.Name === `tenantflow-${tenantId}`).map((pool) => pool.Id as string);
+  return (pools.UserPools ?? [])
+    .filter((pool) => pool.Name === `tenantflow-${tenantId}`)
+    .map((pool) => pool.Id as string);
 }
 
 /** Counts what onboarding created, in the tenant's user pool (its own for silo tenants, else the pooled one). */
-export async function resourcesOf(tenantId: string, tenantName: string, userPoolId = cloud().pooledUserPoolId): Promise<TenantResources> {
+export async function resourcesOf(
+  tenantId: string,
+  tenantName: string,
+  userPoolId = cloud().pooledUserPoolId,
+): Promise<TenantResources> {
   const cognito = cognitoClient();
   const poolId = userPoolId;
   const users = await cognito.send(new ListUsersCommand({ UserPoolId: poolId }));
@@ -47,11 +67,13 @@ export async function resourcesOf(tenantId: string, tenantName: string, userPool
     .catch(() => 0);
 
   const apiGateway = new APIGatewayClient({ region: 'us-east-1', endpoint: cloud().apiGatewayEndpoint, credentials });
-  const keys = (await apiGateway.send(new GetApiKeysCommand({ nameQuery: `tenant-${tenantId}`, limit: 500 }))).items ?? [];
+  const keys =
+    (await apiGateway.send(new GetApiKeysCommand({ nameQuery: `tenant-${tenantId}`, limit: 500 }))).items ?? [];
   const apiKeys = keys.filter((key) => key.name === `tenant-${tenantId}`);
   let usagePlanKeys = 0;
   for (const plan of (await apiGateway.send(new GetUsagePlansCommand({}))).items ?? []) {
-    const planKeys = (await apiGateway.send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id, limit: 500 }))).items ?? [];
+    const planKeys =
+      (await apiGateway.send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id, limit: 500 }))).items ?? [];
     usagePlanKeys += planKeys.filter((key) => apiKeys.some((apiKey) => apiKey.id === key.id)).length;
   }
   return {
@@ -62,7 +84,9 @@ export async function resourcesOf(tenantId: string, tenantName: string, userPool
     tenantRows: await countRows('TenantDetails', 'tenantId', tenantId),
     mappingRows: await countRows('TenantStackMapping', 'tenantId', tenantId),
     nameReservations: await countRows('TenantNames', 'tenantId', tenantId),
-    welcomeMails: (await outbox()).filter((mail) => mail.template === 'welcome' && mail.variables.tenantName === tenantName).length,
+    welcomeMails: (await outbox()).filter(
+      (mail) => mail.template === 'welcome' && mail.variables.tenantName === tenantName,
+    ).length,
   };
 }
 

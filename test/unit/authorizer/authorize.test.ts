@@ -194,7 +194,11 @@ describe('authorize: tenant users', () => {
   });
 
   it('allows a TenantAdmin exactly the users routes of the control-plane API, with its tenant in the context', async () => {
-    const result = await authorize(CONTROL_PLANE, deps(tenantUser({ 'custom:userRole': 'TenantAdmin' })), withToken(`${STAGE}GET/users`));
+    const result = await authorize(
+      CONTROL_PLANE,
+      deps(tenantUser({ 'custom:userRole': 'TenantAdmin' })),
+      withToken(`${STAGE}GET/users`),
+    );
 
     expect(statement(result.policyDocument)).toEqual({
       Effect: 'Allow',
@@ -271,7 +275,12 @@ describe('tenant-scoped credentials', () => {
     const result = await authorize(config, { ...deps(tenantUser()), credentialsFor }, withToken());
 
     expect(credentialsFor).toHaveBeenCalledWith('tenant-a');
-    expect(result.context).toMatchObject({ tenantId: 'tenant-a', accessKeyId: 'ASIATENANTA', secretAccessKey: 'secret-a', sessionToken: 'session-a' });
+    expect(result.context).toMatchObject({
+      tenantId: 'tenant-a',
+      accessKeyId: 'ASIATENANTA',
+      secretAccessKey: 'secret-a',
+      sessionToken: 'session-a',
+    });
   });
 
   it('never obtains credentials for a denied caller', async () => {

@@ -104,7 +104,11 @@ describe('tenant credentials cache', () => {
 
   it('refuses credentials that would expire within the margin (a misconfigured session duration)', async () => {
     const time = clock();
-    const cache = new TenantCredentialsCache({ assume: fakeSts(time.now, MARGIN), refreshBeforeExpiryMs: MARGIN, now: time.now });
+    const cache = new TenantCredentialsCache({
+      assume: fakeSts(time.now, MARGIN),
+      refreshBeforeExpiryMs: MARGIN,
+      now: time.now,
+    });
 
     await expect(cache.get('tenant-a')).rejects.toThrow(/sooner than/);
     expect(cache.size).toBe(0);

@@ -64,7 +64,10 @@ describe('tenant session policy', () => {
   });
 
   it('refuses to serialize a policy over the STS limit', () => {
-    const tables = Array.from({ length: 20 }, (_, i) => `arn:aws:dynamodb:us-east-1:111122223333:table/${'t'.repeat(60)}${i}`);
+    const tables = Array.from(
+      { length: 20 },
+      (_, i) => `arn:aws:dynamodb:us-east-1:111122223333:table/${'t'.repeat(60)}${i}`,
+    );
 
     expect(() => serializeSessionPolicy(tenantSessionPolicy('tenant-a', tables))).toThrow(/2048/);
   });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../../functions/shared/errors';
+import { ConflictError, NotFoundError, type ValidationError } from '../../../functions/shared/errors';
 import { temporaryPassword } from '../../../functions/shared/passwords';
-import { createUser, getUser, parseNewUser, setUserEnabled, type TenantUser, type UserDeps, type UserDirectory } from '../../../functions/users/users';
+import {
+  createUser,
+  getUser,
+  parseNewUser,
+  setUserEnabled,
+  type TenantUser,
+  type UserDeps,
+  type UserDirectory,
+} from '../../../functions/users/users';
 
 function fakeDirectory(): UserDirectory & { users: Map<string, TenantUser & { tenantId: string }> } {
   const users = new Map<string, TenantUser & { tenantId: string }>();
@@ -26,14 +34,25 @@ function fakeDirectory(): UserDirectory & { users: Map<string, TenantUser & { te
   };
 }
 
-function deps(directory = fakeDirectory()): UserDeps & { invitations: string[]; directory: ReturnType<typeof fakeDirectory> } {
+function deps(
+  directory = fakeDirectory(),
+): UserDeps & { invitations: string[]; directory: ReturnType<typeof fakeDirectory> } {
   const invitations: string[] = [];
-  return { directory, invitations, temporaryPassword: () => 'Temp-Passw0rd!x', sendInvitation: async (user) => void invitations.push(user.username) };
+  return {
+    directory,
+    invitations,
+    temporaryPassword: () => 'Temp-Passw0rd!x',
+    sendInvitation: async (user) => void invitations.push(user.username),
+  };
 }
 
 describe('parseNewUser', () => {
   it('accepts a valid user and lower-cases username and email', () => {
-    expect(parseNewUser({ username: 'Bob.Smith', email: 'Bob@Example.com', role: 'TenantUser' })).toEqual({ username: 'bob.smith', email: 'bob@example.com', role: 'TenantUser' });
+    expect(parseNewUser({ username: 'Bob.Smith', email: 'Bob@Example.com', role: 'TenantUser' })).toEqual({
+      username: 'bob.smith',
+      email: 'bob@example.com',
+      role: 'TenantUser',
+    });
   });
 
   it('names every invalid field, and refuses SystemAdmin as a tenant role', () => {
@@ -41,7 +60,12 @@ describe('parseNewUser', () => {
       parseNewUser({ username: 'a@b', email: 'x', role: 'SystemAdmin', extra: 1 });
       expect.unreachable();
     } catch (error) {
-      expect((error as ValidationError).errors.map((e) => e.field).sort()).toEqual(['email', 'extra', 'role', 'username']);
+      expect((error as ValidationError).errors.map((e) => e.field).sort()).toEqual([
+        'email',
+        'extra',
+        'role',
+        'username',
+      ]);
     }
   });
 });
@@ -60,7 +84,9 @@ describe('users of a tenant', () => {
     const d = deps();
     await createUser(d, 't2', { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
 
-    await expect(createUser(d, 't1', { username: 'bob', email: 'c@x.io', role: 'TenantUser' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(createUser(d, 't1', { username: 'bob', email: 'c@x.io', role: 'TenantUser' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(d.invitations).toEqual(['bob']);
   });
 
