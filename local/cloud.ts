@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -25,6 +24,7 @@ import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './iam/access-keys';
 import { startDynamoDbFront } from './iam/dynamodb-front';
 import { IamRegistry } from './iam/iam-registry';
 import { LambdaRuntime } from './lambda/runtime';
+import { listenOnLoopback } from './listen';
 import { startOutbox } from './mail/outbox';
 import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations';
 import { startStepFunctions } from './stepfunctions';
@@ -120,13 +120,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     // The console origin listens first: the gateway needs its URL for the API base URLs.
     const routes: ConsoleRoutes = {};
     const consoleServer = createConsoleServer(routes);
-    await new Promise<void>((resolve, reject) => {
-      consoleServer.once('error', reject);
-      consoleServer.listen(opts.port ?? 4000, '127.0.0.1', () => resolve());
-    });
+    const consoleUrl = await listenOnLoopback(consoleServer, opts.port ?? 4000);
     closers.push(() => new Promise((resolve) => consoleServer.close(() => resolve())));
-    consoleServer.closeIdleConnections?.();
-    const consoleUrl = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;
 
     const dynamo = await startDynamoDb({ dataDir });
     closers.push(() => dynamo.close());

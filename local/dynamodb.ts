@@ -2,8 +2,8 @@
  * The local DynamoDB: dynalite (LevelDB on disk under the data directory), or an external
  * DynamoDB-compatible server named by TENANTFLOW_DYNAMODB_ENDPOINT.
  */
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { listenOnLoopback } from './listen';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
@@ -20,12 +20,9 @@ export async function startDynamoDb(opts: { dataDir: string; port?: number }): P
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -48,7 +48,7 @@ import {
   FANOUT_STATES as S,
   TENANT_STACK_DEPLOY_FAILED_ERROR,
 } from '../functions/pipeline/fanout-states';
-import { TRANSIENT_ERRORS } from './onboarding';
+import { retryTransientErrors } from './onboarding';
 
 /** The Lambda functions behind the fan-out's steps. */
 export interface DeployFanOutFunctions {
@@ -139,15 +139,7 @@ export function deployFanOutDefinition(scope: Construct, props: DeployFanOutProp
       resultPath,
       retryOnServiceExceptions: false,
     });
-    task.addRetry({
-      errors: [...TRANSIENT_ERRORS],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 3,
-      maxDelay: Duration.seconds(10),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    return task;
+    return retryTransientErrors(task);
   };
   const pollWait = (id: string) => new sfn.Wait(scope, id, { time: sfn.WaitTime.secondsPath('$.release.pollSeconds') });
 

@@ -49,6 +49,22 @@ export const TRANSIENT_ERRORS = [
   'TransientStepError',
 ] as const;
 
+/**
+ * The retry of every Lambda task of tenantflow's workflows: transient errors only, exponential
+ * backoff from 1 s with full jitter, 3 attempts, no wait over 10 s.
+ */
+export function retryTransientErrors<T extends sfn.TaskStateBase>(task: T): T {
+  task.addRetry({
+    errors: [...TRANSIENT_ERRORS],
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 3,
+    maxDelay: Duration.seconds(10),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
 function invoke(
   scope: Construct,
   id: string,
@@ -62,15 +78,7 @@ function invoke(
     resultPath: resultPath ?? sfn.JsonPath.DISCARD,
     retryOnServiceExceptions: false,
   });
-  task.addRetry({
-    errors: [...TRANSIENT_ERRORS],
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxAttempts: 3,
-    maxDelay: Duration.seconds(10),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return task;
+  return retryTransientErrors(task);
 }
 
 /** Custom attributes every tenant user pool has (the same as the pooled pool's). */
@@ -156,13 +164,7 @@ export function onboardingDefinition(
     taskTimeout: sfn.Timeout.duration(props.tenantStackTimeout ?? Duration.hours(1)),
     resultPath: '$.stack',
   });
-  deployTenantStack.addRetry({
-    errors: [...TRANSIENT_ERRORS],
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxAttempts: 3,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  retryTransientErrors(deployTenantStack);
   const createApiKey = invoke(scope, S.createApiKey, fns.createApiKey, '$.apiKey');
   const sendWelcome = invoke(scope, S.sendWelcome, fns.sendWelcome, undefined);
   const activateTenant = invoke(scope, S.activateTenant, fns.activateTenant, undefined);

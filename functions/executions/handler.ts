@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, isConditionalCheckFailed, NotFoundError, ValidationError } from '../shared/errors';
 import { executionHistory } from '../shared/execution-history';
 import { json, pathParam, router } from '../shared/http';
 import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
@@ -66,7 +66,7 @@ async function markOnboardingAgain(tenantId: string | undefined): Promise<void> 
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
   }
 }
 

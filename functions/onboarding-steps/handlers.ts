@@ -28,6 +28,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import { isConditionalCheckFailed } from '../shared/errors';
 import { executionHistory } from '../shared/execution-history';
 import { failedStepOf } from '../shared/execution-steps';
 import { STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../shared/onboarding-states';
@@ -136,7 +137,7 @@ export const storeTenant = step(async (state) => {
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
     const existing = await dynamoDb().send(
       new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId } }),
     );
@@ -422,7 +423,7 @@ export async function recordOnboardingFailure(event: ExecutionStatusChange): Pro
     );
     return { recorded: true };
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return { recorded: false };
+    if (isConditionalCheckFailed(error)) return { recorded: false };
     throw error;
   }
 }

@@ -6,6 +6,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import { isConditionalCheckFailed } from '../shared/errors';
 import {
   advanceWaves,
   type PlannedRelease,
@@ -39,10 +40,6 @@ const sfn = () => {
 
 const table = () => requiredEnv('TENANT_STACK_MAPPING_TABLE');
 
-function isConditionFailed(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
-
 /** TenantStackMapping and Step Functions task tokens, for record.ts. */
 export const recordDeps: RecordDeps = {
   async writeDeployed(tenantId, fields) {
@@ -65,7 +62,7 @@ export const recordDeps: RecordDeps = {
       );
       return true;
     } catch (error) {
-      if (isConditionFailed(error)) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   },
@@ -82,7 +79,7 @@ export const recordDeps: RecordDeps = {
       );
       return true;
     } catch (error) {
-      if (isConditionFailed(error)) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   },
@@ -111,7 +108,7 @@ export const recordDeps: RecordDeps = {
       );
     } catch (error) {
       // Another token was written meanwhile (a newer onboarding): it is not ours to remove.
-      if (!isConditionFailed(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   },
   async sendTaskSuccess(taskToken, output) {

@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { isConditionalCheckFailed } from '../shared/errors';
 import { executionHistory } from '../shared/execution-history';
 import { stepsFromHistory } from '../shared/execution-steps';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
@@ -27,8 +28,6 @@ const STATE_MACHINE_ARN = requiredEnv('ONBOARDING_STATE_MACHINE_ARN');
 const idempotencyId = (key: string) => `idempotency#${key}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
-
 const deps: RegistrationDeps = {
   async claimIdempotencyKey(key, record) {
     try {
@@ -47,7 +46,7 @@ const deps: RegistrationDeps = {
       );
       return undefined;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       const existing = await dynamoDb().send(
         new GetCommand({
           TableName: REGISTRATIONS_TABLE,
@@ -79,7 +78,7 @@ const deps: RegistrationDeps = {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   },

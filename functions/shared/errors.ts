@@ -65,3 +65,11 @@ export class NotImplementedError extends HttpError {
     this.name = 'NotImplementedError';
   }
 }
+
+/**
+ * True when a DynamoDB conditional write was refused (the condition said no, not the service).
+ * Dependency-free, so functions that get their SDK from the layer can use it.
+ */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+}

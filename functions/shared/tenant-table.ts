@@ -10,6 +10,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@tenantflow/tenant-context';
+import { isConditionalCheckFailed } from './errors';
 import { decodeNextToken, encodeNextToken } from './pagination';
 
 export interface TenantTable<T> {
@@ -86,7 +87,7 @@ export function tenantTable<T extends object>(
         );
         return item;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+        if (isConditionalCheckFailed(error)) return undefined;
         throw error;
       }
     },

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, isConditionalCheckFailed, NotFoundError } from '../shared/errors';
 import { json, pathParam, router } from '../shared/http';
 import { decodeNextToken, encodeNextToken, parseLimit } from '../shared/pagination';
 import { tenantNameKey } from '../shared/tenant-names';
@@ -57,7 +57,7 @@ async function setStatus(tenantId: string, from: TenantStatus, to: TenantStatus)
       }),
     );
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') {
+    if (isConditionalCheckFailed(error)) {
       throw new ConflictError(`Tenant is not ${from === 'ACTIVE' ? 'active' : 'inactive'}`);
     }
     throw error;

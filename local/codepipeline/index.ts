@@ -15,9 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { LocalPipelineModel, PipelineRegistry } from '../deployer/resource-handlers';
+import { listenOnLoopback } from '../listen';
 
 /** The input of the deploy stage's state machine. */
 export interface DeployStageInput {
@@ -295,13 +295,10 @@ export async function startLocalCodePipeline(opts: LocalCodePipelineOptions): Pr
       else send(res, 500, { __type: 'InternalFailure', message: (error as Error).message }, 'InternalFailure');
     }
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const endpoint = await listenOnLoopback(server, opts.port);
 
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     registerPipeline(pipeline) {
       pipelines.set(pipeline.name, pipeline);
     },

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Router } from 'cognito-local/lib/server/Router';
 import { createServer } from 'cognito-local/lib/server/server';
@@ -16,6 +15,7 @@ import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import type { Triggers } from 'cognito-local/lib/services/triggers/triggers';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
+import { listenOnLoopback } from '../listen';
 import { createGapGuards, GuardError, isGuardedTarget } from './gap-guards';
 import { JsonFileDataStoreFactory, readJson, writeJsonAtomic } from './json-file-store';
 import { RealFormPoolIds } from './pool-ids';
@@ -206,11 +206,7 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = await listenOnLoopback(server, options.port);
   const jwksUrl = (userPoolId: string) => `${endpoint}/${userPoolId}/.well-known/jwks.json`;
 
   const keys: KeyMap = { userPools: {}, userPoolClients: {}, ...(readJson(keyMapFile) as Partial<KeyMap> | undefined) };

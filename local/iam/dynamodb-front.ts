@@ -6,9 +6,9 @@
  * `AccessDeniedException` DynamoDB sends, which the SDK raises by name.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION } from '../deployer/constants';
+import { listenOnLoopback } from '../listen';
 import { type AccessCheck, accessChecksOf } from './dynamodb-access';
 import type { IamRegistry, Identity } from './iam-registry';
 import { evaluateRequest } from './policy-simulator';
@@ -212,12 +212,9 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
       if (!res.headersSent) sendError(res, 500, 'InternalServerError', error.message);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     stats: () => ({ ...counters }),
     close: () =>
       new Promise((resolve) => {

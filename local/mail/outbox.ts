@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { listenOnLoopback } from '../listen';
 
 export interface OutboxMessage {
   readonly id: string;
@@ -109,9 +109,9 @@ export async function startOutbox(opts: { dataDir: string; port?: number }): Pro
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     registerTemplate: (template) => templates.set(template.name, template),
     messages: () => messages,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen';
 import { ACTIONS } from './api';
 import { Engine, type ExecutionStatusChangeEvent, SfnError } from './engine';
 import type { TaskInvoker } from './task-handlers';
@@ -81,14 +81,10 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
       send(res, 500, { __type: 'InternalServerError', message: (err as Error).message });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, opts.port);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     registerStateMachine: (sm) => engine.registerStateMachine(sm),
     setFault: (stateName, times, error) => engine.setFault(stateName, times, error),
     clearFaults: () => engine.clearFaults(),

@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { LOCAL_ACCOUNT } from '../deployer/constants';
 import type { IamRegistry, Identity } from '../iam/iam-registry';
 import { evaluateRequest, type PolicyDocument } from '../iam/policy-simulator';
 import { parseSigV4, verifySigV4 } from '../iam/sigv4';
+import { listenOnLoopback } from '../listen';
 
 export interface LocalSts {
   readonly endpoint: string;
@@ -162,12 +162,9 @@ export async function startLocalSts(opts: { registry: IamRegistry; port?: number
       );
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     stats: () => ({ ...counters }),
     close: () =>
       new Promise((resolve) => {
