@@ -97,29 +97,37 @@ const deps: RegistrationDeps = {
       new PutCommand({ TableName: REGISTRATIONS_TABLE, Item: { ...registration, kind: 'registration' } }),
     );
   },
+  async deleteRegistration(registrationId) {
+    await dynamoDb().send(new DeleteCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId } }));
+  },
   async getRegistration(registrationId) {
     if (!UUID.test(registrationId)) return undefined;
     const result = await dynamoDb().send(new GetCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId } }));
     return result.Item?.kind === 'registration' ? (result.Item as Registration) : undefined;
   },
   async startOnboarding(executionName, input) {
-    const result = await sfn.send(
+    await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: STATE_MACHINE_ARN,
         name: executionName,
         input: JSON.stringify(input),
       }),
     );
-    return result.executionArn as string;
   },
   newId: randomUUID,
   now: () => new Date(),
 };
 
-async function describeOnboarding(executionArn: string) {
-  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  const events = await executionHistory(sfn, executionArn);
-  return { status: execution.status as ExecutionStatus, steps: stepsFromHistory(events) };
+async function describeOnboarding(registrationId: string) {
+  const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${registrationId}`;
+  try {
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const events = await executionHistory(sfn, executionArn);
+    return { status: execution.status as ExecutionStatus, steps: stepsFromHistory(events) };
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
+    throw error;
+  }
 }
 
 export const handler = router(

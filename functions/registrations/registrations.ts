@@ -4,7 +4,7 @@
  * starts none.
  */
 import { createHash } from 'node:crypto';
-import { ConflictError, HttpError, NotFoundError } from '../shared/errors';
+import { ConflictError, HttpError, NotFoundError, ServiceUnavailableError } from '../shared/errors';
 import type { ExecutionStep } from '../shared/execution-steps';
 import { type RegistrationRequest, tenantNameKey } from '../shared/tenant-names';
 
@@ -16,7 +16,6 @@ export interface Registration {
   readonly tenantName: string;
   readonly tier: string;
   readonly email: string;
-  readonly executionArn?: string;
   readonly createdAt: string;
 }
 
@@ -40,9 +39,13 @@ export interface RegistrationDeps {
   reserveTenantName(nameKey: string, tenantId: string): Promise<boolean>;
   releaseTenantName(nameKey: string, tenantId: string): Promise<void>;
   saveRegistration(registration: Registration): Promise<void>;
+  deleteRegistration(registrationId: string): Promise<void>;
   getRegistration(registrationId: string): Promise<Registration | undefined>;
-  /** Starts the execution named after the registration (so a retry cannot start a second one). */
-  startOnboarding(executionName: string, input: OnboardingInput): Promise<string>;
+  /**
+   * Starts the execution named after the registration: its ARN follows from the registration id,
+   * so it is never stored, and a retry of the same start cannot start a second one.
+   */
+  startOnboarding(executionName: string, input: OnboardingInput): Promise<void>;
   newId(): string;
   now(): Date;
 }
@@ -97,18 +100,19 @@ export async function registerTenant(
     email: request.email,
     createdAt: deps.now().toISOString(),
   };
+  // Saved before the start, so GET answers as soon as the 202 is out.
   await deps.saveRegistration(registration);
-  let executionArn: string;
   try {
-    executionArn = await deps.startOnboarding(registrationId, { ...request, registrationId, tenantId });
+    await deps.startOnboarding(registrationId, { ...request, registrationId, tenantId });
   } catch (error) {
-    // Nothing was started: free the name so the user can try again.
+    // Nothing was started: leave no registration behind and free the name so the user can try again.
+    await deps.deleteRegistration(registrationId);
     await deps.releaseTenantName(nameKey, tenantId);
     if (idempotencyKey) await deps.releaseIdempotencyKey(idempotencyKey);
-    throw error;
+    throw new ServiceUnavailableError('Onboarding could not be started; nothing was saved, please try again', {
+      cause: error,
+    });
   }
-  // Outside the try: once onboarding runs, the name and the key belong to it even if this write fails.
-  await deps.saveRegistration({ ...registration, executionArn });
   return { registrationId, tenantId, status: 'IN_PROGRESS' };
 }
 
@@ -136,21 +140,43 @@ export interface RegistrationView {
   readonly steps: readonly ExecutionStep[];
 }
 
+/**
+ * How long a registration may exist without its execution: the gap between saving the row and
+ * StartExecution is milliseconds, so a row older than this lost its start (the function died).
+ */
+export const START_GRACE_MS = 60_000;
+
 export async function describeRegistration(
-  deps: Pick<RegistrationDeps, 'getRegistration'> & {
-    describeOnboarding(executionArn: string): Promise<{ status: ExecutionStatus; steps: ExecutionStep[] }>;
+  deps: Pick<RegistrationDeps, 'getRegistration' | 'now'> & {
+    /** The onboarding execution named after the registration; undefined when it does not exist. */
+    describeOnboarding(
+      registrationId: string,
+    ): Promise<{ status: ExecutionStatus; steps: ExecutionStep[] } | undefined>;
   },
   registrationId: string,
 ): Promise<RegistrationView> {
   const registration = await deps.getRegistration(registrationId);
   if (!registration) throw new NotFoundError('Registration');
-  const execution = registration.executionArn ? await deps.describeOnboarding(registration.executionArn) : undefined;
-  return {
+  const execution = await deps.describeOnboarding(registrationId);
+  const view = {
     registrationId: registration.registrationId,
     tenantId: registration.tenantId,
     tenantName: registration.tenantName,
     tier: registration.tier,
-    status: registrationStatusOf(execution?.status),
-    steps: execution?.steps ?? [],
   };
+  if (!execution && deps.now().getTime() - Date.parse(registration.createdAt) > START_GRACE_MS) {
+    return {
+      ...view,
+      status: 'FAILED',
+      steps: [
+        {
+          name: 'StartOnboarding',
+          status: 'FAILED',
+          startedAt: registration.createdAt,
+          error: 'The onboarding was never started; please contact support',
+        },
+      ],
+    };
+  }
+  return { ...view, status: registrationStatusOf(execution?.status), steps: execution?.steps ?? [] };
 }

@@ -55,6 +55,14 @@ export class ForbiddenError extends HttpError {
   }
 }
 
+/** 503: a dependency could not take the request; nothing was changed, so it is safe to retry. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(503, message, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
 /** 501: a valid request for a capability that is not built yet. */
 export class NotImplementedError extends HttpError {
   constructor(

@@ -10,8 +10,9 @@ import {
   registerTenant,
   registrationStatusOf,
   requestHash,
+  START_GRACE_MS,
 } from '../../../functions/registrations/registrations';
-import { ConflictError, NotFoundError } from '../../../functions/shared/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../../functions/shared/errors';
 import type { ExecutionStep } from '../../../functions/shared/execution-steps';
 import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
 import { FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
@@ -25,7 +26,6 @@ class FakeRegistrationDeps implements RegistrationDeps {
   readonly registrations = new Map<string, Registration>();
   readonly executions: { name: string; input: OnboardingInput }[] = [];
   failStart?: Error;
-  failSaveWithExecutionArn?: Error;
   readonly newId = sequentialIds('id');
   now = () => FIXED_NOW;
 
@@ -47,8 +47,10 @@ class FakeRegistrationDeps implements RegistrationDeps {
     if (this.names.get(nameKey) === tenantId) this.names.delete(nameKey);
   }
   async saveRegistration(registration: Registration) {
-    if (registration.executionArn && this.failSaveWithExecutionArn) throw this.failSaveWithExecutionArn;
     this.registrations.set(registration.registrationId, registration);
+  }
+  async deleteRegistration(registrationId: string) {
+    this.registrations.delete(registrationId);
   }
   async getRegistration(registrationId: string) {
     return this.registrations.get(registrationId);
@@ -56,7 +58,6 @@ class FakeRegistrationDeps implements RegistrationDeps {
   async startOnboarding(executionName: string, input: OnboardingInput) {
     if (this.failStart) throw this.failStart;
     this.executions.push({ name: executionName, input });
-    return `arn:aws:states:us-east-1:000000000000:execution:onboarding:${executionName}`;
   }
 }
 
@@ -74,7 +75,6 @@ describe('registerTenant', () => {
     expect(deps.registrations.get('id-1')).toMatchObject({
       tenantName: 'acme',
       tier: 'BASIC',
-      executionArn: expect.stringContaining(':execution:onboarding:id-1'),
       createdAt: FIXED_NOW.toISOString(),
     });
   });
@@ -122,29 +122,20 @@ describe('registerTenant', () => {
     expect(deps.executions).toHaveLength(1);
   });
 
-  it('releases the name and the key when StartExecution fails, so the user can try again', async () => {
+  it('answers 503, keeps no registration and frees the name and the key when StartExecution fails', async () => {
     const deps = new FakeRegistrationDeps();
     deps.failStart = Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
 
-    await expect(registerTenant(deps, REQUEST, 'key-1')).rejects.toThrow('Service unavailable');
+    const rejected = registerTenant(deps, REQUEST, 'key-1');
 
+    await expect(rejected).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(rejected).rejects.toMatchObject({ statusCode: 503 });
+    expect(deps.registrations.size).toBe(0);
     expect(deps.names.has('acme')).toBe(false);
     expect(deps.idempotency.has('key-1')).toBe(false);
     deps.failStart = undefined;
     await expect(registerTenant(deps, REQUEST, 'key-1')).resolves.toMatchObject({ status: 'IN_PROGRESS' });
     expect(deps.executions).toHaveLength(1);
-  });
-
-  it('keeps the name reserved when the execution started but recording its ARN failed', async () => {
-    const deps = new FakeRegistrationDeps();
-    deps.failSaveWithExecutionArn = Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-
-    await expect(registerTenant(deps, REQUEST)).rejects.toThrow('throttled');
-
-    // Onboarding is running for this tenant: freeing the name would let a second tenant take it.
-    expect(deps.executions).toHaveLength(1);
-    expect(deps.names.get('acme')).toBe(deps.executions[0]?.input.tenantId);
-    await expect(registerTenant(deps, REQUEST)).rejects.toBeInstanceOf(ConflictError);
   });
 });
 
@@ -167,13 +158,13 @@ describe('describeRegistration', () => {
     tenantName: 'acme',
     tier: 'BASIC',
     email: 'owner@acme.example',
-    executionArn: 'arn:exec',
     createdAt: FIXED_NOW.toISOString(),
   };
   const steps: ExecutionStep[] = [{ name: 'StoreTenant', status: 'SUCCEEDED', startedAt: 'a', endedAt: 'b' }];
-  const depsWith = (found: Registration | undefined, status: ExecutionStatus) => ({
+  const depsWith = (found: Registration | undefined, status: ExecutionStatus | undefined, now = FIXED_NOW) => ({
     getRegistration: async () => found,
-    describeOnboarding: async () => ({ status, steps }),
+    describeOnboarding: async () => (status ? { status, steps } : undefined),
+    now: () => now,
   });
 
   it('shows the registration with the status and steps of its execution', async () => {
@@ -199,11 +190,22 @@ describe('describeRegistration', () => {
     await expect(describeRegistration(depsWith(undefined, 'RUNNING'), 'nope')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('is IN_PROGRESS with no steps while no execution is recorded', async () => {
-    const view = await describeRegistration(depsWith({ ...registration, executionArn: undefined }, 'FAILED'), 'r-1');
+  it('is IN_PROGRESS with no steps in the moment between saving the row and starting the execution', async () => {
+    const view = await describeRegistration(depsWith(registration, undefined), 'r-1');
 
     expect(view.status).toBe('IN_PROGRESS');
     expect(view.steps).toEqual([]);
+  });
+
+  it('is FAILED, saying why, when its execution never started', async () => {
+    const later = new Date(FIXED_NOW.getTime() + START_GRACE_MS + 1);
+
+    const view = await describeRegistration(depsWith(registration, undefined, later), 'r-1');
+
+    expect(view.status).toBe('FAILED');
+    expect(view.steps).toEqual([
+      expect.objectContaining({ name: 'StartOnboarding', status: 'FAILED', error: expect.any(String) }),
+    ]);
   });
 });
 
