@@ -37,6 +37,8 @@ export interface PipelineStackProps extends StackProps {
 export const TENANT_PIPELINE_NAME = 'tenantflow-tenant-pipeline';
 /** The fan-out input file the build writes into its output artifact. */
 export const FANOUT_INPUT_FILE = 'fanout-input.json';
+/** The build's image: Node 20 on Debian bookworm, from the Docker official images on ECR Public. */
+export const BUILD_IMAGE = 'public.ecr.aws/docker/library/node:20-bookworm';
 
 /**
  * The tenant pipeline (CodePipeline V2) and the release fan-out:
@@ -226,12 +228,19 @@ export class PipelineStack extends Stack {
     const build = new codebuild.PipelineProject(this, 'TemplateBuild', {
       description: 'npm ci, npm test, synthesize and publish the silo tenant template, write the fan-out input',
       encryptionKey: buildKey,
-      environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.MEDIUM },
+      // Debian with Node 20, the machine the tests are written for: `npm test` includes the browser
+      // tests, which drive Debian's Chromium (the standard images' Ubuntu only has a snap stub of it).
+      environment: {
+        buildImage: codebuild.LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE),
+        computeType: codebuild.ComputeType.MEDIUM,
+      },
       timeout: Duration.minutes(60),
       buildSpec: codebuild.BuildSpec.fromObject({
         version: '0.2',
         phases: {
-          install: { 'runtime-versions': { nodejs: 20 }, commands: ['npm ci'] },
+          install: {
+            commands: ['apt-get update', 'apt-get install -y --no-install-recommends chromium', 'npm ci'],
+          },
           build: {
             commands: [
               'npm test',

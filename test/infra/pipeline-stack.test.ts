@@ -6,7 +6,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TENANTS, FANOUT_STATE_MACHINE_NAME } from '../../functions/pipeline/fanout';
 import { STACK_NAMES } from '../../infra/app';
-import { FANOUT_INPUT_FILE, TENANT_PIPELINE_NAME } from '../../infra/stacks/pipeline-stack';
+import { BUILD_IMAGE, FANOUT_INPUT_FILE, TENANT_PIPELINE_NAME } from '../../infra/stacks/pipeline-stack';
 import { synthForAssertions, type TestApp } from './support/synth';
 
 interface Statement {
@@ -88,6 +88,15 @@ describe('tenant pipeline', () => {
     expect(spec).toContain('cdk-assets@3 publish');
     expect(spec).toContain(`scripts/fanout-input.ts`);
     expect(spec).toContain(FANOUT_INPUT_FILE);
+  });
+
+  it('builds on Debian with Node 20 and installs Chromium, so the browser tests of npm test can run', () => {
+    const project = Object.values(template.findResources('AWS::CodeBuild::Project'))[0] as {
+      Properties: { Environment: { Image: string }; Source: { BuildSpec: string } };
+    };
+
+    expect(project.Properties.Environment.Image).toBe(BUILD_IMAGE);
+    expect(project.Properties.Source.BuildSpec).toContain('apt-get install -y --no-install-recommends chromium');
   });
 
   it('keeps its source in a versioned bucket', () => {
