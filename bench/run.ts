@@ -12,12 +12,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type LocalCloud, startLocalCloud } from '../local/cloud';
 import { adminSession } from './lib/client';
-import { CloudProbe } from './lib/probe';
+import { CloudProbe, pinFunctionCode } from './lib/probe';
 import { markdown, type Row, writeResults } from './lib/report';
 import { fmt } from './lib/stats';
 import { type Baselines, cpuBaselineMs, machineInfo, measureBaselines } from './suites/baselines';
 import { benchColdStart, type ColdStartResult } from './suites/cold-start';
-import { benchOnboarding, type OnboardingResult } from './suites/onboarding';
+import { benchFanOut, type FanOutResult } from './suites/fanout';
+import { benchOnboarding, type CostCounts, type OnboardingResult } from './suites/onboarding';
 import {
   type AuthorizerResult,
   benchAuthorizer,
@@ -47,6 +48,12 @@ const SIZES = {
     baseline: { httpRequests: 2000, concurrency: 16, throughputMs: 3000 },
     start: { runs: 3, warmup: true },
     onboarding: { tier: 'PREMIUM', sequentialRuns: 30, proxiedRuns: 10, concurrentSignUps: 100 },
+    silo: { tier: 'PLATINUM', sequentialRuns: 30, proxiedRuns: 3, concurrentSignUps: 0 },
+    // 100 stacks at once (the fan-out's largest wave). A 19.5 s deploy keeps 1,000 tenants to ~3.5 min
+    // while the fixed per-wave costs (recording a wave: ~3 s for 100 here) stay a small share of it;
+    // a 5 s poll (the default is 10 s) catches a stack 0.5 s after it settles and keeps the history
+    // of a 1,000-tenant release to ~20,000 transitions (a 1 s poll: ~65,000).
+    fanOut: { sizes: [10, 100, 1000], concurrency: 100, deployMs: 19_500, pollSeconds: 5 },
     sessions: 10,
     authorizer: { missRequests: 1000, users: 50, stsInvocations: 10_000, httpRoundsPerUser: 4, concurrency: 8 },
     requests: { rounds: 3, latencyRequests: 1000, concurrency: 16, throughputMs: 3000, productsPerTenant: 5 },
@@ -56,6 +63,8 @@ const SIZES = {
     baseline: { httpRequests: 50, concurrency: 4, throughputMs: 200 },
     start: { runs: 1, warmup: false },
     onboarding: { tier: 'PREMIUM', sequentialRuns: 2, proxiedRuns: 1, concurrentSignUps: 2, warmup: false },
+    silo: { tier: 'PLATINUM', sequentialRuns: 1, proxiedRuns: 1, concurrentSignUps: 0, warmup: false },
+    fanOut: { sizes: [2], concurrency: 2, deployMs: 1000, pollSeconds: 1 },
     sessions: 2,
     authorizer: { missRequests: 20, users: 3, stsInvocations: 60, httpRoundsPerUser: 1, concurrency: 4 },
     requests: { rounds: 1, latencyRequests: 30, concurrency: 4, throughputMs: 200, productsPerTenant: 1 },
@@ -72,18 +81,12 @@ export interface BenchResults {
   readonly prices: typeof PRICES;
   readonly start: StartResult;
   readonly onboarding: OnboardingResult;
+  readonly silo: OnboardingResult;
+  readonly fanOut: FanOutResult;
   readonly authorizer: AuthorizerResult;
   readonly requests: RequestOverheadResult;
   readonly coldStart: ColdStartResult;
-  readonly notMeasurable: Record<string, string>;
 }
-
-const NOT_MEASURABLE = {
-  siloOnboarding:
-    'PLATINUM (silo) sign-up is refused with 501 and the workflow’s silo branch is a Fail state (issue 3): there is no silo onboarding to time or count yet.',
-  releaseFanOut:
-    'No release pipeline or fan-out state machine exists yet (issue 3): a simulated deploy with nothing real around it would measure the bench, not tenantflow. Add when the fan-out lands.',
-};
 
 const x = (value: number) => `${fmt(value)}×`;
 const ms = (value: number) => `${fmt(value)} ms`;
@@ -182,19 +185,30 @@ export function tableRows(r: BenchResults): Row[] {
     met: o.sequential.median <= 2000 && o.failures === 0,
     ratio: `${x(o.sequential.median / b.cpuMs)} CPU baseline (${ms(b.cpuMs)})`,
   });
+  const si = r.silo;
   rows.push({
     item: '3',
-    metric: 'silo sign-up → SUCCEEDED',
-    value: 'not measurable yet',
-    detail: NOT_MEASURABLE.siloOnboarding,
+    metric: `silo sign-up → SUCCEEDED, ${si.sequential.n} sequential runs (${si.tier}: own user pool, own stack through the tenant pipeline)`,
+    value: `p50 ${ms(si.sequential.median)}`,
+    detail: `p95 ${ms(si.sequential.p95)}, p99 ${ms(si.sequential.p99)}, max ${ms(si.sequential.max)}; failures ${si.failures}`,
+    target: '≤ 2 s (p50)',
+    met: si.sequential.median <= 2000 && si.failures === 0,
+    ratio: `${x(si.sequential.median / b.cpuMs)} CPU baseline`,
+  });
+  const pct = (share: number) => `${fmt(share * 100)} %`;
+  rows.push({
+    item: '3',
+    metric: 'orchestration overhead = total − time in emulator calls (floor), share of total (pool)',
+    value: pct(o.floor.overheadShare.median),
+    detail: `p95 ${pct(o.floor.overheadShare.p95)}; total p50 ${ms(o.floor.totalMs.median)}, floor p50 ${ms(o.floor.floorMs.median)} (n=${o.floor.totalMs.n}); of the total: ${pct(o.floor.inFunctionsShare.median)} inside the functions outside their emulator calls (handler + AWS SDK client work), ${pct(o.floor.outsideFunctionsShare.median)} outside every function and call (Step Functions engine, gateway, Lambda hand-off, event delivery)`,
+    target: '≤ 25 %',
+    met: o.floor.overheadShare.median <= 0.25,
   });
   rows.push({
     item: '3',
-    metric: 'orchestration overhead = total − time in emulator calls (floor), share of total',
-    value: `${fmt(o.floor.overheadShare.median * 100)} %`,
-    detail: `p95 ${fmt(o.floor.overheadShare.p95 * 100)} %; total p50 ${ms(o.floor.totalMs.median)}, floor p50 ${ms(o.floor.floorMs.median)} (n=${o.floor.totalMs.n})`,
-    target: '≤ 25 %',
-    met: o.floor.overheadShare.median <= 0.25,
+    metric: 'orchestrator proper: total − (functions ∪ emulator calls), share of total (pool)',
+    value: pct(o.floor.outsideFunctionsShare.median),
+    detail: `p95 ${pct(o.floor.outsideFunctionsShare.p95)}`,
   });
   if (o.concurrent) {
     const c = o.concurrent;
@@ -208,57 +222,9 @@ export function tableRows(r: BenchResults): Row[] {
       ratio: `${fmt(c.tenantsPerMinute / (60_000 / b.cpuMs))} per CPU-baseline op/min`,
     });
   }
-  const k = o.cost;
-  const dollars = {
-    sfn: k.stateTransitions * PRICES.stepFunctionsStandardPerTransition,
-    lambdaRequests: k.lambdaInvocations * PRICES.lambdaPerRequest,
-    lambdaDuration: k.lambdaGbSeconds * PRICES.lambdaArm64PerGbSecond,
-    lambdaDuration128: k.lambdaGbSecondsAt128Mb * PRICES.lambdaArm64PerGbSecond,
-    dynamo: k.dynamoDbWriteUnits * PRICES.dynamoDbPerWriteUnit + k.dynamoDbReads * PRICES.dynamoDbPerReadUnit,
-  };
-  const total = dollars.sfn + dollars.lambdaRequests + dollars.lambdaDuration + dollars.dynamo;
-  const total128 = dollars.sfn + dollars.lambdaRequests + dollars.lambdaDuration128 + dollars.dynamo;
-  rows.push({
-    item: '4',
-    metric: 'Step Functions state transitions per pool onboarding',
-    value: fmt(k.stateTransitions),
-    target: '≤ 15',
-    met: k.stateTransitions <= 15,
-    detail: `$${dollars.sfn.toFixed(6)}`,
-  });
-  rows.push({
-    item: '4',
-    metric: 'Lambda invocations per pool onboarding',
-    value: fmt(k.lambdaInvocations),
-    detail: `${Object.entries(k.lambdaInvocationsByFunction)
-      .map(([n, c]) => `${n} ${c}`)
-      .join(', ')}; ${fmt(k.lambdaGbSeconds)} GB-s at 256 MB (local durations)`,
-  });
-  rows.push({
-    item: '4',
-    metric: 'DynamoDB writes per pool onboarding',
-    value: `${fmt(k.dynamoDbWrites)} writes = ${fmt(k.dynamoDbWriteUnits)} WRU`,
-    detail: `+ ${fmt(k.dynamoDbReads)} reads (≤ 1 RRU each)`,
-  });
-  rows.push({
-    item: '4',
-    metric: 'cost per pool onboarding on AWS (Step Functions + Lambda + DynamoDB)',
-    value: `$${total.toFixed(6)}`,
-    detail: `$${total128.toFixed(6)}–$${total.toFixed(6)} at 128–256 MB; = $${fmt(total * 1000)} per 1,000 tenants; Step Functions ${fmt((dollars.sfn / total) * 100)} % of it`,
-  });
-  rows.push({
-    item: '4',
-    metric: 'cost per silo onboarding',
-    value: 'not measurable yet',
-    detail: NOT_MEASURABLE.siloOnboarding,
-  });
-  rows.push({
-    item: '5',
-    metric: 'release fan-out to 10 / 100 / 1,000 tenants',
-    value: 'not measurable yet',
-    detail: NOT_MEASURABLE.releaseFanOut,
-    target: 'ratio ≤ 1.2, memory sub-linear',
-  });
+  rows.push(...costRows('pool', o.cost, 15));
+  rows.push(...costRows('silo', si.cost));
+  rows.push(...fanOutRows(r.fanOut));
   for (const bundle of r.coldStart.bundles) {
     rows.push({
       item: '6',
@@ -295,6 +261,81 @@ export function tableRows(r: BenchResults): Row[] {
   return rows;
 }
 
+/** Item 4 for one deployment model: what an onboarding consumes and costs on AWS. */
+function costRows(model: 'pool' | 'silo', k: CostCounts, maxTransitions?: number): Row[] {
+  const dollars = {
+    sfn: k.stateTransitions * PRICES.stepFunctionsStandardPerTransition,
+    lambdaRequests: k.lambdaInvocations * PRICES.lambdaPerRequest,
+    lambdaDuration: k.lambdaGbSeconds * PRICES.lambdaArm64PerGbSecond,
+    lambdaDuration128: k.lambdaGbSecondsAt128Mb * PRICES.lambdaArm64PerGbSecond,
+    dynamo: k.dynamoDbWriteUnits * PRICES.dynamoDbPerWriteUnit + k.dynamoDbReads * PRICES.dynamoDbPerReadUnit,
+  };
+  const total = dollars.sfn + dollars.lambdaRequests + dollars.lambdaDuration + dollars.dynamo;
+  const total128 = dollars.sfn + dollars.lambdaRequests + dollars.lambdaDuration128 + dollars.dynamo;
+  const extra =
+    model === 'silo'
+      ? ' (onboarding + its tenant-pipeline fan-out run; the stack itself: CloudFormation is free, the tenant stack’s idle resources are on-demand)'
+      : '';
+  return [
+    {
+      item: '4',
+      metric: `Step Functions state transitions per ${model} onboarding${model === 'silo' ? ' (onboarding + fan-out)' : ''}`,
+      value: fmt(k.stateTransitions),
+      target: maxTransitions === undefined ? undefined : `≤ ${maxTransitions}`,
+      met: maxTransitions === undefined ? undefined : k.stateTransitions <= maxTransitions,
+      detail: `$${dollars.sfn.toFixed(6)}`,
+    },
+    {
+      item: '4',
+      metric: `Lambda invocations per ${model} onboarding`,
+      value: fmt(k.lambdaInvocations),
+      detail: `${Object.entries(k.lambdaInvocationsByFunction)
+        .map(([n, c]) => `${n} ${c}`)
+        .join(', ')}; ${fmt(k.lambdaGbSeconds)} GB-s at 256 MB (local durations)`,
+    },
+    {
+      item: '4',
+      metric: `DynamoDB writes per ${model} onboarding`,
+      value: `${fmt(k.dynamoDbWrites)} writes = ${fmt(k.dynamoDbWriteUnits)} WRU`,
+      detail: `+ ${fmt(k.dynamoDbReads)} reads (≤ 1 RRU each)`,
+    },
+    {
+      item: '4',
+      metric: `cost per ${model} onboarding on AWS (Step Functions + Lambda + DynamoDB)${extra}`,
+      value: `$${total.toFixed(6)}`,
+      detail: `$${total128.toFixed(6)}–$${total.toFixed(6)} at 128–256 MB; = $${fmt(total * 1000)} per 1,000 tenants; Step Functions ${fmt((dollars.sfn / total) * 100)} % of it`,
+    },
+  ];
+}
+
+/** Item 5: one row per tenant count, and the memory growth across them. */
+function fanOutRows(f: FanOutResult): Row[] {
+  const rows: Row[] = f.runs.map((run) => ({
+    item: '5',
+    metric: `release fan-out to ${run.tenants.toLocaleString('en-US')} tenants (${f.concurrency} stacks at once, t_deploy ${fmt(f.deployMs / 1000)} s simulated, poll ${f.pollSeconds} s)`,
+    value: `${fmt(run.totalMs / 1000)} s`,
+    detail: `ideal ceil(${run.tenants}/${f.concurrency}) × ${fmt(f.deployMs / 1000)} s = ${fmt(run.idealMs / 1000)} s; ${run.status}, succeeded ${run.succeeded}, failed ${run.failed}; ${run.stateTransitions.toLocaleString('en-US')} state transitions, ${run.lambdaInvocations.toLocaleString('en-US')} Lambda invocations; peak memory growth RSS ${fmt(run.peakRssGrowthMb)} MB, heap ${fmt(run.peakHeapGrowthMb)} MB`,
+    target: 'ratio ≤ 1.2',
+    met: run.status === 'SUCCEEDED' && run.failed === 0 && run.ratio <= 1.2,
+    ratio: `${x(run.ratio)} ideal`,
+  }));
+  const first = f.runs[0];
+  const last = f.runs.at(-1);
+  if (first && last && last !== first) {
+    const heapGrowth = last.peakHeapGrowthMb / Math.max(first.peakHeapGrowthMb, 0.001);
+    const tenantsGrowth = last.tenants / first.tenants;
+    rows.push({
+      item: '5',
+      metric: `peak heap growth, ${last.tenants.toLocaleString('en-US')} vs ${first.tenants.toLocaleString('en-US')} tenants`,
+      value: `${x(heapGrowth)} for ${x(tenantsGrowth)} the tenants`,
+      detail: `${f.runs.map((run) => `${run.tenants}: heap +${fmt(run.peakHeapGrowthMb)} MB, RSS +${fmt(run.peakRssGrowthMb)} MB`).join('; ')}`,
+      target: 'sub-linear',
+      met: heapGrowth < tenantsGrowth,
+    });
+  }
+  return rows;
+}
+
 /** The table and results.md text of a run (also `--render`: rebuild results.md from results.json). */
 export function render(results: BenchResults, concurrency: number): { rows: Row[]; md: string } {
   const machine = results.machine;
@@ -312,8 +353,7 @@ export function render(results: BenchResults, concurrency: number): { rows: Row[
     ],
     [
       `Prices used (us-east-1 public list prices, on-demand, free tier ignored): Step Functions Standard $${PRICES.stepFunctionsStandardPerTransition}/state transition; Lambda $0.20 per 1M requests + $${PRICES.lambdaArm64PerGbSecond}/GB-s (arm64); DynamoDB on-demand $0.625 per 1M write request units, $0.125 per 1M read request units. Lambda duration uses the local durations (worker threads on a busy 2-core machine; an upper bound for warm AWS invocations) at the configured 256 MB, and at 128 MB for the low end. Cognito, API Gateway, SES and CloudWatch are not included.`,
-      "How: item 1 compares the load generator (its own thread, keep-alive) through the console origin and local gateway with the products function invoked through the Lambda runtime with the event the gateway built. Item 2 invokes the deployed authorizer bundle through the runtime with the REQUEST event the gateway built; the AssumeRole count is read from the local STS (`GET /local/stats`). Item 3 times POST /registrations → the execution's status-change event; the floor is the union of the emulator calls (DynamoDB, Cognito, API Gateway management, SES, STS) the control-plane functions made, recorded by pass-through proxies the bench puts in front of them (re-registered functions, no code change). Item 4 counts states entered from GetExecutionHistory, invocations from the Lambda runtime and DynamoDB writes at the proxy. Item 6 requires each bundle in a fresh `node` (plain, and with `--enable-source-maps` as the templates set in NODE_OPTIONS); contributors come from the bundle's source map.",
-      `Not measurable yet: silo onboarding and its cost (${NOT_MEASURABLE.siloOnboarding}); release fan-out (${NOT_MEASURABLE.releaseFanOut}).`,
+      "How: item 5 runs the real fan-out state machine and functions over TenantStackMapping rows the bench writes, with the local CloudFormation's bench-only simulated deploys (each create/update takes t_deploy, in parallel, no resources deployed); ideal = ceil(N / concurrency) × t_deploy; memory is this process's (all emulators and function workers) peak during the release minus just before it. Item 3's silo runs include the tenant pipeline deploying the real silo stack onto the local cloud. Item 1 compares the load generator (its own thread, keep-alive) through the console origin and local gateway with the products function invoked through the Lambda runtime with the events the gateway built for the same tenants, round-robin. Item 2 invokes the deployed authorizer bundle through the runtime with the REQUEST event the gateway built; the AssumeRole count is read from the local STS (`GET /local/stats`). Item 3 times POST /registrations → the execution's status-change event; the floor is the union of the emulator calls (DynamoDB, Cognito, API Gateway management, SES, STS) the control-plane functions made, recorded by pass-through proxies the bench puts in front of them (re-registered functions, no code change). Item 4 counts states entered from GetExecutionHistory, invocations from the Lambda runtime and DynamoDB writes at the proxy. Item 6 requires each bundle in a fresh `node` (plain, and with `--enable-source-maps` as the templates set in NODE_OPTIONS); contributors come from the bundle's source map.",
     ],
   );
   return { rows, md };
@@ -322,9 +362,10 @@ export function render(results: BenchResults, concurrency: number): { rows: Row[
 export async function runBenchmarks(
   opts: BenchOptions = {},
 ): Promise<{ results: BenchResults; rows: Row[]; files: { json: string; md: string } }> {
-  const log = opts.log ?? ((message: string) => console.log(message));
-  const size = opts.smoke ? SIZES.smoke : SIZES.full;
   const started = performance.now();
+  const print = opts.log ?? ((message: string) => console.log(message));
+  const log = (message: string) => print(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${message}`);
+  const size = opts.smoke ? SIZES.smoke : SIZES.full;
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   log(`machine: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
@@ -338,6 +379,7 @@ export async function runBenchmarks(
   let cloud: LocalCloud | undefined;
   try {
     cloud = await startLocalCloud({ port: 0, dataDir });
+    pinFunctionCode(cloud, fs.mkdtempSync(path.join(dataDir, 'code-')));
     const probe = new CloudProbe(cloud);
     log('onboarding…');
     const onboarding = await benchOnboarding(cloud, probe, size.onboarding);
@@ -345,6 +387,11 @@ export async function runBenchmarks(
     for (const run of onboarding.runs.slice(0, size.sessions)) sessions.push(await adminSession(cloud, run.tenantName));
     const [stsTenant, ...fresh] = sessions;
     if (!stsTenant) throw new Error('no tenant for the authorizer benchmark');
+    log('release fan-out…');
+    // Before the silo sign-ups: a release to every silo tenant must deploy only the simulated ones.
+    const fanOut = await benchFanOut(cloud, probe, size.fanOut);
+    log('silo onboarding…');
+    const silo = await benchOnboarding(cloud, probe, size.silo);
     log('authorizer…');
     const authorizer = await benchAuthorizer(cloud, probe, fresh, stsTenant, size.authorizer);
     log('request overhead…');
@@ -352,10 +399,7 @@ export async function runBenchmarks(
     log('cold start…');
     const functions = probe
       .functions()
-      .filter(
-        (fn) =>
-          fn.functionName.startsWith('tenantflow-control-plane') || fn.functionName.startsWith('tenantflow-pooled'),
-      );
+      .filter((fn) => /^tenantflow-(control-plane|pooled|pipeline)-/.test(fn.functionName));
     const coldStart = benchColdStart(
       functions.sort((a, b) => a.functionName.localeCompare(b.functionName)),
       { repeats: size.coldStart.repeats, maxBundles: size.coldStart.maxBundles },
@@ -369,10 +413,11 @@ export async function runBenchmarks(
       prices: PRICES,
       start,
       onboarding,
+      silo,
+      fanOut,
       authorizer,
       requests,
       coldStart,
-      notMeasurable: NOT_MEASURABLE,
     };
     const { rows, md } = render(results, size.baseline.concurrency);
     const files = writeResults(opts.outDir ?? __dirname, results, md);

@@ -4,6 +4,8 @@
  * execution ended). Both are looked up on the instances at call time by the gateway, the Step
  * Functions service and the event bus, so wrapping the instance methods sees every call.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { LocalCloud } from '../../local/cloud';
 import type { LocalFunction } from '../../local/lambda/runtime';
 import { at, request } from './client';
@@ -23,6 +25,8 @@ export interface ExecutionEnd {
 
 export class CloudProbe {
   readonly invocations: InvocationRecord[] = [];
+  /** The last error of each function (name: message), so a failed request can say why. */
+  readonly lastErrors = new Map<string, string>();
   private readonly ended = new Map<string, ExecutionEnd>();
   private readonly waiters = new Map<string, (end: ExecutionEnd) => void>();
   /** Called with each invocation's event before it runs (e.g. to capture a proxy event). */
@@ -42,6 +46,9 @@ export class CloudProbe {
         const result = await invoke(nameOrArn, event);
         ok = true;
         return result;
+      } catch (error) {
+        this.lastErrors.set(functionName, `${(error as Error).name}: ${(error as Error).message}`);
+        throw error;
       } finally {
         if (this.recording) this.invocations.push({ functionName, startMs, endMs: performance.now(), ok });
       }
@@ -126,4 +133,26 @@ export class CloudProbe {
       return undefined;
     }
   }
+}
+
+/**
+ * Re-registers every function with a private copy of its code and layers under `dir`. The local
+ * cloud runs bundles from cdk.out, which any `npm start` or test run of a changed tree
+ * re-synthesizes (deleting the old assets); a bench run of many minutes on a shared working tree
+ * would otherwise lose its functions' code mid-run (seen: "Cannot find module …/cdk.out/asset.…").
+ */
+export function pinFunctionCode(cloud: LocalCloud, dir: string): void {
+  const copies = new Map<string, string>();
+  const copyOf = (source: string) => {
+    let copy = copies.get(source);
+    if (!copy) {
+      copy = path.join(dir, `${copies.size}-${path.basename(source)}`);
+      fs.cpSync(source, copy, { recursive: true });
+      copies.set(source, copy);
+    }
+    return copy;
+  };
+  const lambda = cloud.services.lambda;
+  for (const fn of lambda.list())
+    lambda.register({ ...fn, codeDir: copyOf(fn.codeDir), layerDirs: fn.layerDirs.map(copyOf) });
 }

@@ -30,10 +30,16 @@ export interface OnboardingResult {
       overheadMs: number;
       overheadShare: number;
       lambdaMs: number;
+      /** Total minus the union of Lambda invocations and emulator calls: Step Functions, gateway, event delivery. */
+      outsideFunctionsMs: number;
     }>;
     readonly totalMs: Summary;
     readonly floorMs: Summary;
     readonly overheadShare: Summary;
+    /** Share of the total spent outside every function and emulator call (the orchestrator proper). */
+    readonly outsideFunctionsShare: Summary;
+    /** Share of the total inside functions but outside their emulator calls (handler and AWS SDK client work). */
+    readonly inFunctionsShare: Summary;
     /** Emulator time by service and operation, median per onboarding. */
     readonly callsPerRun: Record<string, number>;
   };
@@ -73,15 +79,22 @@ export interface OnboardingOptions {
   readonly warmup?: boolean;
 }
 
+/** Unmeasured onboardings after the proxies are installed (see their use). */
+const PROXIED_WARMUP_RUNS = 5;
+
 async function onboardOnce(cloud: LocalCloud, probe: CloudProbe, tier: string, prefix: string): Promise<OnboardingRun> {
   const tenantName = uniqueName(prefix);
   const started = performance.now();
-  const registrationId = await register(cloud, tenantName, tier);
+  const registrationId = await register(cloud, tenantName, tier).catch((error: Error) => {
+    const errors = [...probe.lastErrors].map(([name, message]) => `${name}: ${message}`).join('; ');
+    throw new Error(`${error.message} (last function errors: ${errors || 'none'})`, { cause: error });
+  });
   const end = await probe.executionEnd(registrationId);
   return { tenantName, registrationId, status: end.status, totalMs: end.atMs - started };
 }
 
-async function stateTransitions(cloud: LocalCloud, executionArn: string): Promise<number> {
+/** State transitions Step Functions Standard bills for an execution: its states entered (retries included). */
+export async function stateTransitions(cloud: LocalCloud, executionArn: string): Promise<number> {
   const sfn = new SFNClient({
     region: 'us-east-1',
     endpoint: cloud.services.stepFunctions.endpoint,
@@ -105,10 +118,12 @@ export async function benchOnboarding(
   probe: CloudProbe,
   opts: OnboardingOptions,
 ): Promise<OnboardingResult> {
-  const warmup = async (prefix: string) => {
+  const warmup = async (prefix: string, runs = 1) => {
     if (opts.warmup === false) return;
-    await onboardOnce(cloud, probe, opts.tier, prefix);
-    await cloud.idle();
+    for (let i = 0; i < runs; i++) {
+      await onboardOnce(cloud, probe, opts.tier, prefix);
+      await cloud.idle();
+    }
   };
   // Warm-up: the first onboarding after start pays each step function's cold start.
   await warmup('warm');
@@ -119,8 +134,12 @@ export async function benchOnboarding(
     await cloud.idle();
   }
 
-  // Floor and cost: the control plane's functions call the emulators through recording proxies.
-  const proxies = await installProxies(cloud, (fn) => fn.functionName.startsWith('tenantflow-control-plane'));
+  // Floor and cost: the control plane's and the pipeline's functions (a silo onboarding runs the
+  // tenant pipeline) call the emulators through recording proxies.
+  const proxies = await installProxies(
+    cloud,
+    (fn) => fn.functionName.startsWith('tenantflow-control-plane') || fn.functionName.startsWith('tenantflow-pipeline'),
+  );
   const proxiedRuns: OnboardingResult['floor']['runs'] = [];
   const perRunOps = new Map<string, number[]>();
   const cost = {
@@ -135,7 +154,10 @@ export async function benchOnboarding(
   let byFunction: Record<string, number> = {};
   const memoryOf = new Map(probe.functions().map((fn) => [fn.functionName, fn.memorySize]));
   try {
-    await warmup('warmpx');
+    // The re-registered functions start in fresh isolates: besides their cold start, their code
+    // (the AWS SDK's above all) runs unoptimized for the first invocations. A few onboardings
+    // bring them to the state the sequential runs above measured.
+    await warmup('warmpx', PROXIED_WARMUP_RUNS);
     for (let i = 0; i < opts.proxiedRuns; i++) {
       proxies.reset();
       const invocationsFrom = probe.invocations.length;
@@ -146,13 +168,15 @@ export async function benchOnboarding(
       const calls: EmulatorCall[] = proxies.calls().filter((call) => call.startMs >= started && call.endMs <= ended);
       const floorMs = unionMs(calls);
       const invocations = probe.invocations.slice(invocationsFrom);
-      const lambdaMs = unionMs(invocations.filter((inv) => inv.startMs >= started && inv.endMs <= ended));
+      const inRun = invocations.filter((inv) => inv.startMs >= started && inv.endMs <= ended);
+      const lambdaMs = unionMs(inRun);
       proxiedRuns.push({
         totalMs: run.totalMs,
         floorMs,
         overheadMs: run.totalMs - floorMs,
         overheadShare: (run.totalMs - floorMs) / run.totalMs,
         lambdaMs,
+        outsideFunctionsMs: run.totalMs - unionMs([...inRun, ...calls]),
       });
       const ops = new Map<string, number>();
       for (const call of calls)
@@ -163,8 +187,11 @@ export async function benchOnboarding(
       for (const [op, ms] of ops) perRunOps.set(op, [...(perRunOps.get(op) ?? []), ms]);
 
       const all = proxies.calls();
-      const executionArn = probe.endedExecutions().get(run.registrationId)?.executionArn ?? '';
-      cost.transitions.push(await stateTransitions(cloud, executionArn));
+      // The onboarding's execution and any it caused (a silo tenant's fan-out run) that ended meanwhile.
+      let transitions = 0;
+      for (const end of probe.endedExecutions().values())
+        if (end.atMs >= started) transitions += await stateTransitions(cloud, end.executionArn);
+      cost.transitions.push(transitions);
       cost.invocations.push(invocations.length);
       byFunction = {};
       for (const inv of invocations) {
@@ -207,6 +234,8 @@ export async function benchOnboarding(
       totalMs: summarize(proxiedRuns.map((run) => run.totalMs)),
       floorMs: summarize(proxiedRuns.map((run) => run.floorMs)),
       overheadShare: summarize(proxiedRuns.map((run) => run.overheadShare)),
+      outsideFunctionsShare: summarize(proxiedRuns.map((run) => run.outsideFunctionsMs / run.totalMs)),
+      inFunctionsShare: summarize(proxiedRuns.map((run) => (run.overheadMs - run.outsideFunctionsMs) / run.totalMs)),
       callsPerRun: Object.fromEntries([...perRunOps].map(([op, values]) => [op, Math.round(med(values) * 10) / 10])),
     },
     cost: {

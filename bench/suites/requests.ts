@@ -3,8 +3,9 @@
  *
  * Gateway path: the load generator (its own thread) → console origin → local gateway →
  * authorizer result cache hit → usage plan → products function. Direct path: the same deployed
- * products function invoked through the Lambda runtime with the very event the gateway built
- * (captured from a gateway request), on the same data.
+ * products function invoked through the Lambda runtime with the very events the gateway built
+ * (captured from a gateway request of each tenant), round-robin over the same tenants, so both
+ * paths do the same work (each tenant's scoped credentials, SigV4 keys and data).
  */
 import type { LocalCloud } from '../../local/cloud';
 import { addTenantUser, at, request, type TenantSession } from '../lib/client';
@@ -80,19 +81,20 @@ export async function benchRequestOverhead(
         throw new Error(`create product: ${created.status} ${JSON.stringify(created.body)}`);
     }
   }
-  // Capture the proxy event the gateway builds (authorizer context with scoped credentials included).
-  let captured: unknown;
-  probe.onInvoke = (name, event) => {
-    if (name === products.functionName && captured === undefined) captured = event;
-  };
+  // Capture the proxy event the gateway builds for each tenant (authorizer context with its scoped credentials).
+  const events: unknown[] = [];
   for (const session of sessions) {
+    let captured: unknown;
+    probe.onInvoke = (name, event) => {
+      if (name === products.functionName && captured === undefined) captured = event;
+    };
     const warm = await request('GET', at(session.config.apiUrl, '/products'), { token: session.idToken });
-    if (warm.status !== 200) throw new Error(`GET /products: ${warm.status}`);
+    probe.onInvoke = undefined;
+    if (warm.status !== 200 || captured === undefined) throw new Error(`GET /products: ${warm.status}`);
+    events.push(captured);
   }
-  probe.onInvoke = undefined;
-  if (!captured) throw new Error('no products event captured');
-  const event = captured;
-  const invokeDirect = () => cloud.services.lambda.invoke(products.functionName, event);
+  let next = 0;
+  const invokeDirect = () => cloud.services.lambda.invoke(products.functionName, events[next++ % events.length]);
   const targets = sessions.map((session) => ({
     url: at(session.config.apiUrl, '/products'),
     headers: { Authorization: `Bearer ${session.idToken}` },

@@ -5,7 +5,8 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb, isTransientAwsError, requiredEnv } from '../shared/aws-clients';
+import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { transientAware } from '../shared/env';
 import { isConditionalCheckFailed } from '../shared/errors';
 import {
   advanceWaves,
@@ -23,14 +24,6 @@ import {
   type WaveProgress,
 } from './fanout';
 import { type RecordDeps, type RecordInput, recordDeployment, recordUndeployable } from './record';
-
-/** A failure worth retrying (throttling, 5xx, timeouts); the workflow retries it with backoff. */
-export class TransientStepError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TransientStepError';
-  }
-}
 
 let sfnClient: SFNClient | undefined;
 const sfn = () => {
@@ -120,16 +113,6 @@ export const recordDeps: RecordDeps = {
   now: () => new Date(),
 };
 
-async function transientAware<T>(what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isTransientAwsError(error))
-      throw new TransientStepError(`${what}: ${(error as Error).message}`, { cause: error });
-    throw error;
-  }
-}
-
 async function mappingRows(tenantId: string): Promise<StackMappingRow[]> {
   if (tenantId) {
     const { Item } = await dynamoDb().send(
@@ -158,7 +141,7 @@ async function mappingRows(tenantId: string): Promise<StackMappingRow[]> {
 /** PlanRelease: reads TenantStackMapping and cuts the silo tenants into waves. */
 export async function planRelease(event: unknown): Promise<PlannedRelease> {
   const release = releaseSettingsOf(event);
-  return transientAware('PlanRelease', async () => {
+  return transientAware(async () => {
     const rows = await mappingRows(release.tenantId);
     const plan = planWaves(release, rows);
     // A silo row that cannot be deployed is a failed deployment: record it, and fail the onboarding waiting for it.
@@ -167,12 +150,12 @@ export async function planRelease(event: unknown): Promise<PlannedRelease> {
       if (reason) await recordUndeployable(row, reason, recordDeps);
     }
     return { plan, progress: startProgress(plan) };
-  });
+  }, 'PlanRelease');
 }
 
 /** RecordTenantDeployed / RecordTenantUnchanged / RecordTenantFailed. */
 export function recordTenantDeployment(event: RecordInput): Promise<TenantResult> {
-  return transientAware(`Record ${event.state?.tenant?.tenantId}`, () => recordDeployment(event, recordDeps));
+  return transientAware(() => recordDeployment(event, recordDeps), `Record ${event.state?.tenant?.tenantId}`);
 }
 
 /** AssessWave: adds a wave's results; the next wave, or a stop when its failures exceed the tolerated share. */

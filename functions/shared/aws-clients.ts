@@ -15,26 +15,4 @@ export function dynamoDb(): DynamoDBDocumentClient {
   return documentClient;
 }
 
-/** Reads a required environment variable; a missing one is a deployment bug, reported by name. */
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
-
-/** True for errors worth retrying: throttling, 5xx and timeouts (mapped to TransientStepError in steps). */
-export function isTransientAwsError(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  return (
-    status >= 500 ||
-    e.$retryable !== undefined ||
-    [
-      'ThrottlingException',
-      'TooManyRequestsException',
-      'ProvisionedThroughputExceededException',
-      'TimeoutError',
-      'RequestTimeout',
-    ].includes(e.name ?? '')
-  );
-}
+export { isTransientAwsError, requiredEnv } from './env';

@@ -71,7 +71,13 @@ export class AppFunction extends NodejsFunction {
       },
       bundling: {
         minify: true,
+        // Stack traces stay readable (NODE_OPTIONS above) while the maps stay small: without the
+        // sources embedded a map is ~40 % of its size, and Node parses it at every cold start.
         sourceMap: true,
+        sourcesContent: false,
+        // The AWS SDK's ES module builds tree-shake (its CommonJS builds are one file per package):
+        // bundles about 40 % smaller, imports about twice as fast (bench/results.md, item 6).
+        mainFields: ['module', 'main'],
         target: 'node22',
         // Bundle the AWS SDK (pinned, tree-shaken) but never the layer's module.
         externalModules: [TENANT_CONTEXT_MODULE],

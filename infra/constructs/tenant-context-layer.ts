@@ -35,7 +35,10 @@ export class TenantContextLayer extends Construct {
                 outfile: path.join(outputDir, 'nodejs', 'node_modules', TENANT_CONTEXT_MODULE, 'index.js'),
                 bundle: true,
                 minify: true,
+                // The same size choices as AppFunction: no embedded sources, the SDK's ES module builds.
                 sourcemap: true,
+                sourcesContent: false,
+                mainFields: ['module', 'main'],
                 platform: 'node',
                 target: 'node22',
                 format: 'cjs',

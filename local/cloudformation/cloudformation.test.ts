@@ -7,6 +7,8 @@ import { nestedStacksOf, readAssembly } from '../deployer/deploy';
 import { LocalCloudFormation, templateUrlOf } from '.';
 import { FIXTURE_STACK_NAME, fakeServices, fixtureTemplate, writeFixtureAssembly } from './test-support';
 
+const fixtureOutputs = () => (fixtureTemplate() as { Outputs: Record<string, unknown> }).Outputs;
+
 const EXPORTS = new Map([['fixture-shared-export', 'shared-value']]);
 
 describe('LocalCloudFormation', () => {
@@ -261,5 +263,38 @@ describe('LocalCloudFormation', () => {
     ).rejects.toMatchObject({
       name: 'ValidationError',
     });
+  });
+
+  it('simulates deploys for benchmarks: a fixed time, in parallel, nothing deployed, outputs set, nothing persisted', async () => {
+    cfn.simulateDeploys({ deployMs: 50 });
+
+    const started = Date.now();
+    await Promise.all([create('t1', 'tenant-t1'), create('t2', 'tenant-t2')]);
+    expect((await status('tenant-t2'))?.StackStatus).toBe('CREATE_IN_PROGRESS');
+    await cfn.idle();
+    const elapsed = Date.now() - started;
+
+    expect(elapsed).toBeGreaterThanOrEqual(45);
+    // Both in parallel, not one after the other.
+    expect(elapsed).toBeLessThan(1000);
+    const stack = await status('tenant-t2');
+    expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(stack?.Outputs.map((o) => o.OutputKey).sort()).toEqual(Object.keys(fixtureOutputs()).sort());
+    expect(fake.lambda.list()).toEqual([]);
+    expect(fake.tables.size).toBe(0);
+
+    await cfn.updateStack({
+      StackName: 'tenant-t2',
+      UsePreviousTemplate: true,
+      Parameters: [{ ParameterKey: 'TenantId', ParameterValue: 't2-renamed' }],
+    });
+    expect((await status('tenant-t2'))?.StackStatus).toBe('UPDATE_IN_PROGRESS');
+    await cfn.idle();
+    expect((await status('tenant-t2'))?.StackStatus).toBe('UPDATE_COMPLETE');
+
+    cfn.simulateDeploys(undefined);
+    await cfn.close();
+    cfn = start();
+    await expect(cfn.describeStacks({ StackName: 'tenant-t2' })).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });

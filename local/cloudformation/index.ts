@@ -20,6 +20,8 @@
  * - Fault injection: `setFault(stackName, times)` makes the next `times` deployments (create or
  *   update; -1: until cleared) of that stack fail after their resources were deployed, so the
  *   rollback path runs.
+ * - Benchmarks only: `simulateDeploys(ms)` makes creates and updates take a fixed time instead of
+ *   deploying (see {@link LocalCloudFormation.simulateDeploys}).
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -129,6 +131,12 @@ export interface LocalCloudFormationOptions {
   readonly log?: (message: string) => void;
 }
 
+/** What a simulated deployment does (benchmarks only; see {@link LocalCloudFormation.simulateDeploys}). */
+export interface SimulatedDeploys {
+  /** How long every create or update takes, ms (the stack is `*_IN_PROGRESS` meanwhile). */
+  readonly deployMs: number;
+}
+
 const COMPLETE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']);
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 const STATE_FILE = 'stacks.json';
@@ -141,6 +149,10 @@ export class LocalCloudFormation {
   private queue: Promise<void> = Promise.resolve();
   private pendingOps = 0;
   private readonly log: (message: string) => void;
+  private simulation: SimulatedDeploys | undefined;
+  /** Stacks created or updated by a simulated deployment: never persisted, their template kept here. */
+  private readonly simulated = new Map<string, string>();
+  private readonly simulating = new Set<Promise<void>>();
 
   constructor(private readonly opts: LocalCloudFormationOptions) {
     this.log = opts.log ?? ((message) => console.warn(message));
@@ -180,13 +192,16 @@ export class LocalCloudFormation {
       Capabilities: [...(input.Capabilities ?? [])],
       Tags: tagsOf(input.Tags),
       CreationTime: now,
-      pendingTemplateFile: this.saveTemplate(name, source.body, source.assetDirs),
+      pendingTemplateFile: this.simulation ? undefined : this.saveTemplate(name, source.body, source.assetDirs),
       pendingParameters: parameters,
       resources: [],
     };
     this.stacks.set(name, record);
-    this.persist();
-    this.enqueue(() => this.runCreate(record));
+    if (this.simulation) this.runSimulated(record, template, source.body, 'CREATE_COMPLETE', this.simulation);
+    else {
+      this.persist();
+      this.enqueue(() => this.runCreate(record));
+    }
     return { StackId: record.StackId };
   }
 
@@ -200,7 +215,8 @@ export class LocalCloudFormation {
         `Stack:${record.StackId} is in ${record.StackStatus} state and can not be updated.`,
       );
     }
-    const current = record.templateFile ? fs.readFileSync(record.templateFile, 'utf8') : '';
+    const current =
+      this.simulated.get(record.StackName) ?? (record.templateFile ? fs.readFileSync(record.templateFile, 'utf8') : '');
     let body: string;
     let assetDirs: ReadonlyMap<string, string> = new Map();
     if (input.UsePreviousTemplate) {
@@ -227,6 +243,11 @@ export class LocalCloudFormation {
     record.LastUpdatedTime = new Date().toISOString();
     record.Capabilities = [...(input.Capabilities ?? [])];
     if (input.Tags) record.Tags = tagsOf(input.Tags);
+    if (this.simulation || this.simulated.has(record.StackName)) {
+      record.pendingParameters = parameters;
+      this.runSimulated(record, template, body, 'UPDATE_COMPLETE', this.simulation ?? { deployMs: 0 });
+      return { StackId: record.StackId };
+    }
     record.pendingTemplateFile =
       body === current ? record.templateFile : this.saveTemplate(record.StackName, body, assetDirs);
     record.pendingParameters = parameters;
@@ -257,6 +278,18 @@ export class LocalCloudFormation {
     return { Stacks: [toStack(record)] };
   }
 
+  /**
+   * Benchmarks only: while set, a create or update deploys nothing and takes `deployMs` (not
+   * serialized with other operations, as CloudFormation deploys stacks in parallel), then
+   * completes with the template's outputs set to placeholder values. Such stacks are kept in
+   * memory only. This stands in for CloudFormation's own deploy time so a release fan-out can be
+   * measured at a scale (1,000 tenants) this machine cannot deploy; the fan-out itself (state
+   * machine, functions, polling) runs for real. `undefined` turns it off.
+   */
+  simulateDeploys(simulation: SimulatedDeploys | undefined): void {
+    this.simulation = simulation;
+  }
+
   /** The next `times` deployments of the stack fail (-1: until cleared; 0 disarms). */
   setFault(stackName: string, times: number): void {
     if (times === 0) this.faults.delete(stackName);
@@ -270,6 +303,7 @@ export class LocalCloudFormation {
   /** Resolves when no stack operation is queued or running. */
   async idle(): Promise<void> {
     while (this.pendingOps > 0) await this.queue;
+    await Promise.all(this.simulating);
   }
 
   /**
@@ -429,6 +463,28 @@ export class LocalCloudFormation {
     this.finish(record, 'DELETE_COMPLETE');
   }
 
+  private runSimulated(
+    record: StackRecord,
+    template: Template,
+    body: string,
+    done: 'CREATE_COMPLETE' | 'UPDATE_COMPLETE',
+    simulation: SimulatedDeploys,
+  ): void {
+    this.simulated.set(record.StackName, body);
+    const settled = new Promise<void>((resolve) => setTimeout(resolve, simulation.deployMs)).then(() => {
+      this.simulating.delete(settled);
+      record.Parameters = record.pendingParameters ?? record.Parameters;
+      record.pendingParameters = undefined;
+      record.Description = template.Description;
+      record.Outputs = Object.keys(template.Outputs ?? {}).map((key) => ({
+        OutputKey: key,
+        OutputValue: `http://simulated.invalid/${record.StackName}/${key}`,
+      }));
+      this.finish(record, done);
+    });
+    this.simulating.add(settled);
+  }
+
   private finish(record: StackRecord, status: string, reason?: string): void {
     record.StackStatus = status;
     record.StackStatusReason = reason;
@@ -569,7 +625,14 @@ export class LocalCloudFormation {
     const temporary = `${file}.tmp`;
     fs.writeFileSync(
       temporary,
-      JSON.stringify({ stacks: [...this.stacks.values()], deleted: this.deleted.slice(-100) }, null, 1),
+      JSON.stringify(
+        {
+          stacks: [...this.stacks.values()].filter((stack) => !this.simulated.has(stack.StackName)),
+          deleted: this.deleted.slice(-100).filter((stack) => !this.simulated.has(stack.StackName)),
+        },
+        null,
+        1,
+      ),
     );
     fs.renameSync(temporary, file);
   }

@@ -117,8 +117,11 @@ export class LambdaRuntime {
    * does not pay a cold start per step.
    */
   async prewarm(): Promise<void> {
-    for (const fn of [...this.functions.values()]) {
-      if (this.environments.has(fn.functionName) || this.closed) continue;
+    for (const name of [...this.functions.keys()]) {
+      // Looked up now, not from a snapshot: a function re-registered while earlier ones warmed
+      // (new environment variables) must start with its new definition, not the replaced one.
+      const fn = this.functions.get(name);
+      if (!fn || this.environments.has(name) || this.closed) continue;
       await this.post(fn, { warm: true }).catch(() => undefined);
     }
   }

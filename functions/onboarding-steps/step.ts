@@ -1,0 +1,74 @@
+/**
+ * What every onboarding step shares: the state the workflow passes, the errors its Retry
+ * matches on, and the wrapper that classifies AWS errors.
+ *
+ * Each step is its own Lambda entry (`<step-name>.ts`, bundled alone), so a step's bundle holds
+ * only the AWS SDK clients that step calls: a smaller cold start and less code with access to
+ * the step's role. This module therefore imports no AWS SDK client.
+ *
+ * Every step is idempotent: a retried or redriven step finds what an earlier attempt created
+ * and returns it instead of creating a second one. The state is the execution input plus what
+ * earlier steps added; each handler returns only its own result, which the workflow stores under
+ * a key of the state (ResultPath).
+ */
+import { requiredEnv, transientAware } from '../shared/env';
+import { tenantNameKey } from '../shared/tenant-names';
+import type { TierName } from '../shared/tiers';
+
+/** The registration cannot be onboarded as given; not retried. */
+export class InvalidRegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRegistrationError';
+  }
+}
+
+/** The onboarding execution's state as the steps read it. */
+export interface OnboardingState {
+  readonly registrationId: string;
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly tier: TierName;
+  readonly email: string;
+  readonly companyName?: string;
+  readonly admin?: { readonly username: string; readonly userPoolId: string; readonly appClientId: string };
+  /** Silo tenants: the user pool and app client created for them (by SDK integration tasks). */
+  readonly silo?: {
+    readonly pool?: { readonly userPoolId: string };
+    readonly client?: { readonly appClientId: string };
+  };
+  /** Silo tenants: the deployed stack, as the release fan-out reported it. */
+  readonly stack?: { readonly apiUrl?: string; readonly usagePlanId?: string; readonly stackName?: string };
+}
+
+/** The part of EventBridge's "Step Functions Execution Status Change" event the rule targets read. */
+export interface ExecutionStatusChange {
+  readonly detail: {
+    readonly executionArn: string;
+    readonly status: string;
+    readonly input: string;
+    readonly error?: string | null;
+    readonly cause?: string | null;
+  };
+}
+
+/** The user pool and app client of the tenant: its own (silo) or the pooled ones. */
+export function identityOf(state: OnboardingState): { userPoolId: string; appClientId: string } {
+  const userPoolId = state.silo?.pool?.userPoolId;
+  const appClientId = state.silo?.client?.appClientId;
+  if (userPoolId && appClientId) return { userPoolId, appClientId };
+  return { userPoolId: requiredEnv('POOLED_USER_POOL_ID'), appClientId: requiredEnv('POOLED_APP_CLIENT_ID') };
+}
+
+/** The tenant admin's username in the pooled pool: unique because tenant names are. */
+export function adminUsernameOf(tenantName: string): string {
+  return `${tenantNameKey(tenantName)}-admin`;
+}
+
+/** The tenant registry table (TENANT_DETAILS_TABLE). */
+export const tenantsTable = (): string => requiredEnv('TENANT_DETAILS_TABLE');
+
+/** Wraps a step: transient AWS errors become TransientStepError so Retry can match on the name. */
+export function step<R>(run: (state: OnboardingState) => Promise<R>): (state: OnboardingState) => Promise<R> {
+  return (state) => transientAware(() => run(state));
+}

@@ -1,0 +1,21 @@
+/** Onboarding step ValidateRegistration (its own Lambda entry: no AWS SDK client at all). */
+import { parseRegistrationRequest } from '../shared/tenant-names';
+import { TIERS } from '../shared/tiers';
+import { InvalidRegistrationError, step } from './step';
+
+/** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */
+export const validateRegistration = step(async (state) => {
+  try {
+    parseRegistrationRequest({
+      tenantName: state.tenantName,
+      email: state.email,
+      tier: state.tier,
+      companyName: state.companyName,
+    });
+  } catch (error) {
+    throw new InvalidRegistrationError((error as Error).message);
+  }
+  if (!state.tenantId || !state.registrationId)
+    throw new InvalidRegistrationError('tenantId and registrationId are required');
+  return { deploymentModel: TIERS[state.tier].deploymentModel };
+});
