@@ -4,8 +4,9 @@
  *
  * - no or invalid token → Unauthorized (401)
  * - operators (SystemAdmin) only from the operator pool; tenant roles only from the pool
- *   that the tenant registry names for the token's tenant, and only if the user is in the
- *   tenant's group (set by the admin API, which users cannot change) → otherwise 403
+ *   that the tenant registry names for the token's tenant (the pooled pool, or a silo
+ *   tenant's own), and only if the user is in the tenant's group (set by the admin API, which
+ *   users cannot change) → otherwise 403
  * - inactive tenants → 403; silo APIs accept only their own tenant → 403
  * - on pooled APIs, the context carries STS credentials that reach only the tenant's items
  */
@@ -76,10 +77,9 @@ export async function authorize(
     return denyAll(principalId, event.methodArn);
   const tenant = await deps.getTenant(tenantId);
   const groups = (payload['cognito:groups'] as string[] | undefined) ?? [];
-  const belongs =
-    tenant !== undefined &&
-    tenant.userPoolId === userPoolId &&
-    (tenant.deploymentModel === 'silo' || groups.includes(tenantId));
+  // The group check holds for silo pools too: a silo tenant's own pool is no reason to trust a
+  // tenant claim that the admin API did not back with the tenant's group.
+  const belongs = tenant !== undefined && tenant.userPoolId === userPoolId && groups.includes(tenantId);
   if (!tenant || !belongs || tenant.status !== 'ACTIVE') return denyAll(principalId, event.methodArn);
 
   const resources = allowedResources(config.api, role, event.methodArn);

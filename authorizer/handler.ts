@@ -5,14 +5,15 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { dynamoDb, requiredEnv } from '../functions/shared/aws-clients';
 import type { ApiName } from '../functions/shared/routes';
 import type { TenantRecord } from '../functions/shared/tenant-record';
+import { TtlCache } from '../functions/shared/ttl-cache';
 import { type AuthorizerDeps, authorize, UnauthorizedError } from './authorize';
 import { TenantCredentialsCache } from './credentials-cache';
+import { siloPoolResolver } from './silo-pools';
 import { stsTenantCredentials } from './sts-credentials';
 import { TokenVerifier, type TrustedPool } from './token-verifier';
 
 const logger = new Logger();
 const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
-const verifier = new TokenVerifier(JSON.parse(requiredEnv('TRUSTED_USER_POOLS')) as TrustedPool[]);
 const config = {
   api: requiredEnv('API_NAME') as ApiName,
   operatorPoolId: process.env.OPERATOR_USER_POOL_ID,
@@ -21,20 +22,27 @@ const config = {
 
 /** Tenant rows change rarely (activation): a short cache keeps the registry off the hot path. */
 const TENANT_CACHE_MS = 5_000;
-const tenantCache = new Map<string, { tenant: TenantRecord | undefined; expires: number }>();
+const tenantCache = new TtlCache<TenantRecord>(10_000);
 
 async function getTenant(tenantId: string): Promise<TenantRecord | undefined> {
-  const cached = tenantCache.get(tenantId);
-  if (cached && cached.expires > Date.now()) return cached.tenant;
+  const cached = tenantCache.get(tenantId, Date.now());
+  if (cached) return cached;
   const result = await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }));
   const tenant = result.Item as TenantRecord | undefined;
   // Only ACTIVE tenants are cached: a reactivated tenant must not be refused from a stale entry
   // (API Gateway would then cache that Deny for the token's whole result TTL).
-  if (tenant?.status !== 'ACTIVE') return tenant;
-  if (tenantCache.size > 10_000) tenantCache.clear();
-  tenantCache.set(tenantId, { tenant, expires: Date.now() + TENANT_CACHE_MS });
+  if (tenant?.status === 'ACTIVE') tenantCache.set(tenantId, tenant, TENANT_CACHE_MS, Date.now());
   return tenant;
 }
+
+/**
+ * The control plane also serves silo tenants' admins (TRUST_SILO_USER_POOLS): their pools are
+ * trusted from the registry. A tenant stack's authorizer trusts its configured pools only.
+ */
+const verifier = new TokenVerifier({
+  pools: JSON.parse(requiredEnv('TRUSTED_USER_POOLS')) as TrustedPool[],
+  resolvePool: process.env.TRUST_SILO_USER_POOLS === 'true' ? siloPoolResolver(getTenant) : undefined,
+});
 
 /**
  * Pooled APIs set TENANT_DATA_ROLE_ARN: the authorizer then hands each request STS credentials

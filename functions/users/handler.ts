@@ -54,7 +54,10 @@ function userView(
   };
 }
 
-/** Users of a pool tenant live in the pooled pool, in the group named after the tenant. */
+/**
+ * A tenant's users live in the pool its registry row names (the pooled pool, or a silo tenant's
+ * own), in the group named after the tenant.
+ */
 function cognitoDirectory(tenant: TenantRecord): UserDirectory {
   const UserPoolId = tenant.userPoolId as string;
   return {

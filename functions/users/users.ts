@@ -23,7 +23,7 @@ export interface NewUser {
   readonly role: TenantRole;
 }
 
-/** The user directory of one tenant (Cognito: the tenant's group in the pooled pool). */
+/** The user directory of one tenant (Cognito: the tenant's group in the tenant's pool, pooled or silo). */
 export interface UserDirectory {
   list(tenantId: string, limit: number, nextToken?: string): Promise<{ items: TenantUser[]; nextToken?: string }>;
   /** Resolves undefined when the user does not exist or belongs to another tenant. */

@@ -21,11 +21,18 @@ export interface LocalCloudInfo {
   readonly operatorEmail: string;
   readonly operatorPassword: string;
   /**
+   * The run's fresh data directory (removed at teardown): where tests share fixtures across
+   * files and read what the local CloudFormation deployed for a silo tenant.
+   */
+  readonly dataDir: string;
+  /**
    * The deployed environment of pooled-stack functions (endpoints, the role's local access key,
    * table names), for attack tests that drive the authorizer in-process or act as a function's
    * role against the local STS and the IAM-enforcing DynamoDB endpoint.
    */
   readonly pooledFunctions: { readonly authorizer: Record<string, string>; readonly products: Record<string, string> };
+  /** The deployed environment of the control-plane authorizer (silo pools trusted from the registry). */
+  readonly controlPlaneFunctions: { readonly authorizer: Record<string, string> };
 }
 
 declare module 'vitest' {
@@ -57,12 +64,17 @@ export default async function setup(project: TestProject) {
     onboardingStateMachineArn: stateMachineArn,
     operatorEmail: cloud.operatorEmail,
     operatorPassword: cloud.operatorPassword,
+    dataDir,
     pooledFunctions: {
-      authorizer: pooledFunctionEnvironment(cloud, (env) => env.TENANT_DATA_ROLE_ARN !== undefined),
-      products: pooledFunctionEnvironment(
+      authorizer: functionEnvironment(cloud, 'tenantflow-pooled', (env) => env.TENANT_DATA_ROLE_ARN !== undefined),
+      products: functionEnvironment(
         cloud,
+        'tenantflow-pooled',
         (env) => env.PRODUCTS_TABLE !== undefined && env.ORDERS_TABLE === undefined,
       ),
+    },
+    controlPlaneFunctions: {
+      authorizer: functionEnvironment(cloud, 'tenantflow-control-plane', (env) => env.API_NAME === 'control-plane'),
     },
   });
   return async () => {
@@ -71,13 +83,14 @@ export default async function setup(project: TestProject) {
   };
 }
 
-function pooledFunctionEnvironment(
+function functionEnvironment(
   cloud: Awaited<ReturnType<typeof startLocalCloud>>,
+  stackName: string,
   match: (env: Readonly<Record<string, string>>) => boolean,
 ) {
   const fn = cloud.services.lambda
     .list()
-    .find((candidate) => candidate.functionName.startsWith('tenantflow-pooled') && match(candidate.environment));
-  if (!fn) throw new Error('pooled function not found');
+    .find((candidate) => candidate.functionName.startsWith(stackName) && match(candidate.environment));
+  if (!fn) throw new Error(`no such function in ${stackName}`);
   return { ...fn.environment };
 }

@@ -1,42 +1,152 @@
-/** Role matrix of the control-plane API: every non-public route × SystemAdmin, TenantAdmin, TenantUser, none. */
+/**
+ * Role matrix of the control-plane API: every non-public route × SystemAdmin, TenantAdmin and
+ * TenantUser of a pool tenant and of a silo tenant, forged callers, none. Then the `/users`
+ * routes across tenants: an admin of silo A reaches neither silo B's users nor a pool tenant's,
+ * and the other way round.
+ */
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routesOf } from '../../../functions/shared/routes';
-import { controlPlane, http, onboardedTenant, operatorToken } from '../support/client';
+import { type Role, routesOf } from '../../../functions/shared/routes';
+import {
+  at,
+  cloud,
+  cognitoClient,
+  controlPlane,
+  http,
+  logIn,
+  NEW_PASSWORD,
+  onboardedTenant,
+  operatorToken,
+  outbox,
+  type TenantSession,
+  uniqueName,
+  waitFor,
+} from '../support/client';
 import { decodeJwt } from '../support/jwt';
-import { addTenantUser, signJwt, tenantConfigOf } from './support';
+import { addTenantUser, sharedSiloTenants, signJwt, type TenantConfig, tenantConfigOf } from './support';
 
-const tokens: Record<string, string | undefined> = {};
+/** Each caller and the role it genuinely holds (none for forged and anonymous callers). */
+const ROLE_OF = {
+  SystemAdmin: 'SystemAdmin',
+  TenantAdmin: 'TenantAdmin',
+  TenantUser: 'TenantUser',
+  SiloTenantAdmin: 'TenantAdmin',
+  SiloTenantUser: 'TenantUser',
+  // Tenant-pool users claiming SystemAdmin with a valid signature (cognito-local's published key).
+  ForgedSystemAdmin: undefined,
+  SiloForgedSystemAdmin: undefined,
+  none: undefined,
+} as const satisfies Record<string, Role | undefined>;
+type CallerName = keyof typeof ROLE_OF;
+const tokens: Partial<Record<CallerName, string>> = {};
+
+let pool: TenantSession;
+let siloA: TenantSession;
+let siloB: TenantSession;
+let configs: Record<'pool' | 'siloA' | 'siloB', TenantConfig>;
 
 beforeAll(async () => {
-  const tenant = await onboardedTenant('roles');
-  const config = await tenantConfigOf(tenant);
-  tokens.SystemAdmin = await operatorToken();
-  tokens.TenantAdmin = tenant.idToken;
-  tokens.TenantUser = (await addTenantUser(config, `user@${tenant.tenantName}.example.com`, 'TenantUser')).IdToken;
-  // A tenant-pool user claiming SystemAdmin with a valid signature (cognito-local's published key).
-  tokens.ForgedSystemAdmin = signJwt({ ...decodeJwt(tenant.idToken), 'custom:userRole': 'SystemAdmin' });
-  tokens.none = undefined;
+  [pool, [siloA, siloB]] = await Promise.all([onboardedTenant('roles'), sharedSiloTenants()]);
+  const [poolConfig, siloAConfig, siloBConfig] = await Promise.all([pool, siloA, siloB].map(tenantConfigOf));
+  configs = { pool: poolConfig, siloA: siloAConfig, siloB: siloBConfig } as typeof configs;
+  const [operator, tenantUser, siloUser] = await Promise.all([
+    operatorToken(),
+    addTenantUser(configs.pool, `user@${pool.tenantName}.example.com`, 'TenantUser'),
+    addTenantUser(configs.siloA, `${uniqueName('user')}@${siloA.tenantName}.example.com`, 'TenantUser'),
+  ]);
+  tokens.SystemAdmin = operator;
+  tokens.TenantAdmin = pool.idToken;
+  tokens.TenantUser = tenantUser.IdToken;
+  tokens.SiloTenantAdmin = siloA.idToken;
+  tokens.SiloTenantUser = siloUser.IdToken;
+  tokens.ForgedSystemAdmin = signJwt({ ...decodeJwt(pool.idToken), 'custom:userRole': 'SystemAdmin' });
+  tokens.SiloForgedSystemAdmin = signJwt({ ...decodeJwt(siloA.idToken), 'custom:userRole': 'SystemAdmin' });
 });
 
 /** Concrete path of a route; ids that do not exist, so an allowed call changes nothing. */
 const pathOf = (path: string) => path.replace(/\{[^}]+\}/g, 'no-such-id');
 
 const ROUTES = routesOf('control-plane').filter((route) => route.access !== 'public');
-const CALLERS = ['SystemAdmin', 'TenantAdmin', 'TenantUser', 'ForgedSystemAdmin', 'none'] as const;
 
 describe('control-plane role matrix', () => {
   it.each(
-    ROUTES.flatMap((route) => CALLERS.map((caller) => [`${route.method} ${route.path}`, caller, route] as const)),
+    ROUTES.flatMap((route) =>
+      (Object.keys(ROLE_OF) as CallerName[]).map((caller) => [`${route.method} ${route.path}`, caller, route] as const),
+    ),
   )('%s as %s', async (_name, caller, route) => {
+    const role: Role | undefined = ROLE_OF[caller];
+
     const response = await http(route.method, controlPlane(pathOf(route.path)), {
       token: tokens[caller],
       body: route.method === 'GET' ? undefined : {},
     });
 
-    const allowed =
-      caller !== 'none' && caller !== 'ForgedSystemAdmin' && (route.access as readonly string[]).includes(caller);
     if (caller === 'none') expect(response.status).toBe(401);
-    else if (allowed) expect([401, 403]).not.toContain(response.status);
+    else if (role && (route.access as readonly string[]).includes(role))
+      expect([401, 403]).not.toContain(response.status);
     else expect(response.status).toBe(403);
+  });
+});
+
+const ADMINS = { pool: () => pool, siloA: () => siloA, siloB: () => siloB } as const;
+type AdminKey = keyof typeof ADMINS;
+const adminUsername = (session: TenantSession) => String(decodeJwt(session.idToken)['cognito:username']);
+const users = (session: TenantSession, method: string, path: string, body?: unknown) =>
+  http(method, controlPlane(path), { token: session.idToken, body });
+
+describe('control-plane /users across pool and silo tenants', () => {
+  const pairs = (Object.keys(ADMINS) as AdminKey[]).flatMap((attacker) =>
+    (Object.keys(ADMINS) as AdminKey[]).filter((victim) => victim !== attacker).map((victim) => [attacker, victim]),
+  );
+
+  it.each(pairs)('the admin of %s neither lists, reads, disables nor enables the admin of %s', async (a, v) => {
+    const attacker = ADMINS[a as AdminKey]();
+    const victim = adminUsername(ADMINS[v as AdminKey]());
+
+    const listed = await users(attacker, 'GET', '/users');
+    const read = await users(attacker, 'GET', `/users/${victim}`);
+    const disabled = await users(attacker, 'POST', `/users/${victim}/disable`);
+    const enabled = await users(attacker, 'POST', `/users/${victim}/enable`);
+
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((u: { username: string }) => u.username)).toContain(adminUsername(attacker));
+    expect(JSON.stringify(listed.body)).not.toContain(victim);
+    expect([read.status, disabled.status, enabled.status]).toEqual([404, 404, 404]);
+  });
+
+  it('leaves every admin enabled in its own pool', async () => {
+    for (const key of Object.keys(ADMINS) as AdminKey[]) {
+      const user = await cognitoClient().send(
+        new AdminGetUserCommand({
+          UserPoolId: configs[key].userPoolId,
+          Username: adminUsername(ADMINS[key]()),
+        }),
+      );
+      expect(user.Enabled).toBe(true);
+    }
+  });
+
+  it('a silo admin creates users in its own pool only; they log in with the silo’s app client', async () => {
+    const username = uniqueName('silo-bob');
+    const silo = configs.siloA;
+
+    const created = await users(siloA, 'POST', '/users', {
+      username,
+      email: `${username}@silo.example.com`,
+      role: 'TenantUser',
+    });
+
+    expect(created.status).toBe(201);
+    const invite = await waitFor(
+      async () => (await outbox()).find((m) => m.template === 'invite' && m.variables.username === username),
+      'the invitation',
+    );
+    const token = await logIn(silo.appClientId, username, invite.variables.temporaryPassword as string, NEW_PASSWORD);
+    expect(decodeJwt(token)).toMatchObject({ 'custom:tenantId': siloA.tenantId, 'cognito:groups': [siloA.tenantId] });
+    expect((await http('GET', at(siloA.apiUrl, '/products'), { token })).status).toBe(200);
+    await expect(
+      cognitoClient().send(new AdminGetUserCommand({ UserPoolId: cloud().pooledUserPoolId, Username: username })),
+    ).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    expect((await users(siloB, 'GET', `/users/${username}`)).status).toBe(404);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Isolation matrix: two pool tenants attack each other on every route of the tenant API with the
- * other's ids, and with forged tenant ids in body, query, path and headers. Nothing of the victim
- * may leak, and nothing of the victim may change.
+ * Isolation matrix: two pool tenants (BASIC, STANDARD) and two silo tenants (PLATINUM) attack
+ * each other (pool ↔ pool, pool ↔ silo, silo ↔ silo) on every route of the tenant API (each on its
+ * own API) with the other's ids, and with forged tenant ids in body, query, path and headers.
+ * Nothing of the victim may leak, and nothing of the victim may change.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routesOf } from '../../../functions/shared/routes';
 import { at, type HttpResult, http, onboardedTenant, type TenantSession } from '../support/client';
+import { sharedSiloTenants } from './support';
 
 interface Fixture {
   session: TenantSession;
@@ -20,15 +22,22 @@ interface Snapshot {
   order: unknown;
 }
 
-const fixtures: Record<'acme' | 'globex', Fixture> = {} as never;
-const before: Record<string, Snapshot> = {};
+const TENANTS = ['acme', 'globex', 'siloA', 'siloB'] as const;
+type TenantKey = (typeof TENANTS)[number];
 
-async function fixture(prefix: string, tier: string): Promise<Fixture> {
-  const session = await onboardedTenant(prefix, tier);
-  const product = await session.api('POST', '/products', { name: `${prefix} secret`, price: 7, sku: `${prefix}-SKU` });
+const fixtures = {} as Record<TenantKey, Fixture>;
+const before = {} as Record<TenantKey, Snapshot>;
+
+/** The victim's secret: a product and an order whose ids and name must never reach an attacker. */
+async function seeded(session: TenantSession): Promise<Fixture> {
+  const product = await session.api('POST', '/products', {
+    name: `${session.tenantName} secret`,
+    price: 7,
+    sku: `${session.tenantName}-SKU`,
+  });
   const order = await session.api('POST', '/orders', { lines: [{ productId: product.body.productId, quantity: 2 }] });
   if (product.status !== 201 || order.status !== 201)
-    throw new Error(`fixture of ${prefix}: ${product.status} ${order.status}`);
+    throw new Error(`fixture of ${session.tenantName}: ${product.status} ${order.status}`);
   return { session, productId: product.body.productId, orderId: order.body.orderId };
 }
 
@@ -43,12 +52,18 @@ async function snapshot(f: Fixture): Promise<Snapshot> {
 }
 
 beforeAll(async () => {
-  [fixtures.acme, fixtures.globex] = await Promise.all([
-    fixture('iso-acme', 'BASIC'),
-    fixture('iso-globex', 'STANDARD'),
+  const [acme, globex, [siloA, siloB]] = await Promise.all([
+    onboardedTenant('iso-acme', 'BASIC'),
+    onboardedTenant('iso-globex', 'STANDARD'),
+    sharedSiloTenants(),
   ]);
-  before.acme = await snapshot(fixtures.acme);
-  before.globex = await snapshot(fixtures.globex);
+  const sessions: Record<TenantKey, TenantSession> = { acme, globex, siloA, siloB };
+  await Promise.all(
+    TENANTS.map(async (key) => {
+      fixtures[key] = await seeded(sessions[key]);
+      before[key] = await snapshot(fixtures[key]);
+    }),
+  );
 });
 
 /** No response body may mention any id of the victim. */
@@ -225,12 +240,24 @@ const FORGED_CASES: Case[] = [
   },
 ];
 
-const DIRECTIONS = [
+/**
+ * Every ordered pair of the two pool tenants and silo A, plus silo A ↔ silo B (silo B against the
+ * pool tenants would repeat silo A's rows at ~2 s a direction pair). In rounds where each attacker
+ * appears once, so an attacker's requests are spread out and a BASIC tenant stays within its
+ * burst (50) and rate.
+ */
+const DIRECTIONS: ReadonlyArray<readonly [TenantKey, TenantKey]> = [
   ['acme', 'globex'],
+  ['globex', 'siloA'],
+  ['siloA', 'acme'],
+  ['siloB', 'siloA'],
+  ['acme', 'siloA'],
   ['globex', 'acme'],
-] as const;
+  ['siloA', 'globex'],
+  ['siloA', 'siloB'],
+];
 
-describe('isolation matrix (two pool tenants)', () => {
+describe('isolation matrix (two pool tenants, two silo tenants)', () => {
   it('covers every route of the tenant API', () => {
     const covered = new Set(ROUTE_CASES.map((c) => c.route));
 
@@ -264,7 +291,7 @@ describe('isolation matrix (two pool tenants)', () => {
   }
 
   // Runs after the attack suites above (vitest keeps definition order).
-  it('leaves both tenants’ data exactly as it was after all attacks', async () => {
-    for (const name of ['acme', 'globex'] as const) expect(await snapshot(fixtures[name])).toEqual(before[name]);
+  it('leaves every tenant’s data exactly as it was after all attacks', async () => {
+    for (const key of TENANTS) expect(await snapshot(fixtures[key])).toEqual(before[key]);
   });
 });

@@ -2,7 +2,8 @@
  * Proof that the policy, not only the handler code, isolates tenants: the real authorizer code,
  * with the deployed authorizer's environment, obtains tenant A's credentials from the local STS;
  * a request made with them directly (bypassing the handlers and their tenant filter) on tenant
- * B's partition is denied by IAM.
+ * B's partition is denied by IAM. A silo tenant's functions use their execution roles: with those
+ * credentials, the pooled tables and another silo's tables are denied by IAM too.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -16,7 +17,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { siloStackName } from '../../../functions/shared/onboarding-states';
+import { LOCAL_ACCOUNT } from '../../../local/deployer/constants';
+import { LOCAL_ROLE_SECRET, localAccessKeyOf } from '../../../local/iam/access-keys';
 import { cloud, onboardedTenant, type TenantSession } from '../support/client';
+import { deployedResourceName } from '../support/resources';
+import { sharedSiloTenants } from './support';
 
 const env = () => cloud().pooledFunctions.authorizer;
 const productsEnv = () => cloud().pooledFunctions.products;
@@ -167,5 +173,88 @@ describe('roles without tenant scope', () => {
     );
 
     await expect(assume).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});
+
+describe('a silo tenant’s execution roles, used directly', () => {
+  let siloA: TenantSession;
+  let siloB: TenantSession;
+  let siloAProductId: string;
+  beforeAll(async () => {
+    [siloA, siloB] = await sharedSiloTenants();
+    siloAProductId = (await siloA.api('POST', '/products', { name: 'Silo A own', price: 5 })).body.productId;
+  });
+
+  const resourceOf = (silo: TenantSession, type: string, prefix: string) =>
+    deployedResourceName(siloStackName(silo.tenantId), type, prefix);
+  const tableOf = (silo: TenantSession, prefix: 'Products' | 'Orders') =>
+    resourceOf(silo, 'AWS::DynamoDB::Table', prefix);
+  /** The credentials the local Lambda hands the silo function: its execution role's access key. */
+  const roleClient = (silo: TenantSession, fn: 'ProductsFunction' | 'OrdersFunction') =>
+    documentClient({
+      accessKeyId: localAccessKeyOf(
+        `arn:aws:iam::${LOCAL_ACCOUNT}:role/${resourceOf(silo, 'AWS::IAM::Role', `${fn}ServiceRole`)}`,
+      ),
+      secretAccessKey: LOCAL_ROLE_SECRET,
+    });
+  const pooledOrders = () =>
+    (JSON.parse(env().TENANT_TABLE_ARNS as string) as string[])
+      .map((arn) => arn.slice(arn.lastIndexOf('/') + 1))
+      .find((name) => name.includes('Orders')) as string;
+  const query = (table: string, tenantId: string) =>
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'tenantId = :t',
+      ExpressionAttributeValues: { ':t': tenantId },
+    });
+
+  it('reach their own tables (the control for the denials below)', async () => {
+    const own = await roleClient(siloA, 'ProductsFunction').send(
+      new GetCommand({
+        TableName: tableOf(siloA, 'Products'),
+        Key: { tenantId: siloA.tenantId, productId: siloAProductId },
+      }),
+    );
+
+    expect(own.Item).toMatchObject({ name: 'Silo A own' });
+  });
+
+  it.each([
+    ['ProductsFunction', 'a Query of the pooled products table', () => query(PRODUCTS(), siloA.tenantId)],
+    [
+      'ProductsFunction',
+      'a GetItem of a pool tenant’s product',
+      () => new GetCommand({ TableName: PRODUCTS(), Key: { tenantId: globex.tenantId, productId: globexProductId } }),
+    ],
+    [
+      'ProductsFunction',
+      'a Query of the other silo’s products',
+      () => query(tableOf(siloB, 'Products'), siloB.tenantId),
+    ],
+    [
+      'ProductsFunction',
+      'a PutItem into the other silo’s products',
+      () =>
+        new PutCommand({
+          TableName: tableOf(siloB, 'Products'),
+          Item: { tenantId: siloB.tenantId, productId: 'planted', name: 'x', price: 0 },
+        }),
+    ],
+    ['OrdersFunction', 'a Query of the pooled orders table', () => query(pooledOrders(), globex.tenantId)],
+    ['OrdersFunction', 'a Query of the other silo’s orders', () => query(tableOf(siloB, 'Orders'), siloB.tenantId)],
+    [
+      'OrdersFunction',
+      'a GetItem of the other silo’s products (it may read only its own)',
+      () =>
+        new GetCommand({ TableName: tableOf(siloB, 'Products'), Key: { tenantId: siloB.tenantId, productId: 'x' } }),
+    ],
+  ] as const)('the %s role is denied %s with AccessDeniedException', async (fn, _name, command) => {
+    await expect(roleClient(siloA, fn).send(command() as never)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+  });
+
+  it('leave the other silo’s data untouched', async () => {
+    expect((await siloB.api('GET', '/products/planted')).status).toBe(404);
   });
 });

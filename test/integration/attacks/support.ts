@@ -1,5 +1,10 @@
-/** What an attacker (and the attack tests) can do: forge tokens, add users to a pooled tenant, log in. */
+/**
+ * What an attacker (and the attack tests) can do: forge tokens, add users to a tenant, log in;
+ * and the silo tenants the attack files share.
+ */
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -7,7 +12,16 @@ import {
   type AuthenticationResultType,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoClient, controlPlane, http, type TenantSession } from '../support/client';
+import {
+  cloud,
+  cognitoClient,
+  controlPlane,
+  http,
+  onboardedTenant,
+  sessionOf,
+  type TenantSession,
+  waitFor,
+} from '../support/client';
 import { decodeJwt } from '../support/jwt';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -70,8 +84,9 @@ export async function passwordLogin(
 export const USER_PASSWORD = 'Us3r-Passw0rd!x';
 
 /**
- * Adds a confirmed user to a pooled tenant the way an admin would (tenant attributes set by the
- * admin API, membership of the tenant's group) and logs it in.
+ * Adds a confirmed user to a tenant (in its pool: the pooled one, or a silo tenant's own) the way
+ * an admin would (tenant attributes set by the admin API, membership of the tenant's group) and
+ * logs it in.
  */
 export async function addTenantUser(
   config: TenantConfig,
@@ -105,4 +120,44 @@ export async function addTenantUser(
     new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: config.tenantId }),
   );
   return passwordLogin(config.appClientId, email, USER_PASSWORD);
+}
+
+type SessionData = Omit<TenantSession, 'api'>;
+
+let sharedSilos: Promise<readonly [TenantSession, TenantSession]> | undefined;
+
+/**
+ * Two PLATINUM (silo) tenants shared by every attack file. A silo onboarding (pipeline and stack
+ * deployment) takes seconds, so the first file that asks onboards them once per run and leaves
+ * them in the run's data directory for the others (each file has its own module instance). A
+ * lock keeps a second file that asks meanwhile from onboarding another pair. Attack files must
+ * leave them as they found them: no deactivation, no disabled admin.
+ */
+export function sharedSiloTenants(): Promise<readonly [TenantSession, TenantSession]> {
+  sharedSilos ??= loadOrOnboardSilos();
+  return sharedSilos;
+}
+
+async function loadOrOnboardSilos(): Promise<readonly [TenantSession, TenantSession]> {
+  const file = path.join(cloud().dataDir, 'attack-silo-tenants.json');
+  const read = () => {
+    const shared = JSON.parse(fs.readFileSync(file, 'utf8')) as { sessions?: SessionData[]; error?: string };
+    if (!shared.sessions) throw new Error(`the shared silo tenants could not be onboarded: ${shared.error}`);
+    return shared.sessions.map(sessionOf) as [TenantSession, TenantSession];
+  };
+  try {
+    fs.mkdirSync(`${file}.lock`);
+  } catch {
+    await waitFor(async () => (fs.existsSync(file) ? true : undefined), 'the shared silo tenants', 60_000);
+    return read();
+  }
+  try {
+    const sessions = await Promise.all([onboardedTenant('silo-a', 'PLATINUM'), onboardedTenant('silo-b', 'PLATINUM')]);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ sessions: sessions.map(({ api: _api, ...data }) => data) }));
+    fs.renameSync(`${file}.tmp`, file);
+    return sessions;
+  } catch (error) {
+    fs.writeFileSync(file, JSON.stringify({ error: String(error) }));
+    throw error;
+  }
 }

@@ -2,16 +2,30 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { at, http, onboardedTenant, operatorToken, type TenantSession } from '../support/client';
 import { decodeJwt } from '../support/jwt';
-import { passwordLogin, signJwt, strangerKey, type TenantConfig, tamper, tenantConfigOf } from './support';
+import {
+  passwordLogin,
+  sharedSiloTenants,
+  signJwt,
+  strangerKey,
+  type TenantConfig,
+  tamper,
+  tenantConfigOf,
+} from './support';
 
 let acme: TenantSession;
 let globex: TenantSession;
 let config: TenantConfig;
 let accessToken: string;
 let operator: string;
+let siloA: TenantSession;
+let siloB: TenantSession;
 
 beforeAll(async () => {
-  [acme, globex] = await Promise.all([onboardedTenant('tok-a'), onboardedTenant('tok-b')]);
+  [acme, globex, [siloA, siloB]] = await Promise.all([
+    onboardedTenant('tok-a'),
+    onboardedTenant('tok-b'),
+    sharedSiloTenants(),
+  ]);
   config = await tenantConfigOf(acme);
   const claims = decodeJwt(acme.idToken);
   accessToken =
@@ -89,5 +103,49 @@ describe('token attacks on the tenant API', () => {
 
   it('the genuine token still works (the attacks above are not false alarms)', async () => {
     expect((await http('GET', at(acme.apiUrl, '/products'), { token: acme.idToken })).status).toBe(200);
+  });
+});
+
+const issuerOf = (token: string) => String(decodeJwt(token).iss);
+
+/** Each silo API trusts its own pool only; the pooled API trusts the pooled pool only. */
+const CROSS_API: Array<[string, () => { apiUrl: string; token: string }]> = [
+  ['another silo’s token on a silo API', () => ({ apiUrl: siloA.apiUrl, token: siloB.idToken })],
+  ['a silo token on the pooled API', () => ({ apiUrl: acme.apiUrl, token: siloA.idToken })],
+  ['a pooled token on a silo API', () => ({ apiUrl: siloA.apiUrl, token: acme.idToken })],
+  ['an operator’s token on a silo API', () => ({ apiUrl: siloA.apiUrl, token: operator })],
+  [
+    'a silo token re-signed to claim the other silo (tenant and group), its issuer kept, on that silo’s API',
+    () => ({
+      apiUrl: siloB.apiUrl,
+      token: signJwt({
+        ...decodeJwt(siloA.idToken),
+        'custom:tenantId': siloB.tenantId,
+        'cognito:groups': [siloB.tenantId],
+      }),
+    }),
+  ],
+  [
+    'a silo token re-signed under the other silo’s issuer, its own audience kept',
+    () => ({ apiUrl: siloB.apiUrl, token: signJwt({ ...decodeJwt(siloA.idToken), iss: issuerOf(siloB.idToken) }) }),
+  ],
+  [
+    'a pooled token re-signed under a silo’s issuer, the pooled audience kept',
+    () => ({ apiUrl: siloA.apiUrl, token: signJwt({ ...decodeJwt(acme.idToken), iss: issuerOf(siloA.idToken) }) }),
+  ],
+];
+
+describe('token attacks across silo and pooled APIs', () => {
+  it.each(CROSS_API)('%s → 401', async (_name, attack) => {
+    const { apiUrl, token } = attack();
+
+    const response = await http('GET', at(apiUrl, '/products'), { token });
+
+    expect(response.status).toBe(401);
+    expect(JSON.stringify(response.body)).not.toContain('items');
+  });
+
+  it('each silo’s genuine token still works on its own API', async () => {
+    for (const silo of [siloA, siloB]) expect((await silo.api('GET', '/products')).status).toBe(200);
   });
 });

@@ -154,7 +154,15 @@ export interface TenantSession {
 
 export const NEW_PASSWORD = 'Chosen-Passw0rd!x';
 
-/** Signs a pool tenant up, logs its admin in from the welcome mail, and returns a session on its API. */
+/** A session from its data (e.g. one shared across test files as JSON). */
+export function sessionOf(data: Omit<TenantSession, 'api'>): TenantSession {
+  return {
+    ...data,
+    api: (method, path, body) => http(method, at(data.apiUrl, path), { body, token: data.idToken }),
+  };
+}
+
+/** Signs a tenant up, logs its admin in from the welcome mail, and returns a session on its API. */
 export async function onboardedTenant(prefix: string, tier = 'BASIC'): Promise<TenantSession> {
   const tenantName = uniqueName(prefix);
   const registration = await signUp(tenantName, tier);
@@ -168,14 +176,7 @@ export async function onboardedTenant(prefix: string, tier = 'BASIC'): Promise<T
     mail.variables.temporaryPassword as string,
     NEW_PASSWORD,
   );
-  return {
-    registration,
-    tenantName,
-    tenantId: config.tenantId,
-    apiUrl: config.apiUrl,
-    idToken,
-    api: (method, path, body) => http(method, at(config.apiUrl, path), { body, token: idToken }),
-  };
+  return sessionOf({ registration, tenantName, tenantId: config.tenantId, apiUrl: config.apiUrl, idToken });
 }
 
 export async function operatorToken(): Promise<string> {

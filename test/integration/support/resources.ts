@@ -1,4 +1,6 @@
 /** Counts what onboarding created for a tenant, straight from the emulators (for idempotency checks). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   APIGatewayClient,
   GetApiKeysCommand,
@@ -111,3 +113,19 @@ export const NOTHING: TenantResources = {
   nameReservations: 0,
   welcomeMails: 0,
 };
+
+/**
+ * The physical name (what `Ref` gives) of a resource the local CloudFormation deployed for a
+ * stack (a silo tenant's), found by type and logical id prefix. Read from that service's state in
+ * the run's data directory: it runs in-process, so there is no DescribeStackResources to call.
+ */
+export function deployedResourceName(stackName: string, type: string, logicalIdPrefix: string): string {
+  const state = JSON.parse(fs.readFileSync(path.join(cloud().dataDir, 'cloudformation', 'stacks.json'), 'utf8')) as {
+    stacks: Array<{ StackName: string; resources: Array<{ logicalId: string; type: string; ref: unknown }> }>;
+  };
+  const resource = state.stacks
+    .find((stack) => stack.StackName === stackName)
+    ?.resources.find((r) => r.type === type && r.logicalId.startsWith(logicalIdPrefix));
+  if (typeof resource?.ref !== 'string') throw new Error(`${stackName} has no ${type} ${logicalIdPrefix}*`);
+  return resource.ref;
+}

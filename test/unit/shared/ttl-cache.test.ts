@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '../../../functions/shared/ttl-cache';
 
 describe('TtlCache', () => {
   it('returns a value until its TTL passes', () => {

@@ -1,7 +1,8 @@
 /**
- * A bounded cache with a per-entry expiry, used for authorizer results. Pure: the caller
- * passes the time. Least-recently-used entries go first when full, so a flood of distinct
- * tokens cannot grow memory without bound.
+ * A bounded cache with a per-entry expiry (the local gateway's authorizer results, the
+ * authorizer's registry lookups and token verifiers). Pure: the caller passes the time.
+ * Least-recently-used entries go first when full, so a flood of distinct keys cannot grow
+ * memory without bound.
  */
 export class TtlCache<V> {
   // A Map iterates in insertion order; re-inserting on read makes that order LRU.
