@@ -10,7 +10,7 @@ import { sourceHash } from '../local/source-hash';
 export const CONSOLE_DIR = __dirname;
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');
 const REPO_ROOT = path.resolve(CONSOLE_DIR, '..');
-/** The console's own sources plus what it imports from elsewhere (the tier catalog, state names). */
+/** The console's own sources plus what it imports from elsewhere (the tier catalog, state names, the parsers). */
 const SOURCES = [
   'console/src',
   'console/index.html',
@@ -18,6 +18,9 @@ const SOURCES = [
   'console/app',
   'console/vite.config.mts',
   'functions/shared',
+  // The forms validate with the API's own parsers (console/src/shared/validation.ts).
+  'functions/products/products.ts',
+  'functions/users/users.ts',
   'package-lock.json',
 ];
 const STAMP = '.console-source-hash';
@@ -27,14 +30,25 @@ export async function buildConsole(
   opts: { force?: boolean } = {},
 ): Promise<{ dir: string; built: boolean; ms: number }> {
   const started = Date.now();
-  const hash = sourceHash(REPO_ROOT, SOURCES);
+  // "production" in the stamp: builds stamped before NODE_ENV was pinned were development builds.
+  const hash = `${sourceHash(REPO_ROOT, SOURCES)}:production`;
   const stampFile = path.join(CONSOLE_DIST, STAMP);
   if (!opts.force && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === hash) {
     return { dir: CONSOLE_DIST, built: false, ms: Date.now() - started };
   }
   // Vite is ESM-only; a dynamic import loads it from this CommonJS module.
   const { build } = await import('vite');
-  await build({ configFile: path.join(CONSOLE_DIR, 'vite.config.mts'), logLevel: 'warn' });
+  // Vite builds for whatever NODE_ENV says, and vitest sets it to "test": a build made by the
+  // test setup would ship React's development build (~65 KB gzip more, dev-only warnings), and
+  // the stamp would then serve it to `npm start` too. The apps are always built for production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(CONSOLE_DIR, 'vite.config.mts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   fs.writeFileSync(stampFile, hash);
   return { dir: CONSOLE_DIST, built: true, ms: Date.now() - started };
 }

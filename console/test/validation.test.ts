@@ -3,6 +3,7 @@ import {
   fieldErrorsOf,
   newPasswordProblem,
   registrationBody,
+  validateNewUser,
   validateProduct,
   validateSignUp,
 } from '../src/shared/validation';
@@ -66,5 +67,22 @@ describe('new password', () => {
     expect(newPasswordProblem('NoDigits!!')).toMatch(/digit/);
     expect(newPasswordProblem('NoSymbol12')).toMatch(/symbol/);
     expect(newPasswordProblem('Chosen-Passw0rd!')).toBeUndefined();
+  });
+});
+
+describe('new user (the API’s own rules)', () => {
+  it('accepts a username, an email and a role, and names each bad field in a sentence', () => {
+    expect(validateNewUser({ username: 'bob.smith', email: 'bob@acme.test', role: 'TenantUser' })).toEqual({});
+    expect(validateNewUser({ username: 'a b', email: 'nope', role: '' })).toEqual({
+      username: "Username must be 3 to 63 characters of letters, digits, '.', '_' and '-'.",
+      email: 'Email must be an email address.',
+      role: 'Role is required.',
+    });
+  });
+
+  it('keeps a server message that is already a sentence (409 on the username)', () => {
+    expect(fieldErrorsOf([{ field: 'username', message: "Username 'bob' is already taken" }])).toEqual({
+      username: "Username 'bob' is already taken.",
+    });
   });
 });

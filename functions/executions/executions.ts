@@ -3,19 +3,13 @@
  * source of truth: no copy of execution state is kept elsewhere).
  */
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
-import { ValidationError } from '../shared/errors';
 import { type ExecutionStep, failedStepOf } from '../shared/execution-steps';
 
-export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
-export type ExecutionStatusFilter = (typeof EXECUTION_STATUSES)[number];
-
-export function parseStatusFilter(value: string | undefined): ExecutionStatusFilter | undefined {
-  if (value === undefined) return undefined;
-  if (!(EXECUTION_STATUSES as readonly string[]).includes(value)) {
-    throw new ValidationError([{ field: 'status', message: `must be one of ${EXECUTION_STATUSES.join(', ')}` }]);
-  }
-  return value as ExecutionStatusFilter;
-}
+export {
+  EXECUTION_STATUSES,
+  type ExecutionStatusFilter,
+  parseStatusFilter,
+} from '../shared/execution-history';
 
 export interface ExecutionItem {
   readonly executionId: string;

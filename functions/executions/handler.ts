@@ -5,19 +5,17 @@ import {
   type DescribeExecutionOutput,
   DescribeStateMachineCommand,
   type HistoryEvent,
-  ListExecutionsCommand,
   RedriveExecutionCommand,
   SFNClient,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, isConditionalCheckFailed, NotFoundError, ValidationError } from '../shared/errors';
-import { executionHistory } from '../shared/execution-history';
+import { ConflictError, isConditionalCheckFailed, NotFoundError } from '../shared/errors';
+import { executionHistory, listExecutionsPage } from '../shared/execution-history';
 import { json, pathParam, router } from '../shared/http';
 import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
-import { parseLimit } from '../shared/pagination';
-import { executionEvent, executionItem, failedStepOf, parseStatusFilter } from './executions';
+import { executionEvent, executionItem, failedStepOf } from './executions';
 
 const logger = new Logger();
 const sfn = new SFNClient({});
@@ -73,22 +71,7 @@ async function markOnboardingAgain(tenantId: string | undefined): Promise<void> 
 export const handler = router(
   {
     'GET /executions': async (event) => {
-      const query = event.queryStringParameters ?? {};
-      const statusFilter = parseStatusFilter(query.status);
-      const page = await sfn
-        .send(
-          new ListExecutionsCommand({
-            stateMachineArn: ONBOARDING,
-            statusFilter,
-            maxResults: parseLimit(query),
-            nextToken: query.nextToken,
-          }),
-        )
-        .catch((error: Error) => {
-          if (error.name === 'InvalidToken')
-            throw new ValidationError([{ field: 'nextToken', message: 'is not a valid page token' }]);
-          throw error;
-        });
+      const page = await listExecutionsPage(sfn, ONBOARDING, event.queryStringParameters ?? {});
       const items = await Promise.all(
         (page.executions ?? []).map(async (listed) => {
           const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: listed.executionArn }));

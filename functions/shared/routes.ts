@@ -11,7 +11,7 @@ export type ApiName = 'control-plane' | 'tenant';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Lambda-backed services; each is one function. */
-export type ControlPlaneService = 'registrations' | 'tenants' | 'executions' | 'users';
+export type ControlPlaneService = 'registrations' | 'tenants' | 'executions' | 'releases' | 'users';
 export type TenantService = 'products' | 'orders';
 
 export interface RouteDefinition {
@@ -64,6 +64,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     service: 'executions',
     access: OPERATOR,
   },
+  { api: 'control-plane', method: 'GET', path: '/releases', service: 'releases', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/releases/{releaseId}', service: 'releases', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/users', service: 'users', access: TENANT_ADMIN },
   { api: 'control-plane', method: 'POST', path: '/users', service: 'users', access: TENANT_ADMIN },
   { api: 'control-plane', method: 'GET', path: '/users/{username}', service: 'users', access: TENANT_ADMIN },

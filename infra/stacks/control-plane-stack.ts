@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { FANOUT_STATE_MACHINE_NAME } from '../../functions/pipeline/fanout';
 import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR } from '../../functions/shared/onboarding-states';
 import { onboardingDefinition } from '../../workflows/onboarding';
 import { AppFunction, type AppFunctionProps } from '../constructs/app-function';
@@ -97,9 +98,11 @@ export class ControlPlaneStack extends Stack {
       );
 
     const tenantEnv = { TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName };
+    // One entry per step (`validateRegistration` → `validate-registration.ts`): each bundle holds
+    // only the AWS SDK clients its step calls (smaller cold start, less code under each role).
     const stepFn = (id: string, handler: string, extra: Partial<AppFunctionProps> = {}) =>
       new AppFunction(this, id, {
-        entry: 'functions/onboarding-steps/handlers.ts',
+        entry: `functions/onboarding-steps/${handler.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`,
         handler,
         description: `Onboarding step ${handler}`,
         ...extra,
@@ -301,6 +304,35 @@ export class ControlPlaneStack extends Stack {
       'Operators act on any onboarding execution (describe, history, redrive, stop) — of that one state machine only.',
     );
 
+    // The release fan-out lives in the pipeline stack, which may depend on this one, not the other
+    // way round: its fixed name gives its ARN without a cross-stack reference (no dependency cycle).
+    const fanOutArn = `arn:${this.partition}:states:${this.region}:${this.account}:stateMachine:${FANOUT_STATE_MACHINE_NAME}`;
+    const releasesFn = new AppFunction(this, 'ReleasesFunction', {
+      entry: 'functions/releases/handler.ts',
+      description: 'Control plane: operators watch releases (the fan-out to silo tenant stacks)',
+      environment: {
+        FANOUT_STATE_MACHINE_ARN: fanOutArn,
+        TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
+        TENANT_STACK_MAPPING_TABLE: foundation.tenantStackMapping.tableName,
+      },
+    });
+    releasesFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [fanOutArn] }));
+    releasesFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [`${fanOutArn.replace(':stateMachine:', ':execution:')}:*`],
+      }),
+    );
+    foundation.tenantDetails.grant(releasesFn, 'dynamodb:BatchGetItem');
+    foundation.tenantStackMapping.grant(releasesFn, 'dynamodb:BatchGetItem');
+    acknowledge(releasesFn.executionRole, [
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${FANOUT_STATE_MACHINE_NAME}:*]`,
+        reason:
+          'Reads any release (execution) of the fan-out state machine, read-only; execution names are pipeline execution ids, unknown at deploy time.',
+      },
+    ]);
+
     const tenantsFn = new AppFunction(this, 'TenantsFunction', {
       entry: 'functions/tenants/handler.ts',
       description: 'Control plane: tenant registry and tenant-config',
@@ -338,7 +370,7 @@ export class ControlPlaneStack extends Stack {
 
     const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
       entry: 'authorizer/handler.ts',
-      description: 'Control-plane authorizer: operators (SystemAdmin) and tenant admins',
+      description: 'Control-plane authorizer: operators (SystemAdmin) and tenant admins (pooled and silo pools)',
       environment: {
         API_NAME: 'control-plane',
         TENANT_DETAILS_TABLE: foundation.tenantDetails.tableName,
@@ -347,6 +379,9 @@ export class ControlPlaneStack extends Stack {
           { userPoolId: operators.userPool.userPoolId, clientId: operators.appClient.userPoolClientId },
           { userPoolId: pooled.userPool.userPoolId, clientId: pooled.appClient.userPoolClientId },
         ]),
+        // Silo tenants' pools are created at onboarding: trusted from their TenantDetails row
+        // (pool and app client), which the GetItem below already reads. No further permission.
+        TRUST_SILO_USER_POOLS: 'true',
       },
     });
     foundation.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
@@ -354,7 +389,13 @@ export class ControlPlaneStack extends Stack {
     const api = new RoutedRestApi(this, 'ControlPlaneApi', {
       api: 'control-plane',
       restApiName: 'tenantflow-control-plane',
-      services: { registrations: registrationsFn, tenants: tenantsFn, executions: executionsFn, users: usersFn },
+      services: {
+        registrations: registrationsFn,
+        tenants: tenantsFn,
+        executions: executionsFn,
+        releases: releasesFn,
+        users: usersFn,
+      },
       authorizerFunction: authorizerFn,
     }).api;
 

@@ -18,6 +18,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { TtlCache } from '../../functions/shared/ttl-cache';
 import { ApiKeyStore } from './api-key-store';
 import {
   type AuthorizerGrant,
@@ -47,7 +48,6 @@ import {
   queryMaps,
 } from './request-parts';
 import { RouteMatcher } from './route-matcher';
-import { TtlCache } from './ttl-cache';
 import type {
   AuthorizerModel,
   GatewayStats,
@@ -86,6 +86,12 @@ class RequestTooLargeError extends Error {
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new RequestTooLargeError());
+  // No Content-Length and no Transfer-Encoding means no body (RFC 9112 §6.3): most API calls are
+  // such GETs, and waiting for the stream's 'end' would cost them an event-loop turn.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    req.resume();
+    return Promise.resolve(Buffer.alloc(0));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

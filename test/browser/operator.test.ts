@@ -1,7 +1,24 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { at, cloud, controlPlane, http, type Registration, uniqueName, waitFor } from '../integration/support/client';
+import {
+  at,
+  cloud,
+  controlPlane,
+  http,
+  type Registration,
+  signUp,
+  uniqueName,
+  waitFor,
+} from '../integration/support/client';
+import { startRelease } from '../integration/support/release';
 import { expectNoConsoleErrors, launch, openPage, screenshot } from './support/browser';
+
+async function signInAsOperator(page: Page, path = '/') {
+  await page.goto(at(cloud().consoleUrl, path));
+  await page.getByLabel('Email').fill(cloud().operatorEmail);
+  await page.getByLabel('Password').fill(cloud().operatorPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -37,10 +54,7 @@ describe('operator console', () => {
     const watched = await openPage(browser);
     const { page } = watched;
 
-    await page.goto(at(cloud().consoleUrl, '/'));
-    await page.getByLabel('Email').fill(cloud().operatorEmail);
-    await page.getByLabel('Password').fill(cloud().operatorPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsOperator(page);
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'Recent failures' }).waitFor();
     await page.getByRole('link', { name: registration.tenantName }).first().waitFor();
@@ -80,6 +94,50 @@ describe('operator console', () => {
     await page.getByRole('link', { name: 'Tenants', exact: true }).first().click();
     await page.getByRole('link', { name: registration.tenantName }).waitFor();
     await screenshot(page, 'console-tenants');
+    expectNoConsoleErrors(watched);
+    await watched.context.close();
+  });
+
+  it('follows a release to the silo tenants live, wave by wave, until it has succeeded', async () => {
+    const silos = await Promise.all([1, 2, 3].map(() => signUp(uniqueName('silo'), 'PLATINUM')));
+    expect(silos.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const watched = await openPage(browser);
+    const { page } = watched;
+    await signInAsOperator(page, '/releases');
+    await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor();
+
+    // One tenant a wave, and a second between stack polls: slow enough to watch it run.
+    const { releaseId } = await startRelease('v-browser', { waveSize: 1, pollSeconds: 1 });
+    await page.getByRole('button', { name: 'Refresh releases' }).click();
+    await page.getByRole('link', { name: 'v-browser' }).click();
+
+    await page.getByRole('heading', { name: 'Release v-browser' }).waitFor();
+    expect(page.url()).toContain(`/releases/${releaseId}`);
+    await page.getByTestId('release-status').getByText('Running').waitFor();
+    await page.getByText('Deploying').first().waitFor();
+    await page.getByTestId('release-status').getByText('Succeeded').waitFor({ timeout: 60_000 });
+    for (const silo of silos)
+      await page
+        .getByRole('row', { name: new RegExp(silo.tenantName) })
+        .getByText('Updated')
+        .waitFor();
+    await page.getByText('3 updated').first().waitFor();
+    await screenshot(page, 'console-release');
+
+    await page.getByRole('link', { name: 'Releases', exact: true }).first().click();
+    await page
+      .getByRole('row', { name: /v-browser/ })
+      .getByText('Succeeded')
+      .waitFor();
+    await screenshot(page, 'console-releases');
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Latest release' }).waitFor();
+    await page.getByRole('link', { name: 'v-browser' }).click();
+    // On a phone the page reflows: nothing wider than the screen but the table's own scroller.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Release v-browser' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+    await screenshot(page, 'console-release-narrow');
     expectNoConsoleErrors(watched);
     await watched.context.close();
   });

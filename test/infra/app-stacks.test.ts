@@ -131,6 +131,22 @@ describe('Lambda functions', () => {
   });
 });
 
+describe('onboarding step functions', () => {
+  it('each have their own entry (functions/onboarding-steps/<step>.ts) that exports their handler', async () => {
+    const steps = resourcesOf(tmpl(STACK_NAMES.controlPlane), 'AWS::Lambda::Function').filter(([, fn]) =>
+      String(fn.Properties?.Description ?? '').startsWith('Onboarding step '),
+    );
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+
+    for (const [id, fn] of steps) {
+      const handler = String(fn.Properties?.Handler).replace(/^index\./, '');
+      const file = handler.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const module = (await import(`../../functions/onboarding-steps/${file}`)) as Record<string, unknown>;
+      expect(typeof module[handler], `${id}: ${file}.ts exports ${handler}`).toBe('function');
+    }
+  });
+});
+
 describe('IAM', () => {
   it("never allows Action '*' or a service-wide 'service:*' action, and never uses NotAction", () => {
     const statements = iamStatements();
@@ -180,6 +196,37 @@ describe('IAM', () => {
       'apigateway:POST',
       'apigateway:POST',
     ]);
+  });
+
+  it('lets the releases function read the fan-out state machine and its executions only, without a stack reference', () => {
+    const controlPlane = tmpl(STACK_NAMES.controlPlane);
+    const releases = resourcesOf(controlPlane, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('ReleasesFunction'),
+    );
+    expect(releases).toBeDefined();
+    const roleId = getAttOf(releases?.[1].Properties?.Role)?.[0] as string;
+    const states = statementsOfRole(controlPlane, roleId).filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('states:')),
+    );
+    const rendered = (value: unknown) => JSON.stringify(value).replace(/\{"Ref":"AWS::(\w+)"\}/g, '$1');
+
+    expect(
+      states.map((statement) => ({
+        actions: asArray(statement.Action).sort(),
+        resource: rendered(statement.Resource),
+      })),
+    ).toEqual([
+      {
+        actions: ['states:ListExecutions'],
+        resource: expect.stringMatching(/states:",Region,":",AccountId,":stateMachine:tenantflow-release-fanout"/),
+      },
+      {
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resource: expect.stringMatching(/:execution:tenantflow-release-fanout:\*"/),
+      },
+    ]);
+    // The ARN is built from the fixed name: no import from the pipeline stack (which may depend on this one).
+    expect(JSON.stringify(controlPlane.toJSON())).not.toContain(`${STACK_NAMES.pipeline}:`);
   });
 });
 
@@ -247,6 +294,27 @@ describe('control-plane API', () => {
         ApiKeyRequired: false,
       });
     }
+  });
+
+  it('trusts silo tenants’ pools from the tenant registry with nothing but GetItem on TenantDetails', () => {
+    const controlPlane = tmpl(STACK_NAMES.controlPlane);
+    const authorizer = resourcesOf(controlPlane, 'AWS::Lambda::Function').find(([logicalId]) =>
+      logicalId.startsWith('AuthorizerFunction'),
+    )?.[1].Properties;
+    if (!authorizer) throw new Error('no control-plane authorizer');
+    const roleId = getAttOf(authorizer.Role)?.[0] as string;
+    const variables = (authorizer.Environment as Json).Variables as Json;
+    // Tracing and its own log group aside, the role may read one table's items, nothing else.
+    const access = statementsOfRole(controlPlane, roleId).filter(
+      (statement) => !asArray(statement.Action).every((action) => /^(xray|logs):/.test(action)),
+    );
+
+    expect(variables.TRUST_SILO_USER_POOLS).toBe('true');
+    expect(access).toHaveLength(1);
+    expect(asArray(access[0]?.Action)).toEqual(['dynamodb:GetItem']);
+    expect(JSON.stringify(access[0]?.Resource)).toMatch(
+      /^\[\{"Fn::ImportValue":"tenantflow-foundation:[^"]*TenantDetails[^"]*"\}\]$/,
+    );
   });
 });
 

@@ -1,24 +1,24 @@
 /**
  * The commerce app: tenant name → tenant-config → sign-in against that tenant's user pool
- * (NEW_PASSWORD_REQUIRED handled) → products and orders on the tenant's API. Pool and silo
- * tenants alike: everything comes from tenant-config.
+ * (NEW_PASSWORD_REQUIRED handled) → products and orders on the tenant's API, and for tenant
+ * admins the tenant's users on the control-plane API. Pool and silo tenants alike: everything
+ * comes from tenant-config.
  */
-import Alert from '@cloudscape-design/components/alert';
-import AppLayout from '@cloudscape-design/components/app-layout';
 import Button from '@cloudscape-design/components/button';
-import SideNavigation from '@cloudscape-design/components/side-navigation';
-import TopNavigation from '@cloudscape-design/components/top-navigation';
-import { useEffect, useMemo, useState } from 'react';
-import { setUnauthorizedHandler } from '../shared/api';
+import { useMemo, useState } from 'react';
+import { AppShell } from '../shared/AppShell';
 import { claimsOf } from '../shared/cognito';
-import { follow, navigate, usePath } from '../shared/router';
+import { loadConfig } from '../shared/config';
+import { navigate, usePath } from '../shared/router';
 import { SignInForm } from '../shared/SignInForm';
-import { useStoredToken } from '../shared/session';
-import { TenantClient } from './client';
+import { useSession } from '../shared/session';
+import { useLoad } from '../shared/use-load';
+import { TenantClient, UsersClient } from './client';
 import { OrdersPage } from './OrdersPage';
 import { ProductsPage } from './ProductsPage';
 import { TenantPicker } from './TenantPicker';
 import type { TenantConfig } from './types';
+import { UsersPage } from './UsersPage';
 
 const TENANT_KEY = 'tenantflow.app.tenant';
 
@@ -37,8 +37,9 @@ export function CommerceApp() {
     const stored = storedTenant();
     return stored && (!requested || stored.tenantName === requested) ? stored : undefined;
   });
-  const [token, setToken] = useStoredToken('tenantflow.app.idToken');
-  const [notice, setNotice] = useState<string>();
+  const session = useSession('tenantflow.app.idToken');
+  const { token } = session;
+  const config = useLoad(() => loadConfig(), []);
   const path = usePath();
 
   const setTenant = (config: TenantConfig | undefined) => {
@@ -47,14 +48,6 @@ export function CommerceApp() {
     setTenantState(config);
   };
 
-  useEffect(() => {
-    setUnauthorizedHandler(() => {
-      setToken(undefined);
-      setNotice('Your session has expired. Sign in again.');
-    });
-    return () => setUnauthorizedHandler(undefined);
-  }, [setToken]);
-
   // A token from another tenant (another tab, an old session) is not used.
   const claims = token ? claimsOf(token) : undefined;
   const tokenFits = !!tenant && !!claims && claims['custom:tenantId'] === tenant.tenantId;
@@ -62,78 +55,69 @@ export function CommerceApp() {
     () => (tenant && token && tokenFits ? new TenantClient(tenant.apiUrl, token) : undefined),
     [tenant, token, tokenFits],
   );
+  const isAdmin = claims?.['custom:userRole'] === 'TenantAdmin';
+  const controlPlaneApiUrl = config.data?.controlPlaneApiUrl;
+  const users = useMemo(
+    () => (isAdmin && token && controlPlaneApiUrl ? new UsersClient(controlPlaneApiUrl, token) : undefined),
+    [isAdmin, token, controlPlaneApiUrl],
+  );
 
   if (!tenant) return <TenantPicker initial={requested} onResolved={setTenant} />;
   if (!client) {
     return (
-      <main>
-        {notice && (
-          <div className="tf-narrow">
-            <Alert type="info">{notice}</Alert>
-          </div>
-        )}
-        <SignInForm
-          title={`Sign in to ${tenant.tenantName}`}
-          description={`${tenant.tier} tier`}
-          target={{ region: tenant.region, clientId: tenant.appClientId, endpoint: tenant.cognitoEndpoint }}
-          onSignedIn={(idToken) => {
-            if (claimsOf(idToken)['custom:tenantId'] !== tenant.tenantId)
-              throw new Error(`This account does not belong to ${tenant.tenantName}.`);
-            setNotice(undefined);
-            setToken(idToken);
-          }}
-          secondaryAction={
-            <Button variant="link" onClick={() => setTenant(undefined)}>
-              Another tenant
-            </Button>
-          }
-        />
-      </main>
+      <SignInForm
+        title={`Sign in to ${tenant.tenantName}`}
+        description={`${tenant.tier} tier`}
+        notice={session.notice}
+        signInWith="username"
+        target={{ region: tenant.region, clientId: tenant.appClientId, endpoint: tenant.cognitoEndpoint }}
+        onSignedIn={(idToken) => {
+          if (claimsOf(idToken)['custom:tenantId'] !== tenant.tenantId)
+            throw new Error(`This account does not belong to ${tenant.tenantName}.`);
+          session.signIn(idToken);
+        }}
+        secondaryAction={
+          <Button variant="link" onClick={() => setTenant(undefined)}>
+            Another tenant
+          </Button>
+        }
+      />
     );
   }
 
-  const role = claims?.['custom:userRole'] ?? 'user';
-  const active = path.startsWith('/app/orders') ? '/app/orders' : '/app/products';
+  // Users is for tenant admins only: a tenant user does not see it, and its URL shows products.
+  const sections = [
+    { text: 'Products', href: '/app/products' },
+    { text: 'Orders', href: '/app/orders' },
+    ...(users ? [{ text: 'Users', href: '/app/users' }] : []),
+  ];
+  const active = sections.find((section) => path.startsWith(section.href))?.href ?? '/app/products';
   return (
-    <>
-      <div id="tf-top">
-        <TopNavigation
-          identity={{ href: '/app/products', title: `${tenant.tenantName} store`, onFollow: follow }}
-          utilities={[
-            {
-              type: 'menu-dropdown',
-              text: claims?.email ?? 'user',
-              description: role,
-              iconName: 'user-profile',
-              items: [
-                { id: 'signout', text: 'Sign out' },
-                { id: 'switch', text: 'Switch tenant' },
-              ],
-              onItemClick: ({ detail }) => {
-                setToken(undefined);
-                if (detail.id === 'switch') setTenant(undefined);
-                navigate('/app/', { replace: true });
-              },
-            },
-          ]}
-        />
-      </div>
-      <AppLayout
-        headerSelector="#tf-top"
-        toolsHide
-        navigation={
-          <SideNavigation
-            header={{ href: '/app/products', text: tenant.tenantName }}
-            activeHref={active}
-            onFollow={follow}
-            items={[
-              { type: 'link', text: 'Products', href: '/app/products' },
-              { type: 'link', text: 'Orders', href: '/app/orders' },
-            ]}
-          />
-        }
-        content={active === '/app/orders' ? <OrdersPage client={client} /> : <ProductsPage client={client} />}
-      />
-    </>
+    <AppShell
+      title={`${tenant.tenantName} store`}
+      homeHref="/app/products"
+      navHeader={tenant.tenantName}
+      navItems={sections}
+      activeHref={active}
+      user={claims?.email ?? 'user'}
+      userDescription={claims?.['custom:userRole'] ?? 'user'}
+      menuItems={[
+        { id: 'signout', text: 'Sign out' },
+        { id: 'switch', text: 'Switch tenant' },
+      ]}
+      onMenuItem={(id) => {
+        session.signOut();
+        if (id === 'switch') setTenant(undefined);
+        navigate('/app/', { replace: true });
+      }}
+    >
+      {active === '/app/orders' ? (
+        <OrdersPage client={client} />
+      ) : active === '/app/users' && users ? (
+        <UsersPage client={users} self={String(claims?.['cognito:username'] ?? '')} />
+      ) : (
+        <ProductsPage client={client} />
+      )}
+    </AppShell>
   );
 }

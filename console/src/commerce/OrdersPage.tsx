@@ -3,7 +3,6 @@ import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
-import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Link from '@cloudscape-design/components/link';
 import Modal from '@cloudscape-design/components/modal';
@@ -12,7 +11,10 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import { errorText } from '../shared/api';
+import { FormModal } from '../shared/FormModal';
 import { formatMoney, formatTime } from '../shared/format';
+import { ResourceTable } from '../shared/ResourceTable';
+import { useFlash } from '../shared/use-flash';
 import { useLoad } from '../shared/use-load';
 import type { TenantClient } from './client';
 import type { Order, Product } from './types';
@@ -72,22 +74,16 @@ function CreateOrderModal({
   };
 
   return (
-    <Modal
-      visible
+    <FormModal
       size="large"
-      onDismiss={onClose}
       header="Create order"
-      footer={
-        <SpaceBetween direction="horizontal" size="xs" alignItems="center">
-          <Box>Estimated total: {formatMoney(total)}</Box>
-          <Button variant="link" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button variant="primary" loading={busy} onClick={submit} disabled={products.length === 0}>
-            Place order
-          </Button>
-        </SpaceBetween>
-      }
+      submitText="Place order"
+      busy={busy}
+      submitDisabled={products.length === 0}
+      error={error}
+      onSubmit={submit}
+      onDismiss={onClose}
+      footerInfo={<Box>Estimated total: {formatMoney(total)}</Box>}
     >
       {products.length === 0 ? (
         <Alert type="info">Create a product first: an order is made of your products.</Alert>
@@ -119,6 +115,7 @@ function CreateOrderModal({
                 />
               </FormField>
               <Button
+                formAction="none"
                 iconName="remove"
                 ariaLabel={`Remove line ${index + 1}`}
                 disabled={lines.length === 1}
@@ -127,6 +124,7 @@ function CreateOrderModal({
             </SpaceBetween>
           ))}
           <Button
+            formAction="none"
             iconName="add-plus"
             onClick={() =>
               setLines((ls) => [...ls, { key: Math.max(...ls.map((l) => l.key)) + 1, productId: '', quantity: '1' }])
@@ -134,10 +132,9 @@ function CreateOrderModal({
           >
             Add line
           </Button>
-          {error && <Alert type="error">{error}</Alert>}
         </SpaceBetween>
       )}
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -184,48 +181,31 @@ export function OrdersPage({ client }: { client: TenantClient }) {
   const products = useLoad((signal) => client.products(signal), [client]);
   const [creating, setCreating] = useState(false);
   const [viewing, setViewing] = useState<Order>();
-  const [message, setMessage] = useState<string>();
-  const items = [...(orders.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const flash = useFlash();
 
   const create = async (lines: { productId: string; quantity: number }[]) => {
     const order = await client.createOrder(lines);
     setCreating(false);
-    setMessage(`Order placed: total ${formatMoney(order.total)}.`);
+    flash.success(`Order placed: total ${formatMoney(order.total)}.`);
     orders.reload(true);
   };
 
   return (
     <SpaceBetween size="m">
-      {message && (
-        <Alert type="success" dismissible onDismiss={() => setMessage(undefined)}>
-          {message}
-        </Alert>
-      )}
-      <Table<Order>
-        variant="full-page"
+      {flash.alert}
+      <ResourceTable<Order>
+        title="Orders"
+        noun="orders"
+        loaded={orders}
         trackBy="orderId"
-        header={
-          <Header
-            variant="awsui-h1-sticky"
-            counter={orders.data ? `(${orders.data.length})` : undefined}
-            actions={
-              <Button variant="primary" onClick={() => setCreating(true)} disabled={products.loading}>
-                Create order
-              </Button>
-            }
-          >
-            Orders
-          </Header>
+        sort={(a, b) => b.createdAt.localeCompare(a.createdAt)}
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)} disabled={products.loading}>
+            Create order
+          </Button>
         }
-        items={items}
-        loading={orders.loading}
-        loadingText="Loading orders"
-        empty={
-          <Box textAlign="center" padding="m">
-            {orders.error ? <span role="alert">Could not load the orders: {orders.error}</span> : 'No orders yet.'}
-          </Box>
-        }
-        columnDefinitions={[
+        empty="No orders yet."
+        columns={[
           {
             id: 'order',
             header: 'Order',

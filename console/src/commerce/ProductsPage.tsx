@@ -1,29 +1,26 @@
 /** Products: list, create, edit, delete (with confirmation); the form validates with the API's rules. */
-import Alert from '@cloudscape-design/components/alert';
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
-import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
-import { type FormEvent, useState } from 'react';
-import { ApiError, errorText } from '../shared/api';
+import { useState } from 'react';
+import { ConfirmModal } from '../shared/ConfirmModal';
+import { FormModal } from '../shared/FormModal';
 import { formatMoney, formatTime } from '../shared/format';
+import { ResourceTable } from '../shared/ResourceTable';
+import { useConfirmedAction } from '../shared/use-confirmed-action';
+import { useFlash } from '../shared/use-flash';
+import { useForm } from '../shared/use-form';
 import { useLoad } from '../shared/use-load';
-import {
-  type FieldErrors,
-  fieldErrorsOf,
-  type ProductValues,
-  productBody,
-  validateProduct,
-} from '../shared/validation';
+import { type ProductValues, productBody, validateProduct } from '../shared/validation';
 import type { TenantClient } from './client';
 import type { Product } from './types';
 
-const EMPTY: ProductValues = { name: '', price: '', sku: '', category: '' };
+const optional = (label: string) => (
+  <span>
+    {label} <i>- optional</i>
+  </span>
+);
 
 function ProductModal({
   product,
@@ -34,91 +31,43 @@ function ProductModal({
   onClose: () => void;
   onSave: (body: unknown) => Promise<void>;
 }) {
-  const [values, setValues] = useState<ProductValues>(
-    product
-      ? { name: product.name, price: String(product.price), sku: product.sku ?? '', category: product.category ?? '' }
-      : EMPTY,
+  const form = useForm<ProductValues>(
+    {
+      name: product?.name ?? '',
+      price: product ? String(product.price) : '',
+      sku: product?.sku ?? '',
+      category: product?.category ?? '',
+    },
+    validateProduct,
   );
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const clientErrors = validateProduct(values);
-  const errorOf = (field: keyof ProductValues) => serverErrors[field] ?? (submitted ? clientErrors[field] : undefined);
-  const set = (field: keyof ProductValues) => (value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setServerErrors((e) => ({ ...e, [field]: undefined }));
-  };
-
-  const submit = async (event?: FormEvent) => {
-    event?.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(clientErrors).length > 0) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSave(productBody(values));
-    } catch (e) {
-      if (e instanceof ApiError && e.fieldErrors.length > 0) setServerErrors(fieldErrorsOf(e.fieldErrors));
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Modal
-      visible
-      onDismiss={onClose}
+    <FormModal
       header={product ? `Edit ${product.name}` : 'Create product'}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => submit()}>
-              {product ? 'Save' : 'Create'}
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      submitText={product ? 'Save' : 'Create'}
+      busy={form.busy}
+      error={form.error}
+      onSubmit={() => form.submit((values) => onSave(productBody(values)))}
+      onDismiss={onClose}
     >
-      <form onSubmit={submit} noValidate aria-label={product ? 'Edit product' : 'Create product'}>
-        <Form errorText={error} errorIconAriaLabel="Error">
-          <SpaceBetween size="m">
-            <FormField label="Name" errorText={errorOf('name')}>
-              <Input value={values.name} onChange={({ detail }) => set('name')(detail.value)} autoFocus />
-            </FormField>
-            <FormField label="Price" errorText={errorOf('price')} constraintText="In your currency, e.g. 12.50">
-              <Input value={values.price} onChange={({ detail }) => set('price')(detail.value)} inputMode="decimal" />
-            </FormField>
-            <FormField
-              label={
-                <span>
-                  SKU <i>- optional</i>
-                </span>
-              }
-              errorText={errorOf('sku')}
-            >
-              <Input value={values.sku} onChange={({ detail }) => set('sku')(detail.value)} />
-            </FormField>
-            <FormField
-              label={
-                <span>
-                  Category <i>- optional</i>
-                </span>
-              }
-              errorText={errorOf('category')}
-            >
-              <Input value={values.category} onChange={({ detail }) => set('category')(detail.value)} />
-            </FormField>
-          </SpaceBetween>
-          {/* Enter in a field submits. */}
-          <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-        </Form>
-      </form>
-    </Modal>
+      <SpaceBetween size="m">
+        <FormField label="Name" errorText={form.errorOf('name')}>
+          <Input value={form.values.name} onChange={({ detail }) => form.set('name')(detail.value)} autoFocus />
+        </FormField>
+        <FormField label="Price" errorText={form.errorOf('price')} constraintText="In your currency, e.g. 12.50">
+          <Input
+            value={form.values.price}
+            onChange={({ detail }) => form.set('price')(detail.value)}
+            inputMode="decimal"
+          />
+        </FormField>
+        <FormField label={optional('SKU')} errorText={form.errorOf('sku')}>
+          <Input value={form.values.sku} onChange={({ detail }) => form.set('sku')(detail.value)} />
+        </FormField>
+        <FormField label={optional('Category')} errorText={form.errorOf('category')}>
+          <Input value={form.values.category} onChange={({ detail }) => form.set('category')(detail.value)} />
+        </FormField>
+      </SpaceBetween>
+    </FormModal>
   );
 }
 
@@ -126,10 +75,8 @@ export function ProductsPage({ client }: { client: TenantClient }) {
   const products = useLoad((signal) => client.products(signal), [client]);
   const [selected, setSelected] = useState<Product[]>([]);
   const [editing, setEditing] = useState<Product | 'new'>();
-  const [deleting, setDeleting] = useState<Product>();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string }>();
-  const items = [...(products.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  const deleting = useConfirmedAction<Product>();
+  const flash = useFlash();
   const current = selected[0];
 
   const save = async (body: unknown) => {
@@ -137,82 +84,49 @@ export function ProductsPage({ client }: { client: TenantClient }) {
       editing === 'new' || !editing
         ? await client.createProduct(body)
         : await client.updateProduct(editing.productId, body);
-    setMessage({ type: 'success', text: `${editing === 'new' ? 'Created' : 'Saved'} ${saved.name}.` });
+    flash.success(`${editing === 'new' ? 'Created' : 'Saved'} ${saved.name}.`);
     setEditing(undefined);
     products.reload(true);
   };
 
-  const remove = async () => {
-    if (!deleting) return;
-    setBusy(true);
-    try {
-      await client.deleteProduct(deleting.productId);
-      setMessage({ type: 'success', text: `Deleted ${deleting.name}.` });
+  const remove = (product: Product) =>
+    deleting.run(async () => {
+      await client.deleteProduct(product.productId);
+      flash.success(`Deleted ${product.name}.`);
       setSelected([]);
       products.reload(true);
-    } catch (e) {
-      setMessage({ type: 'error', text: `Could not delete ${deleting.name}: ${errorText(e)}` });
-    } finally {
-      setBusy(false);
-      setDeleting(undefined);
-    }
-  };
+    });
 
   return (
     <SpaceBetween size="m">
-      {message && (
-        <Alert type={message.type} dismissible onDismiss={() => setMessage(undefined)}>
-          {message.text}
-        </Alert>
-      )}
-      <Table<Product>
-        variant="full-page"
-        selectionType="single"
-        selectedItems={selected}
-        onSelectionChange={({ detail }) => setSelected(detail.selectedItems)}
-        ariaLabels={{
-          selectionGroupLabel: 'Product selection',
-          itemSelectionLabel: (_s, p) => `Select ${p.name}`,
-          allItemsSelectionLabel: () => 'Select all',
-        }}
+      {flash.alert}
+      <ResourceTable<Product>
+        title="Products"
+        noun="products"
+        loaded={products}
         trackBy="productId"
-        header={
-          <Header
-            variant="awsui-h1-sticky"
-            counter={products.data ? `(${products.data.length})` : undefined}
-            actions={
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button disabled={!current} onClick={() => setDeleting(current)}>
-                  Delete
-                </Button>
-                <Button disabled={!current} onClick={() => setEditing(current)}>
-                  Edit
-                </Button>
-                <Button variant="primary" onClick={() => setEditing('new')}>
-                  Create product
-                </Button>
-              </SpaceBetween>
-            }
-          >
-            Products
-          </Header>
+        sort={(a, b) => a.name.localeCompare(b.name)}
+        selection={{ selected, onChange: setSelected, labelOf: (p) => p.name }}
+        actions={
+          <>
+            <Button disabled={!current} onClick={() => current && deleting.ask(current)}>
+              Delete
+            </Button>
+            <Button disabled={!current} onClick={() => setEditing(current)}>
+              Edit
+            </Button>
+            <Button variant="primary" onClick={() => setEditing('new')}>
+              Create product
+            </Button>
+          </>
         }
-        items={items}
-        loading={products.loading}
-        loadingText="Loading products"
         empty={
-          <Box textAlign="center" padding="m">
-            {products.error ? (
-              <span role="alert">Could not load the products: {products.error}</span>
-            ) : (
-              <SpaceBetween size="s">
-                <b>No products yet</b>
-                <Button onClick={() => setEditing('new')}>Create product</Button>
-              </SpaceBetween>
-            )}
-          </Box>
+          <SpaceBetween size="s">
+            <b>No products yet</b>
+            <Button onClick={() => setEditing('new')}>Create product</Button>
+          </SpaceBetween>
         }
-        columnDefinitions={[
+        columns={[
           { id: 'name', header: 'Name', cell: (p) => p.name },
           { id: 'price', header: 'Price', cell: (p) => formatMoney(p.price) },
           { id: 'sku', header: 'SKU', cell: (p) => p.sku ?? '—' },
@@ -227,25 +141,14 @@ export function ProductsPage({ client }: { client: TenantClient }) {
           onSave={save}
         />
       )}
-      <Modal
-        visible={deleting !== undefined}
-        onDismiss={() => setDeleting(undefined)}
+      <ConfirmModal
+        action={deleting}
         header="Delete product?"
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setDeleting(undefined)}>
-                Cancel
-              </Button>
-              <Button variant="primary" loading={busy} onClick={remove}>
-                Delete
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
+        confirmText="Delete"
+        onConfirm={() => deleting.target && remove(deleting.target)}
       >
-        Delete <b>{deleting?.name}</b> permanently? Existing orders keep their lines.
-      </Modal>
+        Delete <b>{deleting.target?.name}</b> permanently? Existing orders keep their lines.
+      </ConfirmModal>
     </SpaceBetween>
   );
 }

@@ -46,7 +46,7 @@ export function TenantPicker({ initial, onResolved }: { initial: string; onResol
   };
 
   return (
-    <div className="tf-narrow">
+    <main className="tf-narrow">
       <form onSubmit={submit} noValidate aria-label="Choose your tenant">
         <Form
           header={
@@ -74,6 +74,6 @@ export function TenantPicker({ initial, onResolved }: { initial: string; onResol
           </Container>
         </Form>
       </form>
-    </div>
+    </main>
   );
 }

@@ -1,32 +1,10 @@
-import { type Page, request } from '../shared/api';
-import type { Order, Product } from './types';
+import { ApiClient, allPages, type Page, pageQuery } from '../shared/api';
+import type { NewUser, Order, Product, TenantUser } from './types';
 
 /** The tenant API with the signed-in user's ID token. */
-export class TenantClient {
-  constructor(
-    private readonly apiUrl: string,
-    private readonly token: string,
-  ) {}
-
-  private call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    return request<T>(this.apiUrl, method, path, { token: this.token, body, signal });
-  }
-
-  async all<T>(path: '/products' | '/orders', signal?: AbortSignal): Promise<T[]> {
-    const items: T[] = [];
-    let next: string | undefined;
-    for (let page = 0; page < 20; page++) {
-      const result = await this.call<Page<T>>(
-        'GET',
-        `${path}?limit=100${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`,
-        undefined,
-        signal,
-      );
-      items.push(...result.items);
-      next = result.nextToken;
-      if (!next) break;
-    }
-    return items;
+export class TenantClient extends ApiClient {
+  private all<T>(path: '/products' | '/orders', signal?: AbortSignal): Promise<T[]> {
+    return allPages((next) => this.call<Page<T>>('GET', `${path}${pageQuery(next)}`, undefined, signal));
   }
 
   products = (signal?: AbortSignal) => this.all<Product>('/products', signal);
@@ -36,4 +14,19 @@ export class TenantClient {
   orders = (signal?: AbortSignal) => this.all<Order>('/orders', signal);
   createOrder = (lines: { productId: string; quantity: number }[]) => this.call<Order>('POST', '/orders', { lines });
   order = (id: string) => this.call<Order>('GET', `/orders/${encodeURIComponent(id)}`);
+}
+
+/**
+ * A tenant admin's users: the control-plane API (not the tenant's API), called with the same
+ * ID token of the tenant's user pool.
+ */
+export class UsersClient extends ApiClient {
+  /** `GET /users` pages hold at most 60 users (Cognito's limit). */
+  users = (signal?: AbortSignal) =>
+    allPages((next) => this.call<Page<TenantUser>>('GET', `/users${pageQuery(next)}`, undefined, signal));
+  user = (username: string, signal?: AbortSignal) =>
+    this.call<TenantUser>('GET', `/users/${encodeURIComponent(username)}`, undefined, signal);
+  createUser = (user: NewUser) => this.call<TenantUser>('POST', '/users', user);
+  setEnabled = (username: string, enabled: boolean) =>
+    this.call<TenantUser>('POST', `/users/${encodeURIComponent(username)}/${enabled ? 'enable' : 'disable'}`);
 }

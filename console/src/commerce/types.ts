@@ -34,3 +34,6 @@ export interface Order {
   readonly status: string;
   readonly createdAt: string;
 }
+
+/** The users API's shapes, from the function that answers them (types only). */
+export type { NewUser, TenantUser } from '../../../functions/users/users';

@@ -1,31 +1,40 @@
-/** The operator console: sign-in with the operator pool, then dashboard, executions and tenants. */
+/** The operator console: sign-in with the operator pool, then dashboard, executions, releases and tenants. */
 import Alert from '@cloudscape-design/components/alert';
-import AppLayout from '@cloudscape-design/components/app-layout';
-import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
-import TopNavigation from '@cloudscape-design/components/top-navigation';
-import { useEffect, useMemo, useState } from 'react';
-import { setUnauthorizedHandler } from '../shared/api';
+import { useMemo } from 'react';
+import { AppShell } from '../shared/AppShell';
 import { claimsOf } from '../shared/cognito';
 import { loadConfig } from '../shared/config';
-import { follow, navigate, usePath } from '../shared/router';
+import { navigate, usePath } from '../shared/router';
 import { SignInForm } from '../shared/SignInForm';
-import { useStoredToken } from '../shared/session';
+import { useSession } from '../shared/session';
 import { useLoad } from '../shared/use-load';
 import { OperatorClient } from './client';
 import { Dashboard } from './pages/Dashboard';
 import { ExecutionDetailPage } from './pages/ExecutionDetailPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
+import { ReleaseDetailPage } from './pages/ReleaseDetailPage';
+import { ReleasesPage } from './pages/ReleasesPage';
 import { TenantDetailPage } from './pages/TenantDetailPage';
 import { TenantsPage } from './pages/TenantsPage';
+
+const SECTIONS = [
+  { text: 'Dashboard', href: '/' },
+  { text: 'Executions', href: '/executions' },
+  { text: 'Releases', href: '/releases' },
+  { text: 'Tenants', href: '/tenants' },
+];
 
 function Page({ path, client }: { path: string; client: OperatorClient }) {
   const execution = /^\/executions\/([^/]+)\/?$/.exec(path);
   if (execution)
     return <ExecutionDetailPage client={client} executionId={decodeURIComponent(execution[1] as string)} />;
+  const release = /^\/releases\/([^/]+)\/?$/.exec(path);
+  if (release) return <ReleaseDetailPage client={client} releaseId={decodeURIComponent(release[1] as string)} />;
   const tenant = /^\/tenants\/([^/]+)\/?$/.exec(path);
   if (tenant) return <TenantDetailPage client={client} tenantId={decodeURIComponent(tenant[1] as string)} />;
   if (/^\/executions\/?$/.test(path)) return <ExecutionsPage client={client} />;
+  if (/^\/releases\/?$/.test(path)) return <ReleasesPage client={client} />;
   if (/^\/tenants\/?$/.test(path)) return <TenantsPage client={client} />;
   if (path === '/' || path === '') return <Dashboard client={client} />;
   return (
@@ -37,17 +46,9 @@ function Page({ path, client }: { path: string; client: OperatorClient }) {
 
 export function OperatorApp() {
   const config = useLoad(() => loadConfig(), []);
-  const [token, setToken] = useStoredToken('tenantflow.operator.idToken');
-  const [notice, setNotice] = useState<string>();
+  const session = useSession('tenantflow.operator.idToken');
+  const { token } = session;
   const path = usePath();
-
-  useEffect(() => {
-    setUnauthorizedHandler(() => {
-      setToken(undefined);
-      setNotice('Your session has expired. Sign in again.');
-    });
-    return () => setUnauthorizedHandler(undefined);
-  }, [setToken]);
 
   const client = useMemo(
     () => (config.data && token ? new OperatorClient(config.data.controlPlaneApiUrl, token) : undefined),
@@ -67,67 +68,36 @@ export function OperatorApp() {
   const cfg = config.data;
   if (!token || !client) {
     return (
-      <main>
-        {notice && (
-          <div className="tf-narrow">
-            <Alert type="info">{notice}</Alert>
-          </div>
-        )}
-        <SignInForm
-          title="Operator sign-in"
-          description="tenantflow operator console"
-          target={{ region: cfg.region, clientId: cfg.operatorClientId, endpoint: cfg.cognitoEndpoint }}
-          onSignedIn={(idToken) => {
-            if (claimsOf(idToken)['custom:userRole'] !== 'SystemAdmin')
-              throw new Error('This account is not an operator.');
-            setNotice(undefined);
-            setToken(idToken);
-          }}
-        />
-      </main>
+      <SignInForm
+        title="Operator sign-in"
+        description="tenantflow operator console"
+        notice={session.notice}
+        target={{ region: cfg.region, clientId: cfg.operatorClientId, endpoint: cfg.cognitoEndpoint }}
+        onSignedIn={(idToken) => {
+          if (claimsOf(idToken)['custom:userRole'] !== 'SystemAdmin')
+            throw new Error('This account is not an operator.');
+          session.signIn(idToken);
+        }}
+      />
     );
   }
 
-  const email = claimsOf(token).email ?? 'operator';
-  const active = path.startsWith('/executions') ? '/executions' : path.startsWith('/tenants') ? '/tenants' : '/';
+  const active = SECTIONS.findLast((section) => path.startsWith(section.href))?.href ?? '/';
   return (
-    <>
-      <div id="tf-top">
-        <TopNavigation
-          identity={{ href: '/', title: 'tenantflow operator console', onFollow: follow }}
-          utilities={[
-            {
-              type: 'menu-dropdown',
-              text: email,
-              iconName: 'user-profile',
-              items: [{ id: 'signout', text: 'Sign out' }],
-              onItemClick: ({ detail }) => {
-                if (detail.id === 'signout') {
-                  setToken(undefined);
-                  navigate('/', { replace: true });
-                }
-              },
-            },
-          ]}
-        />
-      </div>
-      <AppLayout
-        headerSelector="#tf-top"
-        toolsHide
-        navigation={
-          <SideNavigation
-            header={{ href: '/', text: 'Operations' }}
-            activeHref={active}
-            onFollow={follow}
-            items={[
-              { type: 'link', text: 'Dashboard', href: '/' },
-              { type: 'link', text: 'Executions', href: '/executions' },
-              { type: 'link', text: 'Tenants', href: '/tenants' },
-            ]}
-          />
-        }
-        content={<Page path={path} client={client} />}
-      />
-    </>
+    <AppShell
+      title="tenantflow operator console"
+      homeHref="/"
+      navHeader="Operations"
+      navItems={SECTIONS}
+      activeHref={active}
+      user={claimsOf(token).email ?? 'operator'}
+      menuItems={[{ id: 'signout', text: 'Sign out' }]}
+      onMenuItem={() => {
+        session.signOut();
+        navigate('/', { replace: true });
+      }}
+    >
+      <Page path={path} client={client} />
+    </AppShell>
   );
 }

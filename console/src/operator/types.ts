@@ -34,3 +34,13 @@ export interface ExecutionDetail extends Execution {
   readonly definition: unknown;
   readonly events: readonly ExecutionEvent[];
 }
+
+/** The releases API's shapes, from the function that answers them (types only: nothing is bundled). */
+export type {
+  ReleaseCounts,
+  ReleaseDetail,
+  ReleaseItem as Release,
+  ReleaseTenant,
+  ReleaseWave,
+  TenantReleaseStatus,
+} from '../../../functions/releases/releases';

@@ -1,5 +1,5 @@
 /**
- * Sign-in with email and password, then the new-password step when Cognito asks for it
+ * Sign-in with a username (or email) and password, then the new-password step when Cognito asks for it
  * (NEW_PASSWORD_REQUIRED at a first login with a temporary password).
  */
 import Alert from '@cloudscape-design/components/alert';
@@ -20,9 +20,18 @@ export interface SignInFormProps {
   readonly description?: ReactNode;
   readonly onSignedIn: (idToken: string) => void;
   readonly secondaryAction?: ReactNode;
+  /** Why the user is asked to sign in (again), shown above the form. */
+  readonly notice?: string;
+  /**
+   * What users sign in with: operators with their email, tenant users with the username of
+   * their welcome or invitation mail. @default 'email'
+   */
+  readonly signInWith?: 'email' | 'username';
 }
 
-export function SignInForm({ target, title, description, onSignedIn, secondaryAction }: SignInFormProps) {
+export function SignInForm(props: SignInFormProps) {
+  const { target, title, description, onSignedIn, secondaryAction, notice, signInWith = 'email' } = props;
+  const userLabel = signInWith === 'email' ? 'Email' : 'Username';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [challenge, setChallenge] = useState<Extract<SignInResult, { kind: 'new-password-required' }>>();
@@ -42,7 +51,7 @@ export function SignInForm({ target, title, description, onSignedIn, secondaryAc
     setError(undefined);
     if (!challenge) {
       const problems: Record<string, string> = {};
-      if (!email.trim()) problems.email = 'Enter your email.';
+      if (!email.trim()) problems.email = `Enter your ${userLabel.toLowerCase()}.`;
       if (!password) problems.password = 'Enter your password.';
       setFieldErrors(problems);
       if (Object.keys(problems).length > 0) return;
@@ -69,7 +78,12 @@ export function SignInForm({ target, title, description, onSignedIn, secondaryAc
   };
 
   return (
-    <div className="tf-narrow">
+    <main className="tf-narrow">
+      {notice && (
+        <div className="tf-notice">
+          <Alert type="info">{notice}</Alert>
+        </div>
+      )}
       <form onSubmit={submit} noValidate aria-label={challenge ? 'Choose a new password' : title}>
         <Form
           header={
@@ -119,9 +133,10 @@ export function SignInForm({ target, title, description, onSignedIn, secondaryAc
               </SpaceBetween>
             ) : (
               <SpaceBetween size="l">
-                <FormField label="Email" errorText={fieldErrors.email}>
+                <FormField label={userLabel} errorText={fieldErrors.email}>
                   <Input
-                    type="email"
+                    type={signInWith === 'email' ? 'email' : 'text'}
+                    spellcheck={false}
                     value={email}
                     onChange={({ detail }) => setEmail(detail.value)}
                     autoComplete="username"
@@ -141,6 +156,6 @@ export function SignInForm({ target, title, description, onSignedIn, secondaryAc
           </Container>
         </Form>
       </form>
-    </div>
+    </main>
   );
 }

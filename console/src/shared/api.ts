@@ -93,3 +93,36 @@ export interface Page<T> {
   readonly items: T[];
   readonly nextToken?: string;
 }
+
+/** Every item of a paged list, page after page, at most `maxPages` pages (a bound for the views that show all). */
+export async function allPages<T>(fetchPage: (nextToken?: string) => Promise<Page<T>>, maxPages = 20): Promise<T[]> {
+  const items: T[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await fetchPage(next);
+    items.push(...result.items);
+    next = result.nextToken;
+    if (!next) break;
+  }
+  return items;
+}
+
+/** `?limit=100` and the page token, for a list request. */
+export function pageQuery(nextToken?: string, extra: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams({ limit: '100' });
+  for (const [key, value] of Object.entries(extra)) if (value) query.set(key, value);
+  if (nextToken) query.set('nextToken', nextToken);
+  return `?${query}`;
+}
+
+/** One API with the signed-in user's ID token: the base of each app's client. */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  protected call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return request<T>(this.baseUrl, method, path, { token: this.token, body, signal });
+  }
+}

@@ -35,3 +35,12 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
   }, [run]);
   return { ...state, reload: run };
 }
+
+/** Live refresh: while `active` (e.g. an execution runs), loads again quietly every `everyMs`. */
+export function useRefreshWhile(loaded: Loaded<unknown>, active: boolean, everyMs = 1500): void {
+  useEffect(() => {
+    if (!active) return;
+    const timer = setTimeout(() => loaded.reload(true), everyMs);
+    return () => clearTimeout(timer);
+  }, [active, loaded, everyMs]);
+}

@@ -5,6 +5,7 @@
 import { parseProductInput } from '../../../functions/products/products';
 import { ValidationError } from '../../../functions/shared/errors';
 import { parseRegistrationRequest } from '../../../functions/shared/tenant-names';
+import { parseNewUser } from '../../../functions/users/users';
 import type { FieldError } from './api';
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -20,12 +21,17 @@ const LABELS: Record<string, string> = {
   price: 'Price',
   sku: 'SKU',
   category: 'Category',
+  username: 'Username',
+  role: 'Role',
 };
 
-/** "tenantName" + "is required" → "Tenant name is required." */
+/**
+ * "tenantName" + "is required" → "Tenant name is required."; a message that is already a
+ * sentence ("Username 'bob' is already taken", a 409) is kept as it is.
+ */
 export function sentence(error: FieldError): string {
   const label = LABELS[error.field] ?? error.field;
-  const text = `${label} ${error.message}`;
+  const text = /^[A-Z]/.test(error.message) ? error.message : `${label} ${error.message}`;
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
@@ -94,6 +100,25 @@ export function validateProduct(values: ProductValues): FieldErrors {
   if (values.price.trim() !== '' && !Number.isFinite(Number(values.price.trim().replace(',', '.'))))
     errors.price = 'Price must be a number, like 12.50.';
   return errors;
+}
+
+export interface NewUserValues {
+  readonly username: string;
+  readonly email: string;
+  readonly role: string;
+}
+
+/** The body of `POST /users`: trimmed, and without the fields left empty (so "is required" is reported). */
+export function newUserBody(values: NewUserValues): Record<string, string> {
+  const body: Record<string, string> = {};
+  if (values.username.trim()) body.username = values.username.trim();
+  if (values.email.trim()) body.email = values.email.trim();
+  if (values.role) body.role = values.role;
+  return body;
+}
+
+export function validateNewUser(values: NewUserValues): FieldErrors {
+  return run(() => parseNewUser(newUserBody(values)));
 }
 
 /** Cognito's default password policy, checked before the round trip. */

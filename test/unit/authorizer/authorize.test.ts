@@ -118,6 +118,8 @@ describe('authorize: operators', () => {
         `${STAGE}GET/executions/*`,
         `${STAGE}POST/executions/*/redrive`,
         `${STAGE}POST/executions/*/stop`,
+        `${STAGE}GET/releases`,
+        `${STAGE}GET/releases/*`,
       ],
     });
     expect(result.context).toEqual({ userRole: 'SystemAdmin', username: 'alice' });
@@ -237,13 +239,37 @@ describe('authorize: silo stacks', () => {
     expect(getTenant).not.toHaveBeenCalled();
   });
 
-  it('allows the silo tenant its own API from its own pool, without a group', async () => {
-    const user = tenantUser({ 'custom:tenantId': 'tenant-s', 'cognito:groups': undefined }, SILO_POOL);
+  it('allows the silo tenant its own API from its own pool', async () => {
+    const user = tenantUser({ 'custom:tenantId': 'tenant-s', 'cognito:groups': ['tenant-s'] }, SILO_POOL);
 
     const result = await authorize(SILO_API, deps(user, [SILO_TENANT]), withToken());
 
     expect(statement(result.policyDocument).Effect).toBe('Allow');
     expect(result.context?.tenantId).toBe('tenant-s');
+  });
+
+  it('denies a user of the silo pool who is not in the tenant’s group', async () => {
+    const user = tenantUser({ 'custom:tenantId': 'tenant-s', 'cognito:groups': undefined }, SILO_POOL);
+
+    expectDenyAll(await authorize(SILO_API, deps(user, [SILO_TENANT]), withToken()));
+  });
+
+  it('allows a silo TenantAdmin the users routes of the control plane, for its own tenant', async () => {
+    const admin = tenantUser(
+      { 'custom:tenantId': 'tenant-s', 'cognito:groups': ['tenant-s'], 'custom:userRole': 'TenantAdmin' },
+      SILO_POOL,
+    );
+
+    const result = await authorize(CONTROL_PLANE, deps(admin, [TENANT, SILO_TENANT]), withToken(`${STAGE}GET/users`));
+
+    expect(statement(result.policyDocument).Resource).toContain(`${STAGE}GET/users`);
+    expect(result.context).toMatchObject({ tenantId: 'tenant-s', userRole: 'TenantAdmin' });
+  });
+
+  it('denies a silo pool’s token claiming a pool tenant on the control plane', async () => {
+    const admin = tenantUser({ 'custom:tenantId': 'tenant-a', 'custom:userRole': 'TenantAdmin' }, SILO_POOL);
+
+    expectDenyAll(await authorize(CONTROL_PLANE, deps(admin, [TENANT, SILO_TENANT]), withToken()));
   });
 });
 

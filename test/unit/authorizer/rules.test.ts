@@ -24,6 +24,8 @@ describe('allowedResources', () => {
       `${STAGE}GET/executions/*`,
       `${STAGE}POST/executions/*/redrive`,
       `${STAGE}POST/executions/*/stop`,
+      `${STAGE}GET/releases`,
+      `${STAGE}GET/releases/*`,
     ]);
   });
 

@@ -1,4 +1,4 @@
-/** Dashboard: tenants by tier and status, executions by status, recent failures. */
+/** Dashboard: tenants by tier and status, executions by status, the latest release, recent failures. */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
@@ -14,6 +14,7 @@ import { formatTime } from '../../shared/format';
 import { follow } from '../../shared/router';
 import { useLoad } from '../../shared/use-load';
 import type { OperatorClient } from '../client';
+import { countsText, shortVersion } from '../release-words';
 import { ExecutionStatus } from '../status';
 import type { Execution } from '../types';
 
@@ -42,7 +43,9 @@ function Counter({ label, value, href }: { label: string; value: number; href?: 
 
 export function Dashboard({ client }: { client: OperatorClient }) {
   const tenants = useLoad((signal) => client.allTenants(signal), [client]);
-  const executions = useLoad((signal) => client.executions({ limit: 100 }, signal), [client]);
+  const executions = useLoad((signal) => client.executions({}, signal), [client]);
+  const releases = useLoad((signal) => client.releases(signal), [client]);
+  const latest = releases.data?.items[0];
 
   const byTier = countBy(tenants.data ?? [], (t) => t.tier);
   const byStatus = countBy(tenants.data ?? [], (t) => t.status);
@@ -98,6 +101,50 @@ export function Dashboard({ client }: { client: OperatorClient }) {
                 />
               ))}
             </ColumnLayout>
+          )}
+        </Container>
+        <Container
+          header={
+            <Header
+              variant="h2"
+              description="The fan-out of the silo template to every silo tenant's stack"
+              actions={
+                <Link href="/releases" onFollow={follow}>
+                  All releases
+                </Link>
+              }
+            >
+              Latest release
+            </Header>
+          }
+        >
+          {releases.loading ? (
+            <StatusIndicator type="loading">Loading releases</StatusIndicator>
+          ) : releases.error ? (
+            <Alert type="error">Could not load the releases: {releases.error}</Alert>
+          ) : latest ? (
+            <ColumnLayout columns={4} variant="text-grid" minColumnWidth={120}>
+              <div>
+                <Box variant="awsui-key-label">Version</Box>
+                <Link href={`/releases/${encodeURIComponent(latest.releaseId)}`} onFollow={follow}>
+                  {shortVersion(latest.version || latest.releaseId)}
+                </Link>
+              </div>
+              <div>
+                <Box variant="awsui-key-label">Status</Box>
+                <ExecutionStatus status={latest.status} />
+              </div>
+              <div>
+                <Box variant="awsui-key-label">Outcome</Box>
+                {latest.error ?? countsText(latest.counts)}
+              </div>
+              <div>
+                <Box variant="awsui-key-label">Started</Box>
+                {formatTime(latest.startedAt)}
+              </div>
+            </ColumnLayout>
+          ) : (
+            <Box color="text-body-secondary">No releases yet.</Box>
           )}
         </Container>
         <Table<Execution>

@@ -5,25 +5,24 @@
  */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
-import ContentLayout from '@cloudscape-design/components/content-layout';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Link from '@cloudscape-design/components/link';
-import Modal from '@cloudscape-design/components/modal';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { errorText } from '../../shared/api';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { ConfirmModal } from '../../shared/ConfirmModal';
+import { DetailPage } from '../../shared/DetailPage';
 import { formatDuration, formatTime } from '../../shared/format';
 import { follow } from '../../shared/router';
-import { useLoad } from '../../shared/use-load';
+import { useConfirmedAction } from '../../shared/use-confirmed-action';
+import { useFlash } from '../../shared/use-flash';
+import { useLoad, useRefreshWhile } from '../../shared/use-load';
 import type { OperatorClient } from '../client';
 import { aslToGraph, type ExecutionEvent, STATUS_LABELS, stateStatuses } from '../graph/asl-graph';
 import { ExecutionStatus } from '../status';
@@ -72,10 +71,8 @@ function EventDetails({ event }: { event: ExecutionEvent }) {
 
 export function ExecutionDetailPage({ client, executionId }: { client: OperatorClient; executionId: string }) {
   const execution = useLoad((signal) => client.execution(executionId, signal), [client, executionId]);
-  const [confirm, setConfirm] = useState<Action>();
-  const [acting, setActing] = useState(false);
-  const [actionError, setActionError] = useState<string>();
-  const [flash, setFlash] = useState<string>();
+  const confirm = useConfirmedAction<Action>();
+  const flash = useFlash();
   const [watchUntil, setWatchUntil] = useState(0);
   const [stateFilter, setStateFilter] = useState<string>('');
 
@@ -83,11 +80,7 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
   const running = data?.status === 'RUNNING';
 
   // Live refresh: while running, and for a while after an action (the status changes shortly after).
-  useEffect(() => {
-    if (!running && Date.now() > watchUntil) return;
-    const timer = setTimeout(() => execution.reload(true), 1000);
-    return () => clearTimeout(timer);
-  }, [running, watchUntil, execution]);
+  useRefreshWhile(execution, running || Date.now() < watchUntil, 1000);
 
   const graph = useMemo(() => {
     if (!data) return undefined;
@@ -98,23 +91,15 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
     }
   }, [data]);
 
-  const act = async (action: Action) => {
-    setActing(true);
-    setActionError(undefined);
-    try {
+  const act = () =>
+    confirm.run(async (action) => {
       await (action === 'redrive' ? client.redrive(executionId) : client.stop(executionId));
-      setConfirm(undefined);
-      setFlash(
+      flash.success(
         action === 'redrive' ? 'Redrive started: the execution restarts from the step that failed.' : 'Stop requested.',
       );
       setWatchUntil(Date.now() + 15_000);
       execution.reload(true);
-    } catch (error) {
-      setActionError(errorText(error));
-    } finally {
-      setActing(false);
-    }
-  };
+    });
 
   const canRedrive = data?.status === 'FAILED' || data?.status === 'ABORTED' || data?.status === 'TIMED_OUT';
   const events = (data?.events ?? []).filter((e) => !stateFilter || e.stateName === stateFilter);
@@ -127,55 +112,30 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
   ];
 
   return (
-    <ContentLayout
-      breadcrumbs={
-        <BreadcrumbGroup
-          onFollow={follow}
-          items={[
-            { text: 'Executions', href: '/executions' },
-            { text: data?.tenantName ?? executionId, href: `/executions/${encodeURIComponent(executionId)}` },
-          ]}
-          ariaLabel="Breadcrumbs"
-        />
-      }
-      header={
-        <Header
-          variant="h1"
-          description={data ? `${data.kind} execution ${data.executionId}` : undefined}
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button iconName="refresh" ariaLabel="Refresh" onClick={() => execution.reload(true)} />
-              <Button disabled={!running} onClick={() => setConfirm('stop')}>
-                Stop
-              </Button>
-              <Button variant="primary" disabled={!canRedrive} onClick={() => setConfirm('redrive')}>
-                Redrive
-              </Button>
-            </SpaceBetween>
-          }
-        >
-          {data ? `Onboarding of ${data.tenantName ?? data.tenantId ?? 'tenant'}` : 'Execution'}
-        </Header>
+    <DetailPage
+      loaded={execution}
+      what="the execution"
+      breadcrumbs={[
+        { text: 'Executions', href: '/executions' },
+        { text: data?.tenantName ?? executionId, href: `/executions/${encodeURIComponent(executionId)}` },
+      ]}
+      title={data ? `Onboarding of ${data.tenantName ?? data.tenantId ?? 'tenant'}` : 'Execution'}
+      description={data ? `${data.kind} execution ${data.executionId}` : undefined}
+      actions={
+        <SpaceBetween direction="horizontal" size="xs">
+          <Button iconName="refresh" ariaLabel="Refresh" onClick={() => execution.reload(true)} />
+          <Button disabled={!running} onClick={() => confirm.ask('stop')}>
+            Stop
+          </Button>
+          <Button variant="primary" disabled={!canRedrive} onClick={() => confirm.ask('redrive')}>
+            Redrive
+          </Button>
+        </SpaceBetween>
       }
     >
-      {execution.loading && !data ? (
-        <StatusIndicator type="loading">Loading the execution</StatusIndicator>
-      ) : execution.error && !data ? (
-        <Alert
-          type="error"
-          header="Could not load the execution"
-          action={<Button onClick={() => execution.reload()}>Try again</Button>}
-        >
-          {execution.error}
-        </Alert>
-      ) : data ? (
-        <SpaceBetween size="l">
-          {flash && (
-            <Alert type="success" dismissible onDismiss={() => setFlash(undefined)}>
-              {flash}
-            </Alert>
-          )}
-          {execution.error && <Alert type="warning">Could not refresh: {execution.error}</Alert>}
+      {(data) => (
+        <>
+          {flash.alert}
           <Container header={<Header variant="h2">Summary</Header>}>
             <KeyValuePairs
               columns={4}
@@ -274,42 +234,23 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
               { id: 'details', header: 'Details', cell: (e) => <EventDetails event={e} />, minWidth: 240 },
             ]}
           />
-        </SpaceBetween>
-      ) : (
-        <Spinner />
+          <ConfirmModal
+            action={confirm}
+            header={confirm.target === 'redrive' ? 'Redrive this execution?' : 'Stop this execution?'}
+            confirmText={confirm.target === 'redrive' ? 'Redrive' : 'Stop execution'}
+            onConfirm={act}
+          >
+            {confirm.target === 'redrive' ? (
+              <>
+                The execution restarts from <b>{data?.failedStep ?? 'the step that failed'}</b>. Steps that already
+                succeeded are not run again.
+              </>
+            ) : (
+              'The running execution is stopped where it is. You can redrive it later.'
+            )}
+          </ConfirmModal>
+        </>
       )}
-      <Modal
-        visible={confirm !== undefined}
-        onDismiss={() => {
-          setConfirm(undefined);
-          setActionError(undefined);
-        }}
-        header={confirm === 'redrive' ? 'Redrive this execution?' : 'Stop this execution?'}
-        footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" onClick={() => setConfirm(undefined)}>
-                Cancel
-              </Button>
-              <Button variant="primary" loading={acting} onClick={() => confirm && act(confirm)}>
-                {confirm === 'redrive' ? 'Redrive' : 'Stop execution'}
-              </Button>
-            </SpaceBetween>
-          </Box>
-        }
-      >
-        <SpaceBetween size="s">
-          {confirm === 'redrive' ? (
-            <Box>
-              The execution restarts from <b>{data?.failedStep ?? 'the step that failed'}</b>. Steps that already
-              succeeded are not run again.
-            </Box>
-          ) : (
-            <Box>The running execution is stopped where it is. You can redrive it later.</Box>
-          )}
-          {actionError && <Alert type="error">{actionError}</Alert>}
-        </SpaceBetween>
-      </Modal>
-    </ContentLayout>
+    </DetailPage>
   );
 }

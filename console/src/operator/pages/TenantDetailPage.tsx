@@ -1,42 +1,28 @@
-import Alert from '@cloudscape-design/components/alert';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Container from '@cloudscape-design/components/container';
-import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import { DetailPage } from '../../shared/DetailPage';
 import { formatTime } from '../../shared/format';
-import { follow } from '../../shared/router';
 import { useLoad } from '../../shared/use-load';
 import type { OperatorClient } from '../client';
 import { TenantStatus } from '../status';
 import { ExecutionsTable } from './ExecutionsTable';
 
 export function TenantDetailPage({ client, tenantId }: { client: OperatorClient; tenantId: string }) {
-  const tenant = useLoad(() => client.tenant(tenantId), [client, tenantId]);
-  const t = tenant.data;
+  const tenant = useLoad((signal) => client.tenant(tenantId, signal), [client, tenantId]);
   return (
-    <ContentLayout
-      breadcrumbs={
-        <BreadcrumbGroup
-          onFollow={follow}
-          ariaLabel="Breadcrumbs"
-          items={[
-            { text: 'Tenants', href: '/tenants' },
-            { text: t?.tenantName ?? tenantId, href: `/tenants/${encodeURIComponent(tenantId)}` },
-          ]}
-        />
-      }
-      header={<Header variant="h1">{t?.tenantName ?? 'Tenant'}</Header>}
+    <DetailPage
+      loaded={tenant}
+      what="the tenant"
+      breadcrumbs={[
+        { text: 'Tenants', href: '/tenants' },
+        { text: tenant.data?.tenantName ?? tenantId, href: `/tenants/${encodeURIComponent(tenantId)}` },
+      ]}
+      title={tenant.data?.tenantName ?? 'Tenant'}
     >
-      <SpaceBetween size="l">
-        <Container header={<Header variant="h2">Details</Header>}>
-          {tenant.loading ? (
-            <StatusIndicator type="loading">Loading the tenant</StatusIndicator>
-          ) : tenant.error || !t ? (
-            <Alert type="error">Could not load the tenant: {tenant.error}</Alert>
-          ) : (
+      {(t) => (
+        <>
+          <Container header={<Header variant="h2">Details</Header>}>
             <KeyValuePairs
               columns={3}
               items={[
@@ -54,10 +40,10 @@ export function TenantDetailPage({ client, tenantId }: { client: OperatorClient;
                 },
               ]}
             />
-          )}
-        </Container>
-        <ExecutionsTable client={client} tenantId={tenantId} title="Executions of this tenant" headingLevel="h2" />
-      </SpaceBetween>
-    </ContentLayout>
+          </Container>
+          <ExecutionsTable client={client} tenantId={tenantId} title="Executions of this tenant" headingLevel="h2" />
+        </>
+      )}
+    </DetailPage>
   );
 }
