@@ -3,6 +3,7 @@
  * the issue that closes a gap flips its test to expect what AWS does (`CLOSED:`, see
  * gap-guards.ts).
  */
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -271,13 +272,57 @@ describe('cognito-local gaps (known, and the ones closed in front of it)', () =>
     expect(page.PaginationToken).toBeUndefined();
   });
 
-  it('GAP: one static key (published in the npm package) signs for every pool, and any pool id gets a JWKS', async () => {
+  it('CLOSED: every pool has its own signing key; unknown pools get no JWKS', async () => {
     const other = await cognito.ensureUserPool('Gaps/OtherPool', { poolName: 'other' });
-    const jwks = async (id: string) => (await fetch(cognito.jwksUrl(id))).json();
+    const jwks = (id: string) => fetch(cognito.jwksUrl(id));
 
     const [mine, theirs, missing] = await Promise.all([jwks(userPoolId), jwks(other), jwks('us-east-1_doesNotExist')]);
 
-    expect(theirs).toEqual(mine);
-    expect(missing).toEqual(mine);
+    const kidOf = async (response: Response) => ((await response.json()) as { keys: { kid: string }[] }).keys[0]?.kid;
+    const [myKid, theirKid] = await Promise.all([kidOf(mine), kidOf(theirs)]);
+    expect(myKid).toEqual(expect.any(String));
+    expect(theirKid).not.toBe(myKid);
+    expect(missing.status).toBe(404);
+  });
+
+  it("CLOSED: tokens are signed by their pool's own key, which verifies them, not by the published one", async () => {
+    const tokens = await loggedIn('gap-keys@example.com');
+    const { keys } = (await (await fetch(cognito.jwksUrl(userPoolId))).json()) as { keys: Record<string, unknown>[] };
+    const poolKey = createPublicKey({ key: keys[0] as never, format: 'jwk' });
+    const publishedKey = createPublicKey({
+      key: (require('cognito-local/lib/keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> })
+        .jwk as never,
+      format: 'jwk',
+    });
+    const signedBy = (token: string | undefined, key: KeyObject) => {
+      const [header, payload, signature] = (token ?? '').split('.') as [string, string, string];
+      return verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'));
+    };
+
+    for (const token of [tokens.IdToken, tokens.AccessToken]) {
+      expect(signedBy(token, poolKey)).toBe(true);
+      expect(signedBy(token, publishedKey)).toBe(false);
+    }
+  });
+
+  it('CLOSED: an access token signed with the published cognito-local key is refused and changes nothing', async () => {
+    const victim = jwtClaims((await loggedIn('gap-published@example.com')).AccessToken);
+    const privateKey = createPrivateKey({
+      key: (require('cognito-local/lib/keys/cognitoLocal.private.json') as { jwk: Record<string, unknown> })
+        .jwk as never,
+      format: 'jwk',
+    });
+    const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${encode({ alg: 'RS256', kid: 'CognitoLocal' })}.${encode(victim)}`;
+    const minted = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+
+    const update = sdk.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: minted,
+        UserAttributes: [{ Name: 'email', Value: 'x@example.com' }],
+      }),
+    );
+
+    await expect(update).rejects.toMatchObject({ name: 'NotAuthorizedException' });
   });
 });

@@ -2,6 +2,8 @@
  * Closes cognito-local gaps that matter for tenant isolation, in front of it (cognito-local is
  * not patched): the checks run on the parsed request before cognito-local's own target.
  *
+ * - Every pool signs with its own key (`PoolSigningKeys`): the ID and access tokens cognito-local
+ *   issues are re-signed by their pool's key, not cognito-local's published one.
  * - Access tokens are verified (signature, expiry, `token_use`), not only decoded.
  * - UpdateUserAttributes / DeleteUserAttributes honour the app client's WriteAttributes, so a
  *   user cannot rewrite `custom:tenantId` or `custom:userRole`.
@@ -9,9 +11,10 @@
  * - At first login the temporary password is checked, and NEW_PASSWORD_REQUIRED is answered
  *   only with the Session that challenge issued (single use, 3 minutes, same client and user).
  */
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { CognitoService } from 'cognito-local/lib/services/cognitoService';
 import type { Context } from 'cognito-local/lib/services/context';
+import type { PoolSigningKeys } from './pool-keys';
 
 export class GuardError extends Error {
   constructor(
@@ -52,38 +55,24 @@ const notAuthorized = (message: string) => new GuardError('NotAuthorizedExceptio
 export interface GapGuards {
   /** Checks a request before cognito-local runs it; throws GuardError to refuse it. */
   before(target: string, request: Request): Promise<void>;
-  /** Adjusts cognito-local's output (the NEW_PASSWORD_REQUIRED Session). */
+  /** Adjusts cognito-local's output (the NEW_PASSWORD_REQUIRED Session, the tokens' signatures). */
   after(target: string, request: Request, output: Request): Promise<Request>;
 }
 
 export function createGapGuards(deps: {
   cognito: CognitoService;
   ctx: Context;
-  /** The JWK cognito-local signs every token with. */
-  signingJwk: Record<string, unknown>;
+  /** The pools' own signing keys. */
+  keys: PoolSigningKeys;
   now?: () => number;
 }): GapGuards {
   const { cognito, ctx } = deps;
   const now = deps.now ?? Date.now;
-  const publicKey = createPublicKey({ key: deps.signingJwk as never, format: 'jwk' });
   const sessions = new Map<string, { username: string; clientId: string; expires: number }>();
 
-  function verifiedAccessToken(token: unknown): Request {
-    const parts = typeof token === 'string' ? token.split('.') : [];
-    if (parts.length !== 3) throw notAuthorized('Invalid Access Token');
-    const [header, payload, signature] = parts as [string, string, string];
-    let claims: Request;
-    let alg: unknown;
-    try {
-      alg = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Request).alg;
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Request;
-    } catch {
-      throw notAuthorized('Invalid Access Token');
-    }
-    const signed =
-      alg === 'RS256' &&
-      verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
-    if (!signed || claims.token_use !== 'access') throw notAuthorized('Invalid Access Token');
+  async function verifiedAccessToken(token: unknown): Promise<Request> {
+    const claims = await deps.keys.verify(token);
+    if (!claims || claims.token_use !== 'access') throw notAuthorized('Invalid Access Token');
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now()) throw notAuthorized('Access Token has expired');
     return claims;
   }
@@ -111,7 +100,7 @@ export function createGapGuards(deps: {
   return {
     async before(target, request) {
       if (ACCESS_TOKEN_TARGETS.has(target)) {
-        const claims = verifiedAccessToken(request.AccessToken);
+        const claims = await verifiedAccessToken(request.AccessToken);
         if (target === 'UpdateUserAttributes') {
           await checkWriteAttributes(
             claims,
@@ -171,6 +160,12 @@ export function createGapGuards(deps: {
           expires: now() + CHALLENGE_SESSION_MS,
         });
         return { ...output, Session: session };
+      }
+      const tokens = output.AuthenticationResult as Request | undefined;
+      if ((AUTH_TARGETS.has(target) || CHALLENGE_TARGETS.has(target)) && tokens) {
+        const resign = (token: unknown) => (typeof token === 'string' ? deps.keys.resign(token) : token);
+        const [IdToken, AccessToken] = await Promise.all([resign(tokens.IdToken), resign(tokens.AccessToken)]);
+        return { ...output, AuthenticationResult: { ...tokens, IdToken, AccessToken } };
       }
       return output;
     },

@@ -19,6 +19,7 @@ import { listenOnLoopback } from '../listen';
 import { createGapGuards, GuardError, isGuardedTarget } from './gap-guards';
 import { JsonFileDataStoreFactory, readJson, writeJsonAtomic } from './json-file-store';
 import { RealFormPoolIds } from './pool-ids';
+import { PoolSigningKeys } from './pool-keys';
 
 /** Options of {@link startCognito}. */
 export interface StartCognitoOptions {
@@ -153,17 +154,18 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
   const call = <T>(target: string, request: object): Promise<T> => router(target)(ctx, request) as Promise<T>;
   const app = createServer(router, logger, services.config.ServerConfig, services).application as http.RequestListener;
   // cognito-local is laxer than Cognito; these guards close the gaps tenant isolation relies on.
-  const signingJwk = (
-    createRequire(require.resolve('cognito-local'))('./keys/cognitoLocal.public.json') as {
-      jwk: Record<string, unknown>;
-    }
-  ).jwk;
-  const guards = createGapGuards({ cognito, ctx, signingJwk });
+  const poolKeys = new PoolSigningKeys(join(options.dataDir, 'pool-keys'));
+  const guards = createGapGuards({ cognito, ctx, keys: poolKeys });
 
   const server = http.createServer((req, res) => {
     const target = req.method === 'POST' ? String(req.headers['x-amz-target'] ?? '').split('.')[1] : undefined;
     if (target && isGuardedTarget(target)) {
       void guarded(target, req, res);
+      return;
+    }
+    const jwksPoolId = req.method === 'GET' ? JWKS_PATH.exec(req.url ?? '')?.[1] : undefined;
+    if (jwksPoolId) {
+      void servePoolJwks(jwksPoolId, res);
       return;
     }
     const poolId = req.method === 'GET' ? DISCOVERY_PATH.exec(req.url ?? '')?.[1] : undefined;
@@ -181,6 +183,20 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
     }
     app(req, res);
   });
+  /** The pool's own key (not cognito-local's shared one), for a pool that exists. */
+  async function servePoolJwks(poolId: string, res: http.ServerResponse): Promise<void> {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const exists = (await cognito.listUserPools(ctx)).some((pool) => pool.Id === poolId);
+      if (exists) answer(200, await poolKeys.jwks(poolId));
+      else answer(404, { message: 'User pool not found' });
+    } catch (error) {
+      answer(500, { message: (error as Error).message });
+    }
+  }
   /** A guarded target: the guard checks, then cognito-local's target runs (answered like its server does). */
   async function guarded(target: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const send = (status: number, body: unknown) => {
@@ -312,6 +328,7 @@ export async function startCognito(options: StartCognitoOptions): Promise<Cognit
 }
 
 const DISCOVERY_PATH = /^\/([^/]+)\/\.well-known\/openid-configuration$/;
+const JWKS_PATH = /^\/([^/]+)\/\.well-known\/jwks\.json$/;
 
 const customAttribute = (name: string) => ({ Name: name, AttributeDataType: 'String', Mutable: true });
 

@@ -27,11 +27,10 @@ import { decodeJwt } from '../support/jwt';
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * cognito-local signs every pool's tokens with one RSA key that ships in its npm package. An
- * attacker who has the package can sign anything with it; the tests use it to build tokens that
- * pass the signature check and fail on another rule (expiry, audience, token use, tenant).
+ * The key cognito-local ships in its npm package. The local Cognito does not sign with it (each
+ * pool has its own key, as on AWS), so a token signed with it must be refused like a stranger's.
  */
-export const cognitoLocalKey: KeyObject = createPrivateKey({
+export const publishedCognitoLocalKey: KeyObject = createPrivateKey({
   key: (require('cognito-local/lib/keys/cognitoLocal.private.json') as { jwk: Record<string, unknown> }).jwk as never,
   format: 'jwk',
 });
@@ -39,13 +38,26 @@ export const cognitoLocalKey: KeyObject = createPrivateKey({
 /** A key nobody trusts. */
 export const strangerKey: KeyObject = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
-export function signJwt(
-  payload: Record<string, unknown>,
-  key: KeyObject = cognitoLocalKey,
-  header: Record<string, unknown> = { alg: 'RS256', kid: 'CognitoLocal' },
-): string {
-  const unsigned = `${encode(header)}.${encode(payload)}`;
-  return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), key).toString('base64url')}`;
+/**
+ * The private key of the pool that issued `payload` (by its `iss`), read from the local cloud's
+ * data directory: the tests play an attacker who stole a pool's key, to show that the other
+ * rules (expiry, audience, token use, issuer, registry, group) hold even when the signature is
+ * valid. Undefined for an issuer that is no local pool.
+ */
+function issuingPoolKey(payload: Record<string, unknown>): { key: KeyObject; kid: string } | undefined {
+  const issuer = String(payload.iss ?? '');
+  const file = path.join(cloud().dataDir, 'cognito', 'pool-keys', `${issuer.slice(issuer.lastIndexOf('/') + 1)}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: Record<string, unknown> };
+  return { key: createPrivateKey({ key: stored.privateJwk as never, format: 'jwk' }), kid: stored.kid };
+}
+
+/** Signs `payload` with `key`, by default with the issuing pool's own key (a stolen key). */
+export function signJwt(payload: Record<string, unknown>, key?: KeyObject, header?: Record<string, unknown>): string {
+  const insider = key ? undefined : issuingPoolKey(payload);
+  const signingKey = key ?? insider?.key ?? publishedCognitoLocalKey;
+  const unsigned = `${encode(header ?? { alg: 'RS256', kid: insider?.kid ?? 'CognitoLocal' })}.${encode(payload)}`;
+  return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), signingKey).toString('base64url')}`;
 }
 
 /** A genuine token with its payload replaced and the original signature kept. */

@@ -4,6 +4,7 @@ import { at, http, onboardedTenant, operatorToken, type TenantSession } from '..
 import { decodeJwt } from '../support/jwt';
 import {
   passwordLogin,
+  publishedCognitoLocalKey,
   sharedSiloTenants,
   signJwt,
   strangerKey,
@@ -51,6 +52,11 @@ const ATTACKS: Array<[string, () => string | undefined, number]> = [
     401,
   ],
   ['the right claims signed with a stranger’s key', () => signJwt(claimsOf(), strangerKey), 401],
+  [
+    'the right claims signed with the key published in the cognito-local package',
+    () => signJwt(claimsOf(), publishedCognitoLocalKey),
+    401,
+  ],
   [
     'alg "none" without signature',
     () =>
@@ -114,6 +120,10 @@ const CROSS_API: Array<[string, () => { apiUrl: string; token: string }]> = [
   ['a silo token on the pooled API', () => ({ apiUrl: acme.apiUrl, token: siloA.idToken })],
   ['a pooled token on a silo API', () => ({ apiUrl: siloA.apiUrl, token: acme.idToken })],
   ['an operator’s token on a silo API', () => ({ apiUrl: siloA.apiUrl, token: operator })],
+  [
+    'a silo user’s own claims signed with the key published in the cognito-local package',
+    () => ({ apiUrl: siloA.apiUrl, token: signJwt(decodeJwt(siloA.idToken), publishedCognitoLocalKey) }),
+  ],
   [
     'a silo token re-signed to claim the other silo (tenant and group), its issuer kept, on that silo’s API',
     () => ({
