@@ -156,8 +156,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       accountId: LOCAL_ACCOUNT,
     });
     closers.push(() => gateway.close());
+    // Targets: Lambda functions (invoked) and state machines (an execution started, as EventBridge does).
     const events = new LocalEventBus(
-      (target, event) => lambda.invoke(target, event),
+      (target, event) =>
+        target.includes(':states:')
+          ? sfnClient.send(new StartExecutionCommand({ stateMachineArn: target, input: JSON.stringify(event) }))
+          : lambda.invoke(target, event),
       (rule, error) => console.error(`EventBridge rule ${rule}: target failed: ${(error as Error).message}`),
     );
     // The Step Functions SDK integrations reach CodePipeline and CloudFormation, which start after it.

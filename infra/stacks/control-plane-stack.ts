@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { FANOUT_STATE_MACHINE_NAME } from '../../functions/pipeline/fanout';
 import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR } from '../../functions/shared/onboarding-states';
 import { onboardingDefinition } from '../../workflows/onboarding';
+import { stoppedOnboardingCleanupDefinition } from '../../workflows/stopped-onboarding-cleanup';
 import { AppFunction, type AppFunctionProps } from '../constructs/app-function';
 import { acknowledge } from '../constructs/nag';
 import { registryTable } from '../constructs/registry-table';
@@ -254,10 +255,58 @@ export class ControlPlaneStack extends Stack {
       eventPattern: statusChange(['FAILED', 'TIMED_OUT']),
       targets: [new targets.LambdaFunction(recordFailureFn, { retryAttempts: 4 })],
     });
+    onboarding.grantExecution(cleanupFn, 'states:GetExecutionHistory');
+    acknowledgeExecutionsOfOnboarding(
+      cleanupFn,
+      "Reads the stopped onboarding execution's history for the silo user pool it created; execution names are registration ids.",
+    );
+    const cleanup = new sfn.StateMachine(this, 'StoppedOnboardingCleanup', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(stoppedOnboardingCleanupDefinition(this, cleanupFn)),
+      tracingEnabled: true,
+      timeout: Duration.minutes(15),
+      logs: {
+        destination: new logs.LogGroup(this, 'StoppedOnboardingCleanupLogs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+      comment: 'tenantflow: removes what a stopped onboarding created (silo: its stack and user pool too)',
+    });
+    // The workflow may delete tenant pools only: the operator and pooled pools carry no tenant tag.
+    cleanup.addToRolePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['cognito-idp:DeleteUserPool'],
+        resources: [tenantPools],
+        conditions: { Null: { 'aws:ResourceTag/tenantflow:tenantId': 'true' } },
+      }),
+    );
+    acknowledge(cleanup.role, [
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Resource * only in the statements Step Functions needs for tracing (xray:PutTraceSegments/PutTelemetryRecords/GetSampling*) and vended log delivery (logs:*LogDelivery*, PutResourcePolicy, Describe*): none supports resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
+        reason:
+          "DeleteUserPool on a stopped PLATINUM tenant's own pool (id known only at run time); an explicit Deny refuses every pool without the tenantflow:tenantId tag, i.e. the operator and pooled pools.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/tenantflow-silo-*/*]',
+        reason: 'DeleteStack on silo tenant stacks only (named tenantflow-silo-<tenantId>).',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(cleanupFn.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: 'Invoking the cleanup function includes its versions and aliases (CDK LambdaInvoke grant).',
+      },
+    ]);
     new events.Rule(this, 'OnboardingStoppedRule', {
       description: 'Removes what a stopped onboarding created',
       eventPattern: statusChange(['ABORTED'], { error: [STOPPED_BY_OPERATOR_ERROR] }),
-      targets: [new targets.LambdaFunction(cleanupFn, { retryAttempts: 4 })],
+      targets: [new targets.SfnStateMachine(cleanup, { retryAttempts: 4 })],
     });
 
     const controlPlaneEnv = {

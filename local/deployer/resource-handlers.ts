@@ -424,9 +424,9 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     const name = physicalName(ctx, p.Name);
     if (p.State !== 'DISABLED' && p.EventPattern) {
       const targets = ((p.Targets ?? []) as Array<{ Arn: string }>).map((target) => target.Arn);
-      const unsupported = targets.filter((arn) => !arn.includes(':lambda:'));
+      const unsupported = targets.filter((arn) => !arn.includes(':lambda:') && !arn.includes(':states:'));
       if (unsupported.length > 0)
-        throw new Error(`Only Lambda targets are supported locally, not ${unsupported.join(', ')}`);
+        throw new Error(`Only Lambda and Step Functions targets are supported locally, not ${unsupported.join(', ')}`);
       ctx.services.events.putRule({ name, eventPattern: p.EventPattern, targets });
     }
     return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };

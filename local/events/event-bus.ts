@@ -1,6 +1,7 @@
 /**
  * The local EventBridge default bus: rules deployed from the templates (`AWS::Events::Rule`)
- * with their event patterns, and Lambda targets invoked asynchronously, as EventBridge does.
+ * with their event patterns, and their targets (Lambda functions, state machines) called
+ * asynchronously, as EventBridge does.
  * Only the pattern features the templates use are supported: exact values, nested objects,
  * `prefix`, `anything-but` and `exists`.
  */
@@ -8,11 +9,11 @@
 export interface EventRule {
   readonly name: string;
   readonly eventPattern: Readonly<Record<string, unknown>>;
-  /** Lambda function ARNs. */
+  /** Lambda function or state machine ARNs. */
   readonly targets: readonly string[];
 }
 
-export type InvokeTarget = (functionArn: string, event: unknown) => Promise<unknown>;
+export type InvokeTarget = (targetArn: string, event: unknown) => Promise<unknown>;
 
 export class LocalEventBus {
   private readonly rules = new Map<string, EventRule>();

@@ -319,26 +319,55 @@ describe('control-plane API', () => {
 });
 
 describe('onboarding state machine', () => {
-  it('is a STANDARD state machine with tracing and full logging to a retained log group', () => {
+  it('are STANDARD state machines (onboarding, stopped-onboarding cleanup) with tracing and full logging to a retained log group', () => {
     const template = tmpl(STACK_NAMES.controlPlane);
     const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(1);
-    const props = machines[0]?.[1].Properties ?? {};
+    expect(machines.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'OnboardingStateMachine',
+      'StoppedOnboardingCleanup',
+    ]);
 
-    expect(props).toMatchObject({
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: {
-        Level: 'ALL',
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }],
-      },
-    });
-    const destination = (
-      props.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: unknown } }[] }
-    ).Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn;
-    const logGroup = template.toJSON().Resources[getAttOf(destination)?.[0] as string] as Resource;
-    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-    expect(logGroup.Properties?.RetentionInDays).toBeGreaterThan(0);
+    for (const [, machine] of machines) {
+      const props = machine.Properties ?? {};
+      expect(props).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }],
+        },
+      });
+      const destination = (
+        props.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: unknown } }[] }
+      ).Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn;
+      const logGroup = template.toJSON().Resources[getAttOf(destination)?.[0] as string] as Resource;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties?.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('let the stopped-onboarding cleanup delete only silo stacks and tenant-tagged user pools', () => {
+    const template = tmpl(STACK_NAMES.controlPlane);
+    const [, cleanup] = resourcesOf(template, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+      id.startsWith('StoppedOnboardingCleanup'),
+    ) as [string, Resource];
+    const statements = statementsOfRole(template, getAttOf(cleanup.Properties?.RoleArn)?.[0] as string);
+    const about = (action: string) => statements.filter((statement) => asArray(statement.Action).includes(action));
+
+    expect(about('cloudformation:DeleteStack')).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }) }),
+    ]);
+    expect(JSON.stringify(about('cloudformation:DeleteStack'))).toContain(':stack/tenantflow-silo-*/*');
+    expect(about('cognito-idp:DeleteUserPool')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Allow' }),
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Null: { 'aws:ResourceTag/tenantflow:tenantId': 'true' } },
+        }),
+      ]),
+    );
+    expect(statements.flatMap((statement) => asArray(statement.Action))).not.toContain('*');
   });
 });
 

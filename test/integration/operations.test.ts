@@ -5,7 +5,7 @@
  * integration project does).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
+import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS, siloStackName } from '../../functions/shared/onboarding-states';
 import {
   at,
   cloud,
@@ -20,7 +20,7 @@ import {
   waitFor,
   welcomeMailOf,
 } from './support/client';
-import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf, siloUserPoolsOf } from './support/resources';
+import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf, siloUserPoolsOf, stackExists } from './support/resources';
 
 const POOL_TASKS: readonly string[] = POOL_ONBOARDING_TASKS;
 
@@ -245,6 +245,41 @@ describe('retries and stop', () => {
     });
     expect(again.status).toBe(202);
   });
+});
+
+describe('stopping a silo onboarding', () => {
+  it('removes its stack and its own user pool too, and frees the name', async () => {
+    // The stack and the pool exist by CreateApiKey; transient faults keep that step retrying.
+    await fault('CreateApiKey', -1, 'TransientStepError');
+    const tenantName = uniqueName('stopsilo');
+    const accepted = await http('POST', controlPlane('/registrations'), {
+      body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'PLATINUM' },
+    });
+    const { registrationId, tenantId } = accepted.body;
+    await waitFor(async () => {
+      const execution = await ops('GET', `/executions/${registrationId}`);
+      return (execution.body.events as Array<{ stateName?: string }>).some((e) => e.stateName === 'CreateApiKey')
+        ? true
+        : undefined;
+    }, 'the silo onboarding to reach CreateApiKey');
+    expect(await siloUserPoolsOf(tenantId)).toHaveLength(1);
+    expect(stackExists(siloStackName(tenantId))).toBe(true);
+
+    expect((await ops('POST', `/executions/${registrationId}/stop`)).status).toBe(200);
+
+    await waitFor(
+      async () =>
+        (await siloUserPoolsOf(tenantId)).length === 0 && !stackExists(siloStackName(tenantId)) ? true : undefined,
+      'the silo cleanup',
+      30_000,
+    );
+    expect(await resourcesOf(tenantId, tenantName)).toEqual(NOTHING);
+    await clearFaults();
+    const again = await http('POST', controlPlane('/registrations'), {
+      body: { tenantName, email: 'again@example.com', tier: 'PLATINUM' },
+    });
+    expect(again.status).toBe(202);
+  }, 60_000);
 });
 
 describe('sign-ups at scale', () => {

@@ -114,6 +114,14 @@ export const NOTHING: TenantResources = {
   welcomeMails: 0,
 };
 
+/** True while the local CloudFormation has a live stack of that name (read from its state, as below). */
+export function stackExists(stackName: string): boolean {
+  const state = JSON.parse(fs.readFileSync(path.join(cloud().dataDir, 'cloudformation', 'stacks.json'), 'utf8')) as {
+    stacks: Array<{ StackName: string }>;
+  };
+  return state.stacks.some((stack) => stack.StackName === stackName);
+}
+
 /**
  * The physical name (what `Ref` gives) of a resource the local CloudFormation deployed for a
  * stack (a silo tenant's), found by type and logical id prefix. Read from that service's state in
