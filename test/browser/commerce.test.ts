@@ -131,6 +131,29 @@ describe('commerce app', () => {
     await asClerk.context.close();
   });
 
+  it('works the same for a silo (PLATINUM) tenant: its own pool, its own API, and its users on the control plane', async () => {
+    const tenantName = uniqueName('silo-shop');
+    expect((await signUp(tenantName, 'PLATINUM')).status).toBe('SUCCEEDED');
+    const mail = await welcomeMailOf(tenantName);
+    const admin = mail.variables.username as string;
+    const watched = await openPage(browser);
+    const { page } = watched;
+
+    await firstSignIn(page, tenantName, admin, mail.variables.temporaryPassword as string);
+    await page.getByText('No products yet').waitFor();
+    await page.getByRole('button', { name: 'Create product' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Silo lamp');
+    await dialog.getByLabel('Price').fill('40');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'Silo lamp', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: `View user ${admin}` }).waitFor();
+
+    expectNoConsoleErrors(watched);
+    await watched.context.close();
+  });
+
   it('explains an unknown tenant name in words', async () => {
     const watched = await openPage(browser);
     const { page } = watched;
