@@ -121,7 +121,8 @@ describe('operator console', () => {
         .getByRole('row', { name: new RegExp(silo.tenantName) })
         .getByText('Updated')
         .waitFor();
-    await page.getByText('3 updated').first().waitFor();
+    // Every silo tenant of the cloud is released: other browser tests' silo tenants count too.
+    await page.getByText(/\d+ updated/).first().waitFor();
     await screenshot(page, 'console-release');
 
     await page.getByRole('link', { name: 'Releases', exact: true }).first().click();
