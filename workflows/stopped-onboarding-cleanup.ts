@@ -10,7 +10,7 @@
  * is reached the same way the release fan-out reaches it), and a cleanup that fails is a failed
  * execution of its own, in Step Functions, that can be redriven from the failed step.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -62,6 +62,18 @@ export function stoppedOnboardingCleanupDefinition(
     iamResources: [Stack.of(scope).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
     resultPath: sfn.JsonPath.DISCARD,
   });
+  for (const [task, service] of [
+    [deleteStack, 'CloudFormation.CloudFormationException'],
+    [deleteUserPool, 'CognitoIdentityProvider.TooManyRequestsException'],
+  ] as const) {
+    task.addRetry({
+      errors: [service],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+  }
   const cleaned = new sfn.Succeed(scope, S.cleaned);
   const deletePool = new sfn.Choice(scope, 'HasTenantUserPool')
     .when(sfn.Condition.isPresent('$.cleanup.silo.userPoolId'), deleteUserPool.next(cleaned))

@@ -23,6 +23,7 @@ const sfn = new SFNClient({});
 const REGISTRATIONS_TABLE = requiredEnv('REGISTRATIONS_TABLE');
 const TENANT_NAMES_TABLE = requiredEnv('TENANT_NAMES_TABLE');
 const STATE_MACHINE_ARN = requiredEnv('ONBOARDING_STATE_MACHINE_ARN');
+const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
 
 /** Idempotency records share the registrations table under a prefix no registration id can have. */
 const idempotencyId = (key: string) => `idempotency#${key}`;
@@ -114,9 +115,24 @@ const deps: RegistrationDeps = {
       }),
     );
   },
+  async onboardingExists(registrationId) {
+    return (await describeOnboarding(registrationId)) !== undefined;
+  },
   newId: randomUUID,
   now: () => new Date(),
 };
+
+async function tenantStatus(tenantId: string): Promise<string | undefined> {
+  const { Item } = await dynamoDb().send(
+    new GetCommand({
+      TableName: TENANTS_TABLE,
+      Key: { tenantId },
+      ProjectionExpression: '#s',
+      ExpressionAttributeNames: { '#s': 'status' },
+    }),
+  );
+  return Item?.status as string | undefined;
+}
 
 async function describeOnboarding(registrationId: string) {
   const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${registrationId}`;
@@ -140,7 +156,10 @@ export const handler = router(
       return json(202, await registerTenant(deps, request, idempotencyKey || undefined));
     },
     'GET /registrations/{registrationId}': async (event) =>
-      json(200, await describeRegistration({ ...deps, describeOnboarding }, pathParam(event, 'registrationId'))),
+      json(
+        200,
+        await describeRegistration({ ...deps, describeOnboarding, tenantStatus }, pathParam(event, 'registrationId')),
+      ),
   },
   (message, error) => logger.error(message, error as Error),
 );

@@ -46,6 +46,8 @@ export interface RegistrationDeps {
    * so it is never stored, and a retry of the same start cannot start a second one.
    */
   startOnboarding(executionName: string, input: OnboardingInput): Promise<void>;
+  /** True when the execution named after the registration exists (a start whose answer was lost). */
+  onboardingExists(registrationId: string): Promise<boolean>;
   newId(): string;
   now(): Date;
 }
@@ -105,10 +107,17 @@ export async function registerTenant(
   try {
     await deps.startOnboarding(registrationId, { ...request, registrationId, tenantId });
   } catch (error) {
+    // A timeout or a 5xx may come after Step Functions took the start: then onboarding runs, and
+    // the name, the key and the row belong to it. If even that cannot be known, keep them too
+    // (a name held by a registration that reads FAILED later beats two tenants with one name).
+    const started = await deps.onboardingExists(registrationId).catch(() => true);
+    if (started) return { registrationId, tenantId, status: 'IN_PROGRESS' };
     // Nothing was started: leave no registration behind and free the name so the user can try again.
-    await deps.deleteRegistration(registrationId);
-    await deps.releaseTenantName(nameKey, tenantId);
-    if (idempotencyKey) await deps.releaseIdempotencyKey(idempotencyKey);
+    await Promise.allSettled([
+      deps.deleteRegistration(registrationId),
+      deps.releaseTenantName(nameKey, tenantId),
+      idempotencyKey ? deps.releaseIdempotencyKey(idempotencyKey) : undefined,
+    ]);
     throw new ServiceUnavailableError('Onboarding could not be started; nothing was saved, please try again', {
       cause: error,
     });
@@ -142,7 +151,8 @@ export interface RegistrationView {
 
 /**
  * How long a registration may exist without its execution: the gap between saving the row and
- * StartExecution is milliseconds, so a row older than this lost its start (the function died).
+ * StartExecution is milliseconds, so after this the execution either never started (the function
+ * died in between) or has left Step Functions' 90-day history; the tenant row tells which.
  */
 export const START_GRACE_MS = 60_000;
 
@@ -152,6 +162,8 @@ export async function describeRegistration(
     describeOnboarding(
       registrationId: string,
     ): Promise<{ status: ExecutionStatus; steps: ExecutionStep[] } | undefined>;
+    /** The tenant row's status, undefined when there is no row. */
+    tenantStatus(tenantId: string): Promise<string | undefined>;
   },
   registrationId: string,
 ): Promise<RegistrationView> {
@@ -165,6 +177,10 @@ export async function describeRegistration(
     tier: registration.tier,
   };
   if (!execution && deps.now().getTime() - Date.parse(registration.createdAt) > START_GRACE_MS) {
+    const tenantStatus = await deps.tenantStatus(registration.tenantId);
+    // The execution aged out of Step Functions' history: the tenant's own status is what remains.
+    if (tenantStatus === 'FAILED') return { ...view, status: 'FAILED', steps: [] };
+    if (tenantStatus !== undefined) return { ...view, status: 'SUCCEEDED', steps: [] };
     return {
       ...view,
       status: 'FAILED',

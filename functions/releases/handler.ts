@@ -82,7 +82,8 @@ export const handler = router(
       });
       const events = await executionHistory(sfn, executionArn);
       // Which tenants a release touches is known only from its history; then their rows are read.
-      const tenantIds = releaseDetail(execution, events).tenants.map((t) => t.tenantId);
+      // Distinct ids: BatchGetItem refuses a request that names one key twice.
+      const tenantIds = [...new Set(releaseDetail(execution, events).tenants.map((t) => t.tenantId))];
       return json(200, releaseDetail(execution, events, await tenantFacts(tenantIds)));
     },
   },

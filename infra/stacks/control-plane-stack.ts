@@ -324,6 +324,8 @@ export class ControlPlaneStack extends Stack {
     });
     registrations.grant(registrationsFn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     foundation.tenantNames.grant(registrationsFn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    // A registration whose execution left Step Functions' history reads its tenant's status.
+    foundation.tenantDetails.grant(registrationsFn, 'dynamodb:GetItem');
     onboarding.grantStartExecution(registrationsFn);
     onboarding.grantExecution(registrationsFn, 'states:DescribeExecution', 'states:GetExecutionHistory');
     acknowledgeExecutionsOfOnboarding(

@@ -78,7 +78,9 @@ export class PoolSigningKeys {
     const claims = decodePart(payload);
     const poolId = poolIdOf(claims);
     if (!poolId || decodePart(header)?.alg !== 'RS256') return undefined;
-    const key = await this.keyOf(poolId);
+    // A pool that never signed anything has no key: a made-up issuer must not make one.
+    const key = await this.keyOf(poolId, { create: false });
+    if (!key) return undefined;
     const signed = verify(
       'RSA-SHA256',
       Buffer.from(`${header}.${payload}`),
@@ -89,23 +91,30 @@ export class PoolSigningKeys {
   }
 
   /** Loads the pool's key, or creates it once (concurrent first uses share one generation). */
-  private keyOf(poolId: string): Promise<PoolKey> {
-    let key = this.keys.get(poolId);
-    if (!key) {
-      key = this.loadOrCreate(poolId);
-      this.keys.set(poolId, key);
-      key.catch(() => this.keys.delete(poolId));
-    }
+  private keyOf(poolId: string): Promise<PoolKey>;
+  private keyOf(poolId: string, options: { create: false }): Promise<PoolKey | undefined>;
+  private keyOf(poolId: string, options = { create: true }): Promise<PoolKey | undefined> {
+    const known = this.keys.get(poolId);
+    if (known) return known;
+    const stored = this.load(poolId);
+    if (!stored && !options.create) return Promise.resolve(undefined);
+    const key = stored ? Promise.resolve(stored) : this.create(poolId);
+    this.keys.set(poolId, key);
+    key.catch(() => this.keys.delete(poolId));
     return key;
   }
 
-  private async loadOrCreate(poolId: string): Promise<PoolKey> {
+  private load(poolId: string): PoolKey | undefined {
+    const stored = readJson(join(this.dir, `${poolId}.json`)) as
+      | { kid: string; privateJwk: Record<string, unknown> }
+      | undefined;
+    if (!stored) return undefined;
+    const privateKey = createPrivateKey({ key: stored.privateJwk as never, format: 'jwk' });
+    return { kid: stored.kid, privateKey, publicKey: createPublicKey(privateKey) };
+  }
+
+  private async create(poolId: string): Promise<PoolKey> {
     const file = join(this.dir, `${poolId}.json`);
-    const stored = readJson(file) as { kid: string; privateJwk: Record<string, unknown> } | undefined;
-    if (stored) {
-      const privateKey = createPrivateKey({ key: stored.privateJwk as never, format: 'jwk' });
-      return { kid: stored.kid, privateKey, publicKey: createPublicKey(privateKey) };
-    }
     const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
     const kid = randomUUID();
     writeJsonAtomic(file, { kid, privateJwk: privateKey.export({ format: 'jwk' }) });

@@ -122,7 +122,10 @@ describe('operator console', () => {
         .getByText('Updated')
         .waitFor();
     // Every silo tenant of the cloud is released: other browser tests' silo tenants count too.
-    await page.getByText(/\d+ updated/).first().waitFor();
+    await page
+      .getByText(/\d+ updated/)
+      .first()
+      .waitFor();
     await screenshot(page, 'console-release');
 
     await page.getByRole('link', { name: 'Releases', exact: true }).first().click();

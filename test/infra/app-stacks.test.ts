@@ -355,7 +355,10 @@ describe('onboarding state machine', () => {
     const about = (action: string) => statements.filter((statement) => asArray(statement.Action).includes(action));
 
     expect(about('cloudformation:DeleteStack')).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }) }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }),
+      }),
     ]);
     expect(JSON.stringify(about('cloudformation:DeleteStack'))).toContain(':stack/tenantflow-silo-*/*');
     expect(about('cognito-idp:DeleteUserPool')).toEqual(

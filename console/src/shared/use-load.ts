@@ -38,9 +38,13 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
 
 /** Live refresh: while `active` (e.g. an execution runs), loads again quietly every `everyMs`. */
 export function useRefreshWhile(loaded: Loaded<unknown>, active: boolean, everyMs = 1500): void {
+  const { reload, data, error } = loaded;
+  // Re-armed by each answer (new data), not by unrelated re-renders; an error (shown on the page)
+  // stops the refresh instead of hammering a failing API.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `data` re-arms the timer on each answer.
   useEffect(() => {
-    if (!active) return;
-    const timer = setTimeout(() => loaded.reload(true), everyMs);
+    if (!active || error) return;
+    const timer = setTimeout(() => reload(true), everyMs);
     return () => clearTimeout(timer);
-  }, [active, loaded, everyMs]);
+  }, [active, reload, data, error, everyMs]);
 }

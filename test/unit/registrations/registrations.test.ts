@@ -26,6 +26,8 @@ class FakeRegistrationDeps implements RegistrationDeps {
   readonly registrations = new Map<string, Registration>();
   readonly executions: { name: string; input: OnboardingInput }[] = [];
   failStart?: Error;
+  /** The start failed after Step Functions took it (a lost answer). */
+  startedDespiteFailure = false;
   readonly newId = sequentialIds('id');
   now = () => FIXED_NOW;
 
@@ -56,8 +58,12 @@ class FakeRegistrationDeps implements RegistrationDeps {
     return this.registrations.get(registrationId);
   }
   async startOnboarding(executionName: string, input: OnboardingInput) {
-    if (this.failStart) throw this.failStart;
+    if (this.failStart && !this.startedDespiteFailure) throw this.failStart;
     this.executions.push({ name: executionName, input });
+    if (this.failStart) throw this.failStart;
+  }
+  async onboardingExists(registrationId: string) {
+    return this.executions.some((execution) => execution.name === registrationId);
   }
 }
 
@@ -139,6 +145,22 @@ describe('registerTenant', () => {
   });
 });
 
+describe('registerTenant when the answer to StartExecution is lost', () => {
+  it('keeps the registration, the name and the key when the execution did start', async () => {
+    const deps = new FakeRegistrationDeps();
+    deps.failStart = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    deps.startedDespiteFailure = true;
+
+    const accepted = await registerTenant(deps, REQUEST, 'key-1');
+
+    expect(accepted).toEqual({ registrationId: 'id-1', tenantId: 'id-2', status: 'IN_PROGRESS' });
+    expect(deps.registrations.has('id-1')).toBe(true);
+    expect(deps.names.get('acme')).toBe('id-2');
+    expect(deps.idempotency.has('key-1')).toBe(true);
+    await expect(registerTenant(deps, REQUEST)).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
 describe('requestHash', () => {
   it('does not depend on the order of the fields', () => {
     const reordered = { tier: 'BASIC', email: 'owner@acme.example', tenantName: 'acme' } as RegistrationRequest;
@@ -161,9 +183,15 @@ describe('describeRegistration', () => {
     createdAt: FIXED_NOW.toISOString(),
   };
   const steps: ExecutionStep[] = [{ name: 'StoreTenant', status: 'SUCCEEDED', startedAt: 'a', endedAt: 'b' }];
-  const depsWith = (found: Registration | undefined, status: ExecutionStatus | undefined, now = FIXED_NOW) => ({
+  const depsWith = (
+    found: Registration | undefined,
+    status: ExecutionStatus | undefined,
+    now = FIXED_NOW,
+    tenant?: string,
+  ) => ({
     getRegistration: async () => found,
     describeOnboarding: async () => (status ? { status, steps } : undefined),
+    tenantStatus: async () => tenant,
     now: () => now,
   });
 
@@ -206,6 +234,16 @@ describe('describeRegistration', () => {
     expect(view.steps).toEqual([
       expect.objectContaining({ name: 'StartOnboarding', status: 'FAILED', error: expect.any(String) }),
     ]);
+  });
+
+  it('reads its tenant once the execution has left the Step Functions history (90 days)', async () => {
+    const later = new Date(FIXED_NOW.getTime() + 100 * 86_400_000);
+
+    const active = await describeRegistration(depsWith(registration, undefined, later, 'ACTIVE'), 'r-1');
+    const failed = await describeRegistration(depsWith(registration, undefined, later, 'FAILED'), 'r-1');
+
+    expect(active.status).toBe('SUCCEEDED');
+    expect(failed.status).toBe('FAILED');
   });
 });
 
