@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, isConditionalCheckFailed, NotFoundError } from '../shared/errors';
+import { ConflictError, conditionally, NotFoundError } from '../shared/errors';
 import { executionHistory, listExecutionsPage } from '../shared/execution-history';
 import { json, pathParam, router } from '../shared/http';
 import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
@@ -48,8 +48,9 @@ async function item(execution: DescribeExecutionOutput, executionArn: string, ev
 /** A redriven onboarding is in progress again: the tenant leaves FAILED. */
 async function markOnboardingAgain(tenantId: string | undefined): Promise<void> {
   if (!tenantId) return;
-  try {
-    await dynamoDb().send(
+  // Refused when the tenant is not FAILED: then there is nothing to undo.
+  await conditionally(
+    dynamoDb().send(
       new UpdateCommand({
         TableName: TENANTS_TABLE,
         Key: { tenantId },
@@ -62,10 +63,8 @@ async function markOnboardingAgain(tenantId: string | undefined): Promise<void> 
           ':now': new Date().toISOString(),
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 export const handler = router(

@@ -7,7 +7,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { transientAware } from '../shared/env';
-import { isConditionalCheckFailed } from '../shared/errors';
+import { conditionally } from '../shared/errors';
 import {
   advanceWaves,
   type PlannedRelease,
@@ -35,9 +35,9 @@ const table = () => requiredEnv('TENANT_STACK_MAPPING_TABLE');
 
 /** TenantStackMapping and Step Functions task tokens, for record.ts. */
 export const recordDeps: RecordDeps = {
-  async writeDeployed(tenantId, fields) {
-    try {
-      await dynamoDb().send(
+  writeDeployed(tenantId, fields) {
+    return conditionally(
+      dynamoDb().send(
         new UpdateCommand({
           TableName: table(),
           Key: { tenantId },
@@ -52,16 +52,12 @@ export const recordDeps: RecordDeps = {
             ...(fields.usagePlanId ? { ':plan': fields.usagePlanId } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
-  async writeDeployError(tenantId, reason) {
-    try {
-      await dynamoDb().send(
+  writeDeployError(tenantId, reason) {
+    return conditionally(
+      dynamoDb().send(
         new UpdateCommand({
           TableName: table(),
           Key: { tenantId },
@@ -69,12 +65,8 @@ export const recordDeps: RecordDeps = {
           UpdateExpression: 'SET lastDeployError = :reason',
           ExpressionAttributeValues: { ':reason': reason },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
   async readToken(tenantId) {
     const { Item } = await dynamoDb().send(
@@ -89,8 +81,9 @@ export const recordDeps: RecordDeps = {
     return token || undefined;
   },
   async clearToken(tenantId, token) {
-    try {
-      await dynamoDb().send(
+    // False when another token was written meanwhile (a newer onboarding): not ours to remove.
+    await conditionally(
+      dynamoDb().send(
         new UpdateCommand({
           TableName: table(),
           Key: { tenantId },
@@ -98,11 +91,8 @@ export const recordDeps: RecordDeps = {
           UpdateExpression: 'REMOVE waitingTaskToken',
           ExpressionAttributeValues: { ':token': token },
         }),
-      );
-    } catch (error) {
-      // Another token was written meanwhile (a newer onboarding): it is not ours to remove.
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+      ),
+    );
   },
   async sendTaskSuccess(taskToken, output) {
     await sfn().send(new SendTaskSuccessCommand({ taskToken, output }));

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { isConditionalCheckFailed } from '../shared/errors';
+import { conditionally, isConditionalCheckFailed } from '../shared/errors';
 import { executionHistory } from '../shared/execution-history';
 import { stepsFromHistory } from '../shared/execution-steps';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
@@ -68,20 +68,16 @@ const deps: RegistrationDeps = {
       new DeleteCommand({ TableName: REGISTRATIONS_TABLE, Key: { registrationId: idempotencyId(key) } }),
     );
   },
-  async reserveTenantName(nameKey, tenantId) {
-    try {
-      await dynamoDb().send(
+  reserveTenantName(nameKey, tenantId) {
+    return conditionally(
+      dynamoDb().send(
         new PutCommand({
           TableName: TENANT_NAMES_TABLE,
           Item: { tenantNameKey: nameKey, tenantId, reservedAt: new Date().toISOString() },
           ConditionExpression: 'attribute_not_exists(tenantNameKey)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
   async releaseTenantName(nameKey, tenantId) {
     await dynamoDb().send(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConflictError,
+  conditionally,
   ForbiddenError,
   HttpError,
   NotFoundError,
@@ -29,5 +30,25 @@ describe('HTTP errors', () => {
     const cause = new Error('root');
 
     expect(new HttpError(502, 'upstream', { cause }).cause).toBe(cause);
+  });
+});
+
+describe('conditionally', () => {
+  it('is true when the write happened', async () => {
+    await expect(conditionally(Promise.resolve({}))).resolves.toBe(true);
+  });
+
+  it('is false when the condition refused the write', async () => {
+    const refused = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
+
+    await expect(conditionally(Promise.reject(refused))).resolves.toBe(false);
+  });
+
+  it('passes any other error on', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+
+    await expect(conditionally(Promise.reject(throttled))).rejects.toBe(throttled);
   });
 });
