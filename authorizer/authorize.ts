@@ -11,8 +11,8 @@
  * - on pooled APIs, the context carries STS credentials that reach only the tenant's items
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { ApiName } from '../functions/shared/routes';
-import type { TenantRecord } from '../functions/shared/tenant-record';
+import type { ApiName } from '../contracts/routes';
+import type { TenantRecord } from '../contracts/tenant-record';
 import type { ScopedCredentials } from './credentials-cache';
 import { allowedResources, denyAll, isRole, policy } from './rules';
 import type { VerifiedToken } from './token-verifier';

@@ -2,9 +2,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { ApiName } from '../contracts/routes';
+import type { TenantRecord } from '../contracts/tenant-record';
 import { dynamoDb, requiredEnv } from '../functions/shared/aws-clients';
-import type { ApiName } from '../functions/shared/routes';
-import type { TenantRecord } from '../functions/shared/tenant-record';
 import { TtlCache } from '../functions/shared/ttl-cache';
 import { type AuthorizerDeps, authorize, UnauthorizedError } from './authorize';
 import { TenantCredentialsCache } from './credentials-cache';

@@ -4,7 +4,7 @@
  * not just the current one, because API Gateway caches it for other requests of the token.
  */
 import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
-import { type ApiName, ROLES, type Role, routesOf } from '../functions/shared/routes';
+import { type ApiName, ROLES, type Role, routesOf } from '../contracts/routes';
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -4,7 +4,7 @@
  * onboarding, so unlike the operator and pooled pools they cannot be configuration.
  */
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { TenantRecord } from '../functions/shared/tenant-record';
+import type { TenantRecord } from '../contracts/tenant-record';
 import type { PoolResolver } from './token-verifier';
 
 /**

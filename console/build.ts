@@ -17,6 +17,7 @@ const SOURCES = [
   'console/signup',
   'console/app',
   'console/vite.config.mts',
+  'contracts',
   'functions/shared',
   // The forms validate with the API's own parsers (console/src/shared/validation.ts).
   'functions/products/products.ts',

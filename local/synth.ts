@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { sourceHash } from './source-hash';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
-const SOURCE_DIRS = ['infra', 'functions', 'authorizer', 'layers', 'workflows'];
+const SOURCE_DIRS = ['contracts', 'infra', 'functions', 'authorizer', 'layers', 'workflows'];
 const SOURCE_FILES = ['package-lock.json', 'cdk.json', 'tsconfig.json'];
 const STAMP = '.tenantflow-source-hash';
 

@@ -20,7 +20,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ONBOARDING_STATES as S } from '../functions/shared/onboarding-states';
+import { ONBOARDING_STATES as S } from '../contracts/onboarding-states';
 
 /** The Lambda function behind each onboarding step. */
 export interface OnboardingStepFunctions {

@@ -15,7 +15,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { siloStackName } from '../functions/shared/onboarding-states';
+import { siloStackName } from '../contracts/onboarding-states';
 import { retryTransientErrors } from './onboarding';
 
 export const CLEANUP_STATES = {

@@ -22,8 +22,8 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { siloStackName } from '../../contracts/onboarding-states';
 import type { ReleaseSummary } from '../../functions/pipeline/fanout';
-import { siloStackName } from '../../functions/shared/onboarding-states';
 import { STACK_NAMES } from '../../infra/app';
 import type { LocalCloud } from '../../local/cloud';
 import { templateUrlOf } from '../../local/cloudformation/template-source';

@@ -10,11 +10,12 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../../contracts/errors';
+import { STOPPED_BY_OPERATOR_ERROR } from '../../contracts/onboarding-states';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, conditionally, NotFoundError } from '../shared/errors';
+import { conditionally } from '../shared/conditional-write';
 import { executionHistory, listExecutionsPage } from '../shared/execution-history';
 import { json, pathParam, router } from '../shared/http';
-import { STOPPED_BY_OPERATOR_ERROR } from '../shared/onboarding-states';
 import { executionEvent, executionItem, failedStepOf } from './executions';
 
 const logger = new Logger();

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../../contracts/onboarding-states';
+import type { TenantRecord } from '../../contracts/tenant-record';
+import { isTierName, TIERS } from '../../contracts/tiers';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { executionHistory } from '../shared/execution-history';
-import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../shared/onboarding-states';
 import { tenantNameKey } from '../shared/tenant-names';
-import type { TenantRecord } from '../shared/tenant-record';
-import { isTierName, TIERS } from '../shared/tiers';
 import { adminUsernameOf, type ExecutionStatusChange, type OnboardingState, tenantsTable } from './step';
 
 const cognito = new CognitoIdentityProviderClient({});

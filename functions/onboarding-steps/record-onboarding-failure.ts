@@ -2,7 +2,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../shared/aws-clients';
-import { isConditionalCheckFailed } from '../shared/errors';
+import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { executionHistory } from '../shared/execution-history';
 import { failedStepOf } from '../shared/execution-steps';
 import { type ExecutionStatusChange, type OnboardingState, tenantsTable } from './step';

@@ -11,9 +11,10 @@
  * earlier steps added; each handler returns only its own result, which the workflow stores under
  * a key of the state (ResultPath).
  */
+
+import type { TierName } from '../../contracts/tiers';
 import { requiredEnv, transientAware } from '../shared/env';
 import { tenantNameKey } from '../shared/tenant-names';
-import type { TierName } from '../shared/tiers';
 
 /** The registration cannot be onboarded as given; not retried. */
 export class InvalidRegistrationError extends Error {

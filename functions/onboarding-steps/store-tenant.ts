@@ -1,10 +1,10 @@
 /** Onboarding step StoreTenant (its own Lambda entry: DynamoDB only). */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TenantRecord } from '../../contracts/tenant-record';
+import { TIERS } from '../../contracts/tiers';
 import { dynamoDb } from '../shared/aws-clients';
-import { isConditionalCheckFailed } from '../shared/errors';
+import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { tenantNameKey } from '../shared/tenant-names';
-import type { TenantRecord } from '../shared/tenant-record';
-import { TIERS } from '../shared/tiers';
 import { InvalidRegistrationError, step, tenantsTable } from './step';
 
 /** Stores the tenant as ONBOARDING; an existing row of the same registration is success. */

@@ -1,6 +1,7 @@
 /** Onboarding step ValidateRegistration (its own Lambda entry: no AWS SDK client at all). */
+
+import { TIERS } from '../../contracts/tiers';
 import { parseRegistrationRequest } from '../shared/tenant-names';
-import { TIERS } from '../shared/tiers';
 import { InvalidRegistrationError, step } from './step';
 
 /** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */

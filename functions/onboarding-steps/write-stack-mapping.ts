@@ -1,8 +1,8 @@
 /** Onboarding step WriteStackMapping (its own Lambda entry: DynamoDB only). */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { siloStackName } from '../../contracts/onboarding-states';
+import { TIERS } from '../../contracts/tiers';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { siloStackName } from '../shared/onboarding-states';
-import { TIERS } from '../shared/tiers';
 import { identityOf, step, tenantsTable } from './step';
 
 /** Records which stack serves the tenant (pool tenants: the pooled stack). */

@@ -3,8 +3,8 @@
  * computed here from the products' current prices (never taken from the client).
  */
 
+import { NotFoundError, ValidationError } from '../../contracts/errors';
 import type { Product } from '../products/products';
-import { NotFoundError, ValidationError } from '../shared/errors';
 import type { TenantTable } from '../shared/tenant-table';
 import { FieldChecker } from '../shared/validation';
 

@@ -6,8 +6,8 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { conditionally } from '../shared/conditional-write';
 import { transientAware } from '../shared/env';
-import { conditionally } from '../shared/errors';
 import {
   advanceWaves,
   type PlannedRelease,

@@ -2,7 +2,7 @@
  * Products of a tenant: validation and the operations, independent of DynamoDB and HTTP.
  * Every operation is given the caller's tenant id; the store keys every item by it.
  */
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../../contracts/errors';
 import type { TenantTable } from '../shared/tenant-table';
 import { FieldChecker } from '../shared/validation';
 

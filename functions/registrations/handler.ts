@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { conditionally, isConditionalCheckFailed } from '../shared/errors';
+import { conditionally, isConditionalCheckFailed } from '../shared/conditional-write';
 import { executionHistory } from '../shared/execution-history';
 import { stepsFromHistory } from '../shared/execution-steps';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';

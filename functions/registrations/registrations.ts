@@ -4,7 +4,7 @@
  * starts none.
  */
 import { createHash } from 'node:crypto';
-import { ConflictError, HttpError, NotFoundError, ServiceUnavailableError } from '../shared/errors';
+import { ConflictError, HttpError, NotFoundError, ServiceUnavailableError } from '../../contracts/errors';
 import type { ExecutionStep } from '../shared/execution-steps';
 import { type RegistrationRequest, tenantNameKey } from '../shared/tenant-names';
 

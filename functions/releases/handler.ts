@@ -6,8 +6,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../../contracts/errors';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { NotFoundError } from '../shared/errors';
 import { executionHistory, listExecutionsPage } from '../shared/execution-history';
 import { json, pathParam, router } from '../shared/http';
 import { isReleaseId, needsHistory, releaseDetail, releaseItem, type TenantFacts } from './releases';

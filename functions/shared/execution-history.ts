@@ -5,7 +5,7 @@ import {
   type ListExecutionsCommandOutput,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { ValidationError } from './errors';
+import { ValidationError } from '../../contracts/errors';
 import { parseLimit } from './pagination';
 
 /** The whole history of an execution, every page of it, oldest event first. */

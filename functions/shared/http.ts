@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, ValidationError } from './errors';
+import { HttpError, ValidationError } from '../../contracts/errors';
 
 /** Headers on every response: JSON, and CORS for the browser apps (the APIs are token-protected). */
 const BASE_HEADERS = {

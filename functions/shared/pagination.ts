@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { ValidationError } from '../../contracts/errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;

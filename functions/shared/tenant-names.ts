@@ -1,4 +1,4 @@
-import { isTierName, TIER_NAMES, type TierName } from './tiers';
+import { isTierName, TIER_NAMES, type TierName } from '../../contracts/tiers';
 import { EMAIL_PATTERN, FieldChecker } from './validation';
 
 /** 3–40 characters of a-z, 0-9 and '-', starting and ending with a letter or digit; case-insensitive. */

@@ -10,7 +10,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@tenantflow/tenant-context';
-import { isConditionalCheckFailed } from './errors';
+import { isConditionalCheckFailed } from './conditional-write';
 import { decodeNextToken, encodeNextToken } from './pagination';
 
 export interface TenantTable<T> {

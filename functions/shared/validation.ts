@@ -1,4 +1,4 @@
-import { type FieldError, ValidationError } from './errors';
+import { type FieldError, ValidationError } from '../../contracts/errors';
 
 /**
  * A small field checker: collects every problem of a body so one 400 names all invalid

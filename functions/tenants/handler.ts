@@ -7,12 +7,13 @@ import {
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../../contracts/errors';
+import { type TenantRecord, type TenantStatus, tenantView } from '../../contracts/tenant-record';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, isConditionalCheckFailed, NotFoundError } from '../shared/errors';
+import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { json, pathParam, router } from '../shared/http';
 import { decodeNextToken, encodeNextToken, parseLimit } from '../shared/pagination';
 import { tenantNameKey } from '../shared/tenant-names';
-import { type TenantRecord, type TenantStatus, tenantView } from '../shared/tenant-record';
 
 const logger = new Logger();
 const cognito = new CognitoIdentityProviderClient({});

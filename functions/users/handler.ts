@@ -13,12 +13,12 @@ import {
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../contracts/errors';
+import type { TenantRecord } from '../../contracts/tenant-record';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { temporaryPassword } from '../shared/passwords';
-import type { TenantRecord } from '../shared/tenant-record';
 import {
   createUser,
   getUser,

@@ -2,7 +2,7 @@
  * A tenant admin's management of the tenant's users. Every operation is confined to the
  * caller's tenant: a user of another tenant is "not found", never "forbidden".
  */
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError } from '../../contracts/errors';
 import { EMAIL_PATTERN, FieldChecker } from '../shared/validation';
 
 export const TENANT_ROLES = ['TenantAdmin', 'TenantUser'] as const;

@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type ApiName, routesOf } from '../../functions/shared/routes';
+import { type ApiName, routesOf } from '../../contracts/routes';
 import { acknowledge } from './nag';
 
 export interface RoutedRestApiProps {

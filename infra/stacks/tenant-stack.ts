@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { type DeploymentModel, TIERS } from '../../functions/shared/tiers';
+import { type DeploymentModel, TIERS } from '../../contracts/tiers';
 import { AppFunction } from '../constructs/app-function';
 import { registryTable } from '../constructs/registry-table';
 import { RoutedRestApi } from '../constructs/routed-rest-api';

@@ -8,8 +8,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Template as CdkTemplate } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routesOf } from '../../functions/shared/routes';
-import { TIERS } from '../../functions/shared/tiers';
+import { routesOf } from '../../contracts/routes';
+import { TIERS } from '../../contracts/tiers';
 import { buildApp, STACK_NAMES } from '../../infra/app';
 import { synthForAssertions, type TestApp, withoutCfnValidation } from './support/synth';
 

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ONBOARDING_STATES as S } from '../../functions/shared/onboarding-states';
+import { ONBOARDING_STATES as S } from '../../contracts/onboarding-states';
 import { type OnboardingStepFunctions, onboardingDefinition } from '../../workflows/onboarding';
 import { withoutCfnValidation } from './support/synth';
 

@@ -5,7 +5,7 @@
  * integration project does).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS, siloStackName } from '../../functions/shared/onboarding-states';
+import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS, siloStackName } from '../../contracts/onboarding-states';
 import {
   at,
   cloud,

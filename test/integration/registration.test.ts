@@ -1,6 +1,6 @@
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { POOL_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
+import { POOL_ONBOARDING_TASKS } from '../../contracts/onboarding-states';
 import { cloud, controlPlane, http, signUp, uniqueName, welcomeMailOf } from './support/client';
 
 const POOL_STEPS = [...POOL_ONBOARDING_TASKS];

@@ -3,7 +3,7 @@
  * pipeline, and APIs that refuse every other tenant's tokens.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SILO_ONBOARDING_TASKS } from '../../functions/shared/onboarding-states';
+import { SILO_ONBOARDING_TASKS } from '../../contracts/onboarding-states';
 import { at, controlPlane, http, onboardedTenant, type TenantSession } from './support/client';
 
 let platinum: TenantSession;

@@ -2,8 +2,9 @@
  * Client-side validation that runs the API's own parsers (functions/), so the forms and the
  * API cannot disagree on the rules; their field errors are turned into sentences per field.
  */
+
+import { ValidationError } from '../../../contracts/errors';
 import { parseProductInput } from '../../../functions/products/products';
-import { ValidationError } from '../../../functions/shared/errors';
 import { parseRegistrationRequest } from '../../../functions/shared/tenant-names';
 import { parseNewUser } from '../../../functions/users/users';
 import type { FieldError } from './api';

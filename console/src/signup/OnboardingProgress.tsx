@@ -7,8 +7,8 @@ import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
 import { useEffect, useState } from 'react';
-import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../../functions/shared/onboarding-states';
-import { isTierName, TIERS } from '../../../functions/shared/tiers';
+import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../../contracts/onboarding-states';
+import { isTierName, TIERS } from '../../../contracts/tiers';
 import { errorText } from '../shared/api';
 import type { Accepted } from './SignUpForm';
 

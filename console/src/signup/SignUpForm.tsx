@@ -11,7 +11,7 @@ import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Tiles from '@cloudscape-design/components/tiles';
 import { type FormEvent, useRef, useState } from 'react';
-import { TIER_NAMES, TIERS } from '../../../functions/shared/tiers';
+import { TIER_NAMES, TIERS } from '../../../contracts/tiers';
 import { ApiError } from '../shared/api';
 import {
   type FieldErrors,

@@ -6,7 +6,7 @@
  */
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Role, routesOf } from '../../../functions/shared/routes';
+import { type Role, routesOf } from '../../../contracts/routes';
 import {
   at,
   cloud,

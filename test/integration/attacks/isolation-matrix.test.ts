@@ -5,7 +5,7 @@
  * Nothing of the victim may leak, and nothing of the victim may change.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routesOf } from '../../../functions/shared/routes';
+import { routesOf } from '../../../contracts/routes';
 import { at, type HttpResult, http, onboardedTenant, type TenantSession } from '../support/client';
 import { sharedSiloTenants } from './support';
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { siloStackName } from '../../../functions/shared/onboarding-states';
+import { siloStackName } from '../../../contracts/onboarding-states';
 import { LOCAL_ACCOUNT } from '../../../local/deployer/constants';
 import { LOCAL_ROLE_SECRET, localAccessKeyOf } from '../../../local/iam/access-keys';
 import { cloud, onboardedTenant, type TenantSession } from '../support/client';

@@ -3,7 +3,7 @@
  * pool neighbour on the same API, or a silo tenant on its own API.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TIERS } from '../../../functions/shared/tiers';
+import { TIERS } from '../../../contracts/tiers';
 import { type HttpResult, onboardedTenant, type TenantSession } from '../support/client';
 import { sharedSiloTenants } from './support';
 

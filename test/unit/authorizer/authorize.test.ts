@@ -8,7 +8,7 @@ import {
   UnauthorizedError,
 } from '../../../authorizer/authorize';
 import type { VerifiedToken } from '../../../authorizer/token-verifier';
-import type { TenantRecord } from '../../../functions/shared/tenant-record';
+import type { TenantRecord } from '../../../contracts/tenant-record';
 
 const OPERATOR_POOL = 'us-east-1_operators';
 const POOLED_POOL = 'us-east-1_pooled';

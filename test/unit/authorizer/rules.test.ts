@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowedResources, apiStageArnPrefix, denyAll, isRole, policy } from '../../../authorizer/rules';
-import { ROLES, routesOf } from '../../../functions/shared/routes';
+import { ROLES, routesOf } from '../../../contracts/routes';
 
 const STAGE = 'arn:aws:execute-api:eu-west-1:111122223333:abc123/prod/';
 

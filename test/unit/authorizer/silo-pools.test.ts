@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { siloPoolResolver } from '../../../authorizer/silo-pools';
-import type { TenantRecord } from '../../../functions/shared/tenant-record';
+import type { TenantRecord } from '../../../contracts/tenant-record';
 
 const tenant = (overrides: Partial<TenantRecord>): TenantRecord => ({
   tenantId: 'tenant-s',

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { NotFoundError, ValidationError } from '../../../contracts/errors';
 import {
   createOrder,
   deleteOrder,
@@ -9,7 +10,6 @@ import {
   updateOrder,
 } from '../../../functions/orders/orders';
 import type { Product } from '../../../functions/products/products';
-import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
 
 const TENANT_A = 'tenant-a';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../../contracts/errors';
 import {
   createProduct,
   deleteProduct,
@@ -8,7 +9,6 @@ import {
   parseProductInput,
   replaceProduct,
 } from '../../../functions/products/products';
-import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
 
 const TENANT_A = 'tenant-a';

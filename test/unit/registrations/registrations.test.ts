@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../../contracts/errors';
 import {
   describeRegistration,
   type ExecutionStatus,
@@ -12,7 +13,6 @@ import {
   requestHash,
   START_GRACE_MS,
 } from '../../../functions/registrations/registrations';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../../functions/shared/errors';
 import type { ExecutionStep } from '../../../functions/shared/execution-steps';
 import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
 import { FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConflictError,
-  conditionally,
   ForbiddenError,
   HttpError,
   NotFoundError,
   NotImplementedError,
   ValidationError,
-} from '../../../functions/shared/errors';
+} from '../../../contracts/errors';
+import { conditionally } from '../../../functions/shared/conditional-write';
 
 describe('HTTP errors', () => {
   it.each([

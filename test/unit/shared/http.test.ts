@@ -6,7 +6,7 @@ import {
   NotFoundError,
   NotImplementedError,
   ValidationError,
-} from '../../../functions/shared/errors';
+} from '../../../contracts/errors';
 import { errorResponse, json, parseJsonBody, pathParam, router } from '../../../functions/shared/http';
 
 function event(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {

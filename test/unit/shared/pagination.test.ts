@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../functions/shared/errors';
+import { ValidationError } from '../../../contracts/errors';
 import { DEFAULT_PAGE_SIZE, decodeNextToken, encodeNextToken, parseLimit } from '../../../functions/shared/pagination';
 
 describe('parseLimit', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRoute, ROUTES, type RouteDefinition, routesOf } from '../../../functions/shared/routes';
+import { findRoute, ROUTES, type RouteDefinition, routesOf } from '../../../contracts/routes';
 
 const key = (route: RouteDefinition) => `${route.api} ${route.method} ${route.path}`;
 

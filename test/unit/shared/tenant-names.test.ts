@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../functions/shared/errors';
+import { ValidationError } from '../../../contracts/errors';
 import { parseRegistrationRequest, TENANT_NAME_PATTERN, tenantNameKey } from '../../../functions/shared/tenant-names';
 
 const VALID = { tenantName: 'acme-co', email: 'Owner@Acme.example', tier: 'BASIC' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTierName, TIER_NAMES, TIERS } from '../../../functions/shared/tiers';
+import { isTierName, TIER_NAMES, TIERS } from '../../../contracts/tiers';
 
 describe('tier catalog', () => {
   it('has exactly the usage-plan limits of the design table', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../functions/shared/errors';
+import { ValidationError } from '../../../contracts/errors';
 import { EMAIL_PATTERN, FieldChecker } from '../../../functions/shared/validation';
 
 function problemsOf(run: () => void): { field: string; message: string }[] {

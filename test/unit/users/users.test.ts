@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, type ValidationError } from '../../../functions/shared/errors';
+import { ConflictError, NotFoundError, type ValidationError } from '../../../contracts/errors';
 import { temporaryPassword } from '../../../functions/shared/passwords';
 import {
   createUser,

@@ -9,7 +9,7 @@ import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import { TIER_NAMES } from '../../../../functions/shared/tiers';
+import { TIER_NAMES } from '../../../../contracts/tiers';
 import { formatTime } from '../../shared/format';
 import { follow } from '../../shared/router';
 import { useLoad } from '../../shared/use-load';
