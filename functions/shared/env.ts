@@ -10,6 +10,32 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
+/**
+ * A function's environment, typed and read lazily: `const env = defineEnv(['TABLE'], ['OPTIONAL'])`
+ * gives `env.TABLE: string` and `env.OPTIONAL: string | undefined`. A required variable that is
+ * missing (or empty) is an error at first use, naming it — never a silently empty string — and
+ * reading at use (not at import) lets tests set the environment after the import.
+ */
+export function defineEnv<const Required extends readonly string[], const Optional extends readonly string[] = []>(
+  required: Required,
+  optional: Optional = [] as unknown as Optional,
+): { readonly [K in Required[number]]: string } & { readonly [K in Optional[number]]: string | undefined } {
+  const env = {};
+  for (const name of required) Object.defineProperty(env, name, { enumerable: true, get: () => requiredEnv(name) });
+  for (const name of optional)
+    Object.defineProperty(env, name, { enumerable: true, get: () => process.env[name] || undefined });
+  return env as { readonly [K in Required[number]]: string } & { readonly [K in Optional[number]]: string | undefined };
+}
+
+/** One client per execution environment, created at first use (not at import: cold start, tests). */
+export function lazy<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= create();
+    return value;
+  };
+}
+
 /** A failure worth retrying (throttling, 5xx, timeouts); the workflows' Retry matches on its name. */
 export class TransientStepError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
