@@ -10,7 +10,7 @@ import { sourceHash } from '../local/source-hash';
 export const CONSOLE_DIR = __dirname;
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');
 const REPO_ROOT = path.resolve(CONSOLE_DIR, '..');
-/** The console's own sources plus what it imports from elsewhere (the tier catalog, state names, the parsers). */
+/** The console's own sources plus the contract it imports (tier catalog, state names, schemas' types, the parsers). */
 const SOURCES = [
   'console/src',
   'console/index.html',
@@ -18,10 +18,6 @@ const SOURCES = [
   'console/app',
   'console/vite.config.mts',
   'contracts',
-  'functions/shared',
-  // The forms validate with the API's own parsers (console/src/shared/validation.ts).
-  'functions/products/products.ts',
-  'functions/users/users.ts',
   'package-lock.json',
 ];
 const STAMP = '.console-source-hash';

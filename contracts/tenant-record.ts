@@ -1,6 +1,8 @@
 import type { DeploymentModel, TierName } from './tiers';
 
-export type TenantStatus = 'ONBOARDING' | 'ACTIVE' | 'INACTIVE' | 'FAILED';
+/** Where a tenant stands in its lifecycle. */
+export const TENANT_STATUSES = ['ONBOARDING', 'ACTIVE', 'INACTIVE', 'FAILED'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 /** A row of TenantDetails (the tenant registry). */
 export interface TenantRecord {

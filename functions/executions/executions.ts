@@ -3,6 +3,7 @@
  * source of truth: no copy of execution state is kept elsewhere).
  */
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
+import type { Execution, ExecutionEvent } from '../../contracts/schemas/control-plane';
 import { type ExecutionStep, failedStepOf } from '../shared/execution-steps';
 
 export {
@@ -11,18 +12,9 @@ export {
   parseStatusFilter,
 } from '../shared/execution-history';
 
-export interface ExecutionItem {
-  readonly executionId: string;
-  readonly kind: string;
-  readonly tenantId?: string;
-  readonly tenantName?: string;
-  readonly status: string;
-  readonly startedAt: string;
-  readonly stoppedAt?: string;
-  readonly redriveCount?: number;
-  readonly failedStep?: string;
-  readonly error?: string;
-}
+/** One execution as operators list it. */
+export type ExecutionItem = Execution;
+export type { ExecutionEvent };
 
 function parseJson(value: string | undefined): unknown {
   if (value === undefined) return undefined;
@@ -46,7 +38,7 @@ export function executionItem(
     kind,
     tenantId: input.tenantId,
     tenantName: input.tenantName,
-    status: execution.status as string,
+    status: execution.status as ExecutionItem['status'],
     startedAt: (execution.startDate ?? new Date(0)).toISOString(),
     stoppedAt: execution.stopDate?.toISOString(),
     redriveCount: execution.redriveCount,
@@ -55,17 +47,6 @@ export function executionItem(
       ? (failed?.error ?? [execution.error, execution.cause].filter(Boolean).join(': ')) || undefined
       : undefined,
   };
-}
-
-export interface ExecutionEvent {
-  readonly id: number;
-  readonly type: string;
-  readonly timestamp: string;
-  readonly stateName?: string;
-  readonly input?: unknown;
-  readonly output?: unknown;
-  readonly error?: string;
-  readonly cause?: string;
 }
 
 /** A history event in the API's flat shape: whichever `*EventDetails` it has, read uniformly. */

@@ -2,11 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tenantflow/tenant-context';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { parseOrderInput } from '../../contracts/requests';
 import type { Product } from '../products/products';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { tenantTable } from '../shared/tenant-table';
-import { createOrder, deleteOrder, getOrder, type Order, type OrderDeps, parseOrderInput, updateOrder } from './orders';
+import { createOrder, deleteOrder, getOrder, type Order, type OrderDeps, updateOrder } from './orders';
 
 const ORDERS_TABLE = process.env.ORDERS_TABLE ?? '';
 const PRODUCTS_TABLE = process.env.PRODUCTS_TABLE ?? '';

@@ -4,90 +4,13 @@
  */
 
 import { NotFoundError, ValidationError } from '../../contracts/errors';
-import type { Product } from '../products/products';
+import type { OrderStatus } from '../../contracts/rules';
+import type { Order, OrderLine, OrderUpdate, Product, RequestedLine } from '../../contracts/schemas/tenant-api';
 import type { TenantTable } from '../shared/tenant-table';
-import { FieldChecker } from '../shared/validation';
 
-export const ORDER_STATUSES = ['PLACED', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export interface OrderLine {
-  readonly productId: string;
-  readonly quantity: number;
-  /** Snapshot at order time, so later price changes do not rewrite history. */
-  readonly name: string;
-  readonly unitPrice: number;
-}
-
-export interface Order {
-  readonly orderId: string;
-  readonly lines: readonly OrderLine[];
-  readonly total: number;
-  readonly status: OrderStatus;
-  readonly createdAt: string;
-}
-
-export interface RequestedLine {
-  readonly productId: string;
-  readonly quantity: number;
-}
-
-export interface OrderInput {
-  readonly lines?: readonly RequestedLine[];
-  readonly status?: OrderStatus;
-}
-
-const MAX_LINES = 100;
-const MAX_QUANTITY = 10_000;
-
-/** Validates `{lines: [{productId, quantity}]}` (create: lines required) and `status` (update only). */
-export function parseOrderInput(body: Readonly<Record<string, unknown>>, mode: 'create' | 'update'): OrderInput {
-  const check = new FieldChecker(body);
-  check.onlyKnown(mode === 'create' ? ['lines'] : ['lines', 'status']);
-  const rawLines = body.lines;
-  let lines: RequestedLine[] | undefined;
-  if (rawLines === undefined) {
-    if (mode === 'create') check.fail('lines', 'is required');
-  } else if (!Array.isArray(rawLines) || rawLines.length === 0 || rawLines.length > MAX_LINES) {
-    check.fail('lines', `must be an array of 1 to ${MAX_LINES} lines`);
-  } else {
-    lines = [];
-    rawLines.forEach((raw, index) => {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        check.fail(`lines[${index}]`, 'must be an object with productId and quantity');
-        return;
-      }
-      const line = raw as Record<string, unknown>;
-      const productId = line.productId;
-      const quantity = line.quantity;
-      if (typeof productId !== 'string' || productId.trim() === '' || productId.length > 100) {
-        check.fail(`lines[${index}].productId`, 'is required (a product id)');
-      } else if (
-        typeof quantity !== 'number' ||
-        !Number.isInteger(quantity) ||
-        quantity < 1 ||
-        quantity > MAX_QUANTITY
-      ) {
-        check.fail(`lines[${index}].quantity`, `must be an integer from 1 to ${MAX_QUANTITY}`);
-      } else {
-        lines?.push({ productId, quantity });
-      }
-    });
-  }
-  let status: OrderStatus | undefined;
-  if (body.status !== undefined) {
-    if (!(ORDER_STATUSES as readonly unknown[]).includes(body.status)) {
-      check.fail('status', `must be one of ${ORDER_STATUSES.join(', ')}`);
-    } else {
-      status = body.status as OrderStatus;
-    }
-  }
-  if (mode === 'update' && rawLines === undefined && body.status === undefined) {
-    check.fail('body', 'must contain lines or status');
-  }
-  check.done();
-  return { lines, status };
-}
+export type { Order, OrderLine, OrderStatus, RequestedLine };
+/** A parsed create or update body (contracts/requests.ts). */
+export type OrderInput = OrderUpdate;
 
 export interface OrderDeps {
   readonly orders: TenantTable<Order>;

@@ -2,18 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tenantflow/tenant-context';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { parseProductInput } from '../../contracts/requests';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { tenantTable } from '../shared/tenant-table';
-import {
-  createProduct,
-  deleteProduct,
-  getProduct,
-  type Product,
-  type ProductDeps,
-  parseProductInput,
-  replaceProduct,
-} from './products';
+import { createProduct, deleteProduct, getProduct, type Product, type ProductDeps, replaceProduct } from './products';
 
 const TABLE_NAME = process.env.PRODUCTS_TABLE ?? '';
 

@@ -1,35 +1,13 @@
 /**
- * Products of a tenant: validation and the operations, independent of DynamoDB and HTTP.
+ * Products of a tenant: the operations, independent of DynamoDB and HTTP (bodies are parsed by
+ * contracts/requests.ts).
  * Every operation is given the caller's tenant id; the store keys every item by it.
  */
 import { NotFoundError } from '../../contracts/errors';
+import type { Product, ProductInput } from '../../contracts/schemas/tenant-api';
 import type { TenantTable } from '../shared/tenant-table';
-import { FieldChecker } from '../shared/validation';
 
-export interface Product {
-  readonly productId: string;
-  readonly name: string;
-  readonly price: number;
-  readonly sku?: string;
-  readonly category?: string;
-  readonly createdAt: string;
-}
-
-export type ProductInput = Pick<Product, 'name' | 'price' | 'sku' | 'category'>;
-
-const MAX_PRICE = 1_000_000_000;
-
-/** Validates a create/replace body. Prices are rounded to cents. */
-export function parseProductInput(body: Readonly<Record<string, unknown>>): ProductInput {
-  const check = new FieldChecker(body);
-  check.onlyKnown(['name', 'price', 'sku', 'category']);
-  const name = check.string('name', { required: true, max: 200 });
-  const price = check.number('price', { required: true, min: 0, max: MAX_PRICE });
-  const sku = check.string('sku', { required: false, max: 64 });
-  const category = check.string('category', { required: false, max: 64 });
-  check.done();
-  return { name: name as string, price: Math.round((price as number) * 100) / 100, sku, category };
-}
+export type { Product, ProductInput };
 
 export interface ProductDeps {
   readonly store: TenantTable<Product>;

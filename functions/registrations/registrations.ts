@@ -5,25 +5,26 @@
  */
 import { createHash } from 'node:crypto';
 import { ConflictError, HttpError, NotFoundError, ServiceUnavailableError } from '../../contracts/errors';
-import type { ExecutionStep } from '../shared/execution-steps';
-import { type RegistrationRequest, tenantNameKey } from '../shared/tenant-names';
-
-export type RegistrationStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'AWAITING_APPROVAL';
+import { type ExecutionStatus, type RegistrationStatus, tenantNameKey } from '../../contracts/rules';
+import type {
+  ExecutionStep,
+  RegistrationAccepted,
+  RegistrationRequest,
+  Registration as RegistrationView,
+} from '../../contracts/schemas/control-plane';
+import type { OnboardingInput } from '../../contracts/schemas/events';
+import type { TierName } from '../../contracts/tiers';
 
 export interface Registration {
   readonly registrationId: string;
   readonly tenantId: string;
   readonly tenantName: string;
-  readonly tier: string;
+  readonly tier: TierName;
   readonly email: string;
   readonly createdAt: string;
 }
 
-/** The onboarding execution's input: the request plus the ids minted here. */
-export interface OnboardingInput extends RegistrationRequest {
-  readonly registrationId: string;
-  readonly tenantId: string;
-}
+export type { OnboardingInput, RegistrationStatus, RegistrationView };
 
 export interface IdempotencyRecord {
   readonly registrationId: string;
@@ -59,11 +60,7 @@ export class IdempotencyKeyReusedError extends HttpError {
   }
 }
 
-export interface Accepted {
-  readonly registrationId: string;
-  readonly tenantId: string;
-  readonly status: RegistrationStatus;
-}
+export type Accepted = RegistrationAccepted;
 
 export function requestHash(request: RegistrationRequest): string {
   const canonical = JSON.stringify(
@@ -125,7 +122,7 @@ export async function registerTenant(
   return { registrationId, tenantId, status: 'IN_PROGRESS' };
 }
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type { ExecutionStatus };
 
 export function registrationStatusOf(executionStatus: ExecutionStatus | undefined): RegistrationStatus {
   switch (executionStatus) {
@@ -138,15 +135,6 @@ export function registrationStatusOf(executionStatus: ExecutionStatus | undefine
     default:
       return 'IN_PROGRESS';
   }
-}
-
-export interface RegistrationView {
-  readonly registrationId: string;
-  readonly tenantId: string;
-  readonly tenantName: string;
-  readonly tier: string;
-  readonly status: RegistrationStatus;
-  readonly steps: readonly ExecutionStep[];
 }
 
 /**
@@ -172,6 +160,8 @@ export async function describeRegistration(
   const execution = await deps.describeOnboarding(registrationId);
   const view = {
     registrationId: registration.registrationId,
+    // An onboarding's execution is named after its registration (API.md).
+    executionId: registration.registrationId,
     tenantId: registration.tenantId,
     tenantName: registration.tenantName,
     tier: registration.tier,

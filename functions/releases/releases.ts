@@ -10,6 +10,14 @@
  * executions, so there the running wave's tenants read IN_PROGRESS until the wave is assessed).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { TenantReleaseStatus } from '../../contracts/rules';
+import type {
+  Release,
+  ReleaseCounts,
+  ReleaseDetail,
+  ReleaseTenant,
+  ReleaseWave,
+} from '../../contracts/schemas/control-plane';
 import {
   ALL_TENANTS,
   DEFAULT_WAVE_SIZE,
@@ -21,75 +29,10 @@ import {
 } from '../pipeline/fanout';
 import { RELEASE_STOPPED_ERROR, FANOUT_STATES as S } from '../pipeline/fanout-states';
 
-/** Where one tenant stands in a release. */
-export type TenantReleaseStatus =
-  | 'PENDING'
-  | 'IN_PROGRESS'
-  | 'UPDATED'
-  | 'UNCHANGED'
-  | 'FAILED'
-  | 'SKIPPED'
-  /** The release ended (stopped or aborted) before this tenant was deployed. */
-  | 'NOT_DEPLOYED';
-
-/** Tenants of a release by status (`pending` counts PENDING and IN_PROGRESS). */
-export interface ReleaseCounts {
-  readonly tenants: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly pending: number;
-  readonly notDeployed: number;
-}
+export type { ReleaseCounts, ReleaseDetail, ReleaseItem, ReleaseTenant, ReleaseWave, TenantReleaseStatus };
 
 /** One release as `GET /releases` lists it. */
-export interface ReleaseItem {
-  /** The fan-out execution's name. */
-  readonly releaseId: string;
-  readonly version: string;
-  /** Set when the release was for one tenant only (onboarding a silo tenant). */
-  readonly tenantId?: string;
-  /** The execution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
-  readonly status: string;
-  readonly startedAt: string;
-  readonly stoppedAt?: string;
-  readonly counts: ReleaseCounts;
-  /** Why the release did not succeed, in words. */
-  readonly error?: string;
-}
-
-/** One tenant's row in a release. */
-export interface ReleaseTenant {
-  readonly tenantId: string;
-  readonly tenantName?: string;
-  readonly stackName?: string;
-  /** 1-based wave number; absent for skipped tenants. */
-  readonly wave?: number;
-  readonly status: TenantReleaseStatus;
-  /** The version the tenant's stack runs now (TenantStackMapping.deployedVersion). */
-  readonly version?: string;
-  readonly error?: string;
-  readonly startedAt?: string;
-  readonly endedAt?: string;
-}
-
-/** One wave of a release. */
-export interface ReleaseWave {
-  /** 1-based. */
-  readonly wave: number;
-  readonly status: 'PENDING' | 'IN_PROGRESS' | 'DONE' | 'NOT_DEPLOYED';
-  readonly tenants: number;
-  readonly startedAt?: string;
-  readonly endedAt?: string;
-}
-
-/** `GET /releases/{releaseId}`. */
-export interface ReleaseDetail extends ReleaseItem {
-  readonly waveSize: number;
-  readonly waves: readonly ReleaseWave[];
-  readonly tenants: readonly ReleaseTenant[];
-}
+type ReleaseItem = Release;
 
 /** The fields of DescribeExecution read here. */
 export interface ReleaseExecution {
@@ -284,7 +227,7 @@ function baseItem(execution: ReleaseExecution, summary: ReleaseSummary | undefin
     releaseId: execution.name ?? '',
     version: summary?.version ?? (typeof input.version === 'string' ? input.version : ''),
     ...(tenantId ? { tenantId } : {}),
-    status: execution.status ?? 'RUNNING',
+    status: (execution.status ?? 'RUNNING') as ReleaseItem['status'],
     startedAt: iso(execution.startDate) ?? new Date(0).toISOString(),
     ...(execution.stopDate ? { stoppedAt: iso(execution.stopDate) } : {}),
     counts: countsOf(rows),

@@ -4,15 +4,10 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
-export type StepStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+import type { StepStatus } from '../../contracts/rules';
+import type { ExecutionStep } from '../../contracts/schemas/control-plane';
 
-export interface ExecutionStep {
-  readonly name: string;
-  readonly status: StepStatus;
-  readonly startedAt: string;
-  readonly endedAt?: string;
-  readonly error?: string;
-}
+export type { ExecutionStep, StepStatus };
 
 interface MutableStep {
   name: string;

@@ -14,20 +14,13 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../contracts/errors';
+import { parseNewUser } from '../../contracts/requests';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { temporaryPassword } from '../shared/passwords';
-import {
-  createUser,
-  getUser,
-  parseNewUser,
-  setUserEnabled,
-  type TenantUser,
-  type UserDeps,
-  type UserDirectory,
-} from './users';
+import { createUser, getUser, setUserEnabled, type TenantUser, type UserDeps, type UserDirectory } from './users';
 
 const logger = new Logger();
 const cognito = new CognitoIdentityProviderClient({});

@@ -3,25 +3,10 @@
  * caller's tenant: a user of another tenant is "not found", never "forbidden".
  */
 import { ConflictError, NotFoundError } from '../../contracts/errors';
-import { EMAIL_PATTERN, FieldChecker } from '../shared/validation';
+import type { TenantRole } from '../../contracts/rules';
+import type { NewUser, TenantUser } from '../../contracts/schemas/control-plane';
 
-export const TENANT_ROLES = ['TenantAdmin', 'TenantUser'] as const;
-export type TenantRole = (typeof TENANT_ROLES)[number];
-
-export interface TenantUser {
-  readonly username: string;
-  readonly email?: string;
-  readonly role?: string;
-  readonly enabled: boolean;
-  readonly status?: string;
-  readonly createdAt?: string;
-}
-
-export interface NewUser {
-  readonly username: string;
-  readonly email: string;
-  readonly role: TenantRole;
-}
+export type { NewUser, TenantRole, TenantUser };
 
 /** The user directory of one tenant (Cognito: the tenant's group in the tenant's pool, pooled or silo). */
 export interface UserDirectory {
@@ -37,38 +22,6 @@ export interface UserDeps {
   readonly directory: UserDirectory;
   readonly temporaryPassword: () => string;
   readonly sendInvitation: (user: NewUser, temporaryPassword: string) => Promise<void>;
-}
-
-/** Cognito usernames; '@' is not allowed so a username is never mistaken for an email. */
-const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,62}$/i;
-
-export function parseNewUser(body: Readonly<Record<string, unknown>>): NewUser {
-  const check = new FieldChecker(body);
-  check.onlyKnown(['username', 'email', 'role']);
-  const username = check.string('username', {
-    required: true,
-    min: 3,
-    max: 63,
-    pattern: USERNAME_PATTERN,
-    patternHint: "must be 3 to 63 characters of letters, digits, '.', '_' and '-'",
-  });
-  const email = check.string('email', {
-    required: true,
-    max: 254,
-    pattern: EMAIL_PATTERN,
-    patternHint: 'must be an email address',
-  });
-  let role: TenantRole | undefined;
-  if (body.role === undefined) check.fail('role', 'is required');
-  else if (!(TENANT_ROLES as readonly unknown[]).includes(body.role))
-    check.fail('role', `must be one of ${TENANT_ROLES.join(', ')}`);
-  else role = body.role as TenantRole;
-  check.done();
-  return {
-    username: (username as string).toLowerCase(),
-    email: (email as string).toLowerCase(),
-    role: role as TenantRole,
-  };
 }
 
 export async function createUser(deps: UserDeps, tenantId: string, user: NewUser): Promise<TenantUser> {

@@ -1,12 +1,11 @@
 /**
- * Client-side validation that runs the API's own parsers (functions/), so the forms and the
- * API cannot disagree on the rules; their field errors are turned into sentences per field.
+ * Client-side validation that runs the API's own parsers (contracts/requests.ts: the same
+ * build-time compiled validators), so the forms and the API cannot disagree on the rules; their
+ * field errors are turned into sentences per field.
  */
 
 import { ValidationError } from '../../../contracts/errors';
-import { parseProductInput } from '../../../functions/products/products';
-import { parseRegistrationRequest } from '../../../functions/shared/tenant-names';
-import { parseNewUser } from '../../../functions/users/users';
+import { parseNewUser, parseProductInput, parseRegistrationRequest } from '../../../contracts/requests';
 import type { FieldError } from './api';
 
 export type FieldErrors = Partial<Record<string, string>>;

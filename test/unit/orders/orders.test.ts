@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../contracts/errors';
+import { parseOrderInput } from '../../../contracts/requests';
 import {
   createOrder,
   deleteOrder,
   getOrder,
   type Order,
   type OrderDeps,
-  parseOrderInput,
   updateOrder,
 } from '../../../functions/orders/orders';
 import type { Product } from '../../../functions/products/products';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../contracts/errors';
+import { parseProductInput } from '../../../contracts/requests';
 import {
   createProduct,
   deleteProduct,
   getProduct,
   type Product,
   type ProductDeps,
-  parseProductInput,
   replaceProduct,
 } from '../../../functions/products/products';
 import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';

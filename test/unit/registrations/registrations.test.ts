@@ -195,11 +195,12 @@ describe('describeRegistration', () => {
     now: () => now,
   });
 
-  it('shows the registration with the status and steps of its execution', async () => {
+  it('shows the registration with the status and steps of its execution, named by its execution id', async () => {
     const view = await describeRegistration(depsWith(registration, 'SUCCEEDED'), 'r-1');
 
     expect(view).toEqual({
       registrationId: 'r-1',
+      executionId: 'r-1',
       tenantId: 't-1',
       tenantName: 'acme',
       tier: 'BASIC',

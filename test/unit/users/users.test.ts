@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, type ValidationError } from '../../../contracts/errors';
+import { parseNewUser } from '../../../contracts/requests';
 import { temporaryPassword } from '../../../functions/shared/passwords';
 import {
   createUser,
   getUser,
-  parseNewUser,
   setUserEnabled,
   type TenantUser,
   type UserDeps,

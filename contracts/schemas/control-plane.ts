@@ -1,0 +1,267 @@
+/**
+ * Schemas of the control-plane API: sign-up and registration status, tenants, executions,
+ * releases and a tenant admin's users. Routes name them in contracts/api.ts.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  EMAIL_PATTERN_SOURCE,
+  EXECUTION_STATUSES,
+  REGISTRATION_STATUSES,
+  RELEASE_WAVE_STATUSES,
+  STEP_STATUSES,
+  TENANT_NAME_PATTERN_SOURCE,
+  TENANT_RELEASE_STATUSES,
+  TENANT_ROLES,
+  USERNAME_PATTERN_SOURCE,
+} from '../rules';
+import { TENANT_STATUSES } from '../tenant-record';
+import { TIER_NAMES } from '../tiers';
+import { AnyJson, OneOf, Page, Text, Timestamp } from './common';
+
+const EMAIL = Text(254, { min: 1, pattern: EMAIL_PATTERN_SOURCE, patternHint: 'must be an email address' });
+const DEPLOYMENT_MODEL = OneOf(['pool', 'silo'] as const);
+
+// ---- Registrations (public) ----
+
+export const RegistrationRequest = Type.Object(
+  {
+    tenantName: Text(40, {
+      min: 3,
+      pattern: TENANT_NAME_PATTERN_SOURCE,
+      patternHint: "must be 3 to 40 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
+    }),
+    email: EMAIL,
+    tier: OneOf(TIER_NAMES),
+    companyName: Type.Optional(Text(100)),
+    phone: Type.Optional(Text(30, { pattern: '^[+0-9 ()-]+$', patternHint: 'must be a phone number' })),
+    address: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false, $id: 'RegistrationRequest' },
+);
+export type RegistrationRequest = Static<typeof RegistrationRequest>;
+
+export const RegistrationAccepted = Type.Object(
+  { registrationId: Type.String(), tenantId: Type.String(), status: OneOf(REGISTRATION_STATUSES) },
+  { additionalProperties: false, $id: 'RegistrationAccepted' },
+);
+export type RegistrationAccepted = Static<typeof RegistrationAccepted>;
+
+export const ExecutionStep = Type.Object(
+  {
+    name: Type.String(),
+    status: OneOf(STEP_STATUSES),
+    startedAt: Timestamp,
+    endedAt: Type.Optional(Timestamp),
+    error: Type.Optional(Type.String({ description: 'a safe sentence; operators see the detail' })),
+  },
+  { additionalProperties: false, $id: 'ExecutionStep' },
+);
+export type ExecutionStep = Static<typeof ExecutionStep>;
+
+export const Registration = Type.Object(
+  {
+    registrationId: Type.String(),
+    executionId: Type.String({ description: 'the onboarding execution; equal to registrationId' }),
+    tenantId: Type.String(),
+    tenantName: Type.String(),
+    tier: OneOf(TIER_NAMES),
+    status: OneOf(REGISTRATION_STATUSES),
+    steps: Type.Array(ExecutionStep),
+  },
+  { additionalProperties: false, $id: 'Registration' },
+);
+export type Registration = Static<typeof Registration>;
+
+export const TenantConfig = Type.Object(
+  {
+    tenantId: Type.String(),
+    tenantName: Type.String(),
+    tier: OneOf(TIER_NAMES),
+    deploymentModel: DEPLOYMENT_MODEL,
+    status: OneOf(TENANT_STATUSES),
+    userPoolId: Type.String(),
+    appClientId: Type.String(),
+    apiUrl: Type.String(),
+    region: Type.String(),
+    cognitoEndpoint: Type.Optional(Type.String({ description: 'set only where Cognito is not the AWS one' })),
+  },
+  { additionalProperties: false, $id: 'TenantConfig' },
+);
+export type TenantConfig = Static<typeof TenantConfig>;
+
+// ---- Tenants (operators) ----
+
+export const Tenant = Type.Object(
+  {
+    tenantId: Type.String(),
+    tenantName: Type.String(),
+    tier: OneOf(TIER_NAMES),
+    deploymentModel: DEPLOYMENT_MODEL,
+    status: OneOf(TENANT_STATUSES),
+    email: Type.Optional(Type.String()),
+    companyName: Type.Optional(Type.String()),
+    registrationId: Type.Optional(Type.String()),
+    userPoolId: Type.Optional(Type.String()),
+    appClientId: Type.Optional(Type.String()),
+    apiUrl: Type.Optional(Type.String()),
+    failedStep: Type.Optional(Type.String()),
+    failureCause: Type.Optional(Type.String()),
+    createdAt: Type.Optional(Timestamp),
+    updatedAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false, $id: 'Tenant' },
+);
+export type Tenant = Static<typeof Tenant>;
+export const TenantPage = Type.Object(Page(Tenant).properties, { additionalProperties: false, $id: 'TenantPage' });
+
+// ---- Executions (operators) ----
+
+export const Execution = Type.Object(
+  {
+    executionId: Type.String(),
+    kind: Type.String({ description: 'onboarding, …' }),
+    tenantId: Type.Optional(Type.String()),
+    tenantName: Type.Optional(Type.String()),
+    status: OneOf(EXECUTION_STATUSES),
+    startedAt: Timestamp,
+    stoppedAt: Type.Optional(Timestamp),
+    redriveCount: Type.Optional(Type.Integer()),
+    failedStep: Type.Optional(Type.String()),
+    error: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, $id: 'Execution' },
+);
+export type Execution = Static<typeof Execution>;
+export const ExecutionPage = Type.Object(Page(Execution).properties, {
+  additionalProperties: false,
+  $id: 'ExecutionPage',
+});
+
+export const ExecutionEvent = Type.Object(
+  {
+    id: Type.Integer(),
+    type: Type.String(),
+    timestamp: Timestamp,
+    stateName: Type.Optional(Type.String()),
+    input: Type.Optional(AnyJson),
+    output: Type.Optional(AnyJson),
+    error: Type.Optional(Type.String()),
+    cause: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, $id: 'ExecutionEvent' },
+);
+export type ExecutionEvent = Static<typeof ExecutionEvent>;
+
+export const ExecutionDetail = Type.Object(
+  {
+    ...Execution.properties,
+    definition: Type.Unknown({ description: 'the state machine definition (Amazon States Language)' }),
+    events: Type.Array(ExecutionEvent),
+  },
+  { additionalProperties: false, $id: 'ExecutionDetail' },
+);
+export type ExecutionDetail = Static<typeof ExecutionDetail>;
+
+// ---- Releases (operators) ----
+
+export const ReleaseCounts = Type.Object(
+  {
+    tenants: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    failed: Type.Integer(),
+    skipped: Type.Integer(),
+    pending: Type.Integer({ description: 'waiting or deploying' }),
+    notDeployed: Type.Integer({ description: 'planned, never deployed because the release ended first' }),
+  },
+  { additionalProperties: false },
+);
+export type ReleaseCounts = Static<typeof ReleaseCounts>;
+
+export const Release = Type.Object(
+  {
+    releaseId: Type.String({ description: 'the fan-out execution name' }),
+    version: Type.String(),
+    tenantId: Type.Optional(Type.String({ description: 'only for a one-tenant release' })),
+    status: OneOf(EXECUTION_STATUSES),
+    startedAt: Timestamp,
+    stoppedAt: Type.Optional(Timestamp),
+    counts: ReleaseCounts,
+    error: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, $id: 'Release' },
+);
+export type Release = Static<typeof Release>;
+export const ReleasePage = Type.Object(Page(Release).properties, { additionalProperties: false, $id: 'ReleasePage' });
+
+export const ReleaseWave = Type.Object(
+  {
+    wave: Type.Integer({ minimum: 1 }),
+    status: OneOf(RELEASE_WAVE_STATUSES),
+    tenants: Type.Integer(),
+    startedAt: Type.Optional(Timestamp),
+    endedAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type ReleaseWave = Static<typeof ReleaseWave>;
+
+export const ReleaseTenant = Type.Object(
+  {
+    tenantId: Type.String(),
+    tenantName: Type.Optional(Type.String()),
+    stackName: Type.Optional(Type.String()),
+    wave: Type.Optional(Type.Integer({ minimum: 1 })),
+    status: OneOf(TENANT_RELEASE_STATUSES),
+    version: Type.Optional(Type.String({ description: 'what the stack runs now' })),
+    error: Type.Optional(Type.String()),
+    startedAt: Type.Optional(Timestamp),
+    endedAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type ReleaseTenant = Static<typeof ReleaseTenant>;
+
+export const ReleaseDetail = Type.Object(
+  {
+    ...Release.properties,
+    waveSize: Type.Integer(),
+    waves: Type.Array(ReleaseWave),
+    tenants: Type.Array(ReleaseTenant),
+  },
+  { additionalProperties: false, $id: 'ReleaseDetail' },
+);
+export type ReleaseDetail = Static<typeof ReleaseDetail>;
+
+// ---- A tenant admin's users ----
+
+export const NewUser = Type.Object(
+  {
+    username: Text(63, {
+      min: 3,
+      pattern: USERNAME_PATTERN_SOURCE,
+      patternHint: "must be 3 to 63 characters of letters, digits, '.', '_' and '-'",
+    }),
+    email: EMAIL,
+    role: OneOf(TENANT_ROLES),
+  },
+  { additionalProperties: false, $id: 'NewUser' },
+);
+export type NewUser = Static<typeof NewUser>;
+
+export const TenantUser = Type.Object(
+  {
+    username: Type.String(),
+    email: Type.Optional(Type.String()),
+    role: Type.Optional(Type.String()),
+    enabled: Type.Boolean(),
+    status: Type.Optional(Type.String({ description: 'the Cognito user status, e.g. FORCE_CHANGE_PASSWORD' })),
+    createdAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false, $id: 'TenantUser' },
+);
+export type TenantUser = Static<typeof TenantUser>;
+export const TenantUserPage = Type.Object(Page(TenantUser).properties, {
+  additionalProperties: false,
+  $id: 'TenantUserPage',
+});
