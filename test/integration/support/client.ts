@@ -5,6 +5,7 @@ import {
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { inject } from 'vitest';
+import { checkResponse } from '../../support/contract-check';
 
 export const cloud = () => inject('cloud');
 
@@ -34,6 +35,8 @@ export async function http<T = any>(
   } catch {
     // not JSON: keep the text
   }
+  // Every answer of the APIs is held to the contract's response schema (test/support/contract-check.ts).
+  checkResponse(method, url, response.status, parsed, cloud().controlPlaneApiUrl);
   return { status: response.status, body: parsed as T, headers: response.headers };
 }
 
