@@ -1,7 +1,8 @@
 /**
  * The tenantflow CDK app: foundation (registry tables, pooled identity, layer) → pooled tenant
- * stack → control plane. `buildApp` is shared by `cdk synth` (infra/bin/app.ts), the local
- * cloud and the infra tests, so all three see the same templates.
+ * stack → control plane. `buildApp` is shared by `cdk synth` (scripts/cdk-app.ts, which builds
+ * the web apps first), the local cloud and the infra tests, so all three see the same templates.
+ * infra/ never imports console/ or local/: whoever builds the web apps passes their directory.
  */
 import { App, type AppProps, Duration, Stage } from 'aws-cdk-lib';
 import { ConsoleStack } from './stacks/console-stack';
@@ -23,8 +24,14 @@ export const STACK_NAMES = {
 /** The stage holding the silo template (outside `cdk deploy --all`). */
 export const TENANT_TEMPLATE_STAGE = 'TenantTemplate';
 
-export function buildApp(props: AppProps = {}): App {
-  const app = new App(props);
+export interface BuildAppProps extends AppProps {
+  /** The built web apps the console stack deploys (see `ConsoleStackProps.siteDir`). @default console/dist */
+  readonly siteDir?: string;
+}
+
+export function buildApp(props: BuildAppProps = {}): App {
+  const { siteDir, ...appProps } = props;
+  const app = new App(appProps);
   const foundation = new FoundationStack(app, STACK_NAMES.foundation, {
     description: 'tenantflow: tenant registry, pooled identity, tenant-context layer',
   });
@@ -43,6 +50,7 @@ export function buildApp(props: AppProps = {}): App {
   new ConsoleStack(app, STACK_NAMES.console, {
     description: 'tenantflow: web apps (operator console, sign-up, commerce app) on S3 + CloudFront',
     consoleConfig: controlPlane.consoleConfig,
+    siteDir,
   });
   const tenantTemplate = new Stage(app, TENANT_TEMPLATE_STAGE);
   const siloTemplate = new TenantStack(tenantTemplate, 'Silo', {

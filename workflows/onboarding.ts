@@ -13,7 +13,7 @@
  * *at the failing step* — deliberately no Catch into a Fail state, because RedriveExecution
  * resumes at the state that failed, and a redrive of a Catch → Fail path would only run the
  * Fail state again. The failure is recorded on the tenant by a rule on the execution's status
- * change event (see ControlPlaneStack), and an operator stop triggers the cleanup the same way.
+ * change event (see onboarding-state-machine.ts), and an operator stop triggers the cleanup the same way.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
 export interface RegistryTableProps {
@@ -21,4 +22,17 @@ export function registryTable(scope: Construct, id: string, props: RegistryTable
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
   });
+}
+
+/** Item-level read/write on a table — no table management, no scans of other tables. */
+export function grantItemAccess(table: dynamodb.ITable, grantee: iam.IGrantable): void {
+  table.grant(
+    grantee,
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+  );
 }

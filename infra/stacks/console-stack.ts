@@ -13,6 +13,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { acknowledgeBucketDeploymentProvider } from '../constructs/bucket-deployment-provider';
 import { acknowledge } from '../constructs/nag';
 
 export interface ConsoleStackProps extends StackProps {
@@ -134,41 +135,7 @@ export class ConsoleStack extends Stack {
       distributionPaths: ['/*'],
       memoryLimit: 512,
     });
-    // CDK's BucketDeployment provider (a singleton Lambda and role at the stack root) is CDK's code,
-    // not ours; these are its findings, each accepted for the reason given.
-    const provider = this.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
-    if (provider) {
-      const s3Objects = 'copies the built site from the CDK asset bucket into the site bucket and prunes old files';
-      acknowledge(provider, [
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason:
-            "CDK's BucketDeployment provider uses AWSLambdaBasicExecutionRole for its own logs; it runs only during deployments.",
-        },
-        ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
-          id: `AwsSolutions-IAM5[Action::${action}]`,
-          reason: `CDK's BucketDeployment grant (${action}) on the asset and site buckets only: it ${s3Objects}.`,
-        })),
-        {
-          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
-          reason: `The CDK bootstrap asset bucket's objects: the provider ${s3Objects}.`,
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(site.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
-          reason: `The site bucket's objects: the provider ${s3Objects}.`,
-        },
-        {
-          id: 'AwsSolutions-L1',
-          reason:
-            "CDK's BucketDeployment provider pins the Python runtime its handler is built and tested for; it runs only during deployments.",
-        },
-        {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'cloudfront:CreateInvalidation/GetInvalidation, which CDK grants on *, to invalidate the distribution after a deploy.',
-        },
-      ]);
-    }
+    acknowledgeBucketDeploymentProvider(this, site);
 
     new CfnOutput(this, 'ConsoleUrl', { value: `https://${this.distribution.distributionDomainName}/` });
   }

@@ -1,14 +1,16 @@
-import { Aws, CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { tenantAuthorizerFunction } from '../../authorizer/infra';
 import { type DeploymentModel, TIERS } from '../../contracts/tiers';
-import { AppFunction } from '../constructs/app-function';
+import { ordersFunction } from '../../functions/orders/infra';
+import { productsFunction } from '../../functions/products/infra';
 import { registryTable } from '../constructs/registry-table';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
-import { TenantDataAccessRole } from '../constructs/tenant-data-access-role';
-import { FOUNDATION_EXPORTS, type FoundationStack } from './foundation-stack';
+import { importedRegistry, pooledRegistry } from '../constructs/tenant-registry';
+import type { FoundationStack } from './foundation-stack';
+
+export { SILO_PARAMETERS } from '../constructs/tenant-registry';
 
 export interface TenantStackProps extends StackProps {
   /**
@@ -28,9 +30,6 @@ export interface TenantStackProps extends StackProps {
 
 /** Longest authorizer result TTL a pooled stack accepts (see `authorizerCacheTtl`). */
 export const MAX_AUTHORIZER_CACHE_TTL = Duration.minutes(30);
-
-/** Parameters of the silo template, set per tenant by the release fan-out. */
-export const SILO_PARAMETERS = ['TenantId', 'UserPoolId', 'AppClientId', 'ReleaseVersion'] as const;
 
 /**
  * The tenant application stack, one construct for both models: REST API with the Lambda
@@ -55,59 +54,23 @@ export class TenantStack extends Stack {
     const products = registryTable(this, 'Products', { partitionKey: 'tenantId', sortKey: 'productId' });
     const orders = registryTable(this, 'Orders', { partitionKey: 'tenantId', sortKey: 'orderId' });
 
-    const productsFn = new AppFunction(this, 'ProductsFunction', {
-      entry: 'functions/products/handler.ts',
-      description: 'Tenant API: products',
-      layers,
-      environment: { PRODUCTS_TABLE: products.tableName },
-    });
-    const ordersFn = new AppFunction(this, 'OrdersFunction', {
-      entry: 'functions/orders/handler.ts',
-      description: 'Tenant API: orders',
-      layers,
-      environment: { PRODUCTS_TABLE: products.tableName, ORDERS_TABLE: orders.tableName },
-    });
-    if (registry.releaseVersion) {
-      for (const fn of [productsFn, ordersFn]) fn.addEnvironment('RELEASE_VERSION', registry.releaseVersion);
-    }
     const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(60);
     if (cacheTtl.toSeconds() > MAX_AUTHORIZER_CACHE_TTL.toSeconds()) {
       throw new Error(
         `authorizerCacheTtl must be at most ${MAX_AUTHORIZER_CACHE_TTL.toMinutes()} minutes, got ${cacheTtl.toSeconds()} s`,
       );
     }
-
-    const authorizerFn = new AppFunction(this, 'AuthorizerFunction', {
-      entry: 'authorizer/handler.ts',
-      description: 'Tenant API authorizer: verifies ID tokens, applies route rules, returns the tenant API key',
-      environment: {
-        API_NAME: 'tenant',
-        TENANT_DETAILS_TABLE: registry.tenantDetails.tableName,
-        TRUSTED_USER_POOLS: Stack.of(this).toJsonString([registry.trustedPool]),
-        ...(registry.siloTenantId ? { SILO_TENANT_ID: registry.siloTenantId } : {}),
-      },
+    // A silo stack serves one tenant: its functions use their own roles, limited to its tables.
+    const { releaseVersion } = registry;
+    const productsFn = productsFunction(this, { products, layers, releaseVersion, ownTableAccess: silo });
+    const ordersFn = ordersFunction(this, { orders, products, layers, releaseVersion, ownTableAccess: silo });
+    const authorizerFn = tenantAuthorizerFunction(this, {
+      tenantDetails: registry.tenantDetails,
+      trustedPool: registry.trustedPool,
+      siloTenantId: registry.siloTenantId,
+      cacheTtl,
+      pooledTables: silo ? undefined : [products, orders],
     });
-    registry.tenantDetails.grant(authorizerFn, 'dynamodb:GetItem');
-    authorizerFn.addEnvironment('AUTHORIZER_RESULT_TTL_SECONDS', String(cacheTtl.toSeconds()));
-
-    if (!silo) {
-      // Pooled functions reach the tables only through the tenant credentials the authorizer
-      // obtains; their own roles have no table access at all.
-      const dataAccess = new TenantDataAccessRole(this, 'TenantDataAccess', {
-        assumedBy: authorizerFn.executionRole,
-        tables: [products, orders],
-      });
-      authorizerFn.addEnvironment('TENANT_DATA_ROLE_ARN', dataAccess.role.roleArn);
-      authorizerFn.addEnvironment(
-        'TENANT_TABLE_ARNS',
-        Stack.of(this).toJsonString([products.tableArn, orders.tableArn]),
-      );
-    } else {
-      // A silo stack serves one tenant: its functions use their own roles, limited to its tables.
-      grantItemAccess(products, productsFn);
-      grantItemAccess(orders, ordersFn);
-      products.grantReadData(ordersFn);
-    }
 
     this.api = new RoutedRestApi(this, 'TenantApi', {
       api: 'tenant',
@@ -135,71 +98,4 @@ export class TenantStack extends Stack {
     new CfnOutput(this, 'TenantApiUrl', { value: this.api.url });
     if (silo) new CfnOutput(this, 'UsagePlanId', { value: usagePlanIds.PLATINUM as string });
   }
-}
-
-/** What a tenant stack needs from the tenant registry, however it gets it. */
-interface RegistryRefs {
-  readonly tenantDetails: dynamodb.ITable;
-  readonly layer: lambda.ILayerVersion;
-  /** The user pool (and app client) whose ID tokens this API accepts. */
-  readonly trustedPool: { readonly userPoolId: string; readonly clientId: string };
-  readonly siloTenantId?: string;
-  /** Silo stacks: the release version parameter. */
-  readonly releaseVersion?: string;
-}
-
-function pooledRegistry(foundation: FoundationStack | undefined): RegistryRefs {
-  if (!foundation) throw new Error('The pooled tenant stack needs the foundation stack');
-  return {
-    tenantDetails: foundation.tenantDetails,
-    layer: foundation.tenantContextLayer.layer,
-    trustedPool: {
-      userPoolId: foundation.pooledIdentity.userPool.userPoolId,
-      clientId: foundation.pooledIdentity.appClient.userPoolClientId,
-    },
-  };
-}
-
-/** The silo template's parameters and the foundation's exports. */
-function importedRegistry(stack: Stack): RegistryRefs {
-  const parameter = (name: (typeof SILO_PARAMETERS)[number], description: string) =>
-    new CfnParameter(stack, name, { type: 'String', description, minLength: 1 }).valueAsString;
-  const tenantId = parameter('TenantId', 'The tenant this stack serves');
-  const userPoolId = parameter('UserPoolId', "The tenant's own Cognito user pool");
-  const clientId = parameter('AppClientId', "The app client of the tenant's user pool");
-  // The release that deployed the stack, visible to its functions; a new release updates them.
-  const releaseVersion = new CfnParameter(stack, 'ReleaseVersion', {
-    type: 'String',
-    default: 'initial',
-    description: 'The release this stack runs',
-  }).valueAsString;
-  return {
-    // The name is derived from the imported ARN.
-    tenantDetails: dynamodb.Table.fromTableArn(
-      stack,
-      'TenantDetails',
-      Fn.importValue(FOUNDATION_EXPORTS.tenantDetailsTableArn),
-    ),
-    layer: lambda.LayerVersion.fromLayerVersionArn(
-      stack,
-      'TenantContextLayer',
-      Fn.importValue(FOUNDATION_EXPORTS.tenantContextLayerArn),
-    ),
-    trustedPool: { userPoolId, clientId },
-    siloTenantId: tenantId,
-    releaseVersion,
-  };
-}
-
-/** Item-level read/write on a table — no table management, no scans of other tables. */
-function grantItemAccess(table: dynamodb.Table, fn: AppFunction): void {
-  table.grant(
-    fn,
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:Query',
-    'dynamodb:BatchGetItem',
-  );
 }
