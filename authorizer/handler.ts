@@ -4,21 +4,28 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { ApiName } from '../contracts/routes';
 import type { TenantRecord } from '../contracts/tenant-record';
-import { dynamoDb, requiredEnv } from '../functions/shared/aws-clients';
+import { dynamoDb } from '../functions/shared/aws-clients';
+import { defineEnv, lazy } from '../functions/shared/env';
 import { TtlCache } from '../functions/shared/ttl-cache';
-import { type AuthorizerDeps, authorize, UnauthorizedError } from './authorize';
+import { type AuthorizerConfig, type AuthorizerDeps, authorize, UnauthorizedError } from './authorize';
 import { TenantCredentialsCache } from './credentials-cache';
 import { siloPoolResolver } from './silo-pools';
 import { stsTenantCredentials } from './sts-credentials';
 import { TokenVerifier, type TrustedPool } from './token-verifier';
 
+const env = defineEnv(
+  // TENANT_TABLE_ARNS is read (and required) only where TENANT_DATA_ROLE_ARN is set.
+  ['API_NAME', 'TENANT_DETAILS_TABLE', 'TRUSTED_USER_POOLS', 'TENANT_TABLE_ARNS'],
+  [
+    'OPERATOR_USER_POOL_ID',
+    'SILO_TENANT_ID',
+    'TRUST_SILO_USER_POOLS',
+    'TENANT_DATA_ROLE_ARN',
+    'AUTHORIZER_RESULT_TTL_SECONDS',
+  ],
+);
+
 const logger = new Logger();
-const TENANTS_TABLE = requiredEnv('TENANT_DETAILS_TABLE');
-const config = {
-  api: requiredEnv('API_NAME') as ApiName,
-  operatorPoolId: process.env.OPERATOR_USER_POOL_ID,
-  siloTenantId: process.env.SILO_TENANT_ID || undefined,
-};
 
 /** Tenant rows change rarely (activation): a short cache keeps the registry off the hot path. */
 const TENANT_CACHE_MS = 5_000;
@@ -27,7 +34,7 @@ const tenantCache = new TtlCache<TenantRecord>(10_000);
 async function getTenant(tenantId: string): Promise<TenantRecord | undefined> {
   const cached = tenantCache.get(tenantId, Date.now());
   if (cached) return cached;
-  const result = await dynamoDb().send(new GetCommand({ TableName: TENANTS_TABLE, Key: { tenantId } }));
+  const result = await dynamoDb().send(new GetCommand({ TableName: env.TENANT_DETAILS_TABLE, Key: { tenantId } }));
   const tenant = result.Item as TenantRecord | undefined;
   // Only ACTIVE tenants are cached: a reactivated tenant must not be refused from a stale entry
   // (API Gateway would then cache that Deny for the token's whole result TTL).
@@ -36,39 +43,50 @@ async function getTenant(tenantId: string): Promise<TenantRecord | undefined> {
 }
 
 /**
- * The control plane also serves silo tenants' admins (TRUST_SILO_USER_POOLS): their pools are
- * trusted from the registry. A tenant stack's authorizer trusts its configured pools only.
- */
-const verifier = new TokenVerifier({
-  pools: JSON.parse(requiredEnv('TRUSTED_USER_POOLS')) as TrustedPool[],
-  resolvePool: process.env.TRUST_SILO_USER_POOLS === 'true' ? siloPoolResolver(getTenant) : undefined,
-});
-
-/**
  * Pooled APIs set TENANT_DATA_ROLE_ARN: the authorizer then hands each request STS credentials
  * scoped to its tenant, cached per tenant. They must outlive the authorizer result (API Gateway
  * reuses the cached context for AUTHORIZER_RESULT_TTL_SECONDS) plus a function's run time.
  */
-const tenantDataRoleArn = process.env.TENANT_DATA_ROLE_ARN;
-export const credentialsCache = tenantDataRoleArn
-  ? new TenantCredentialsCache({
-      assume: stsTenantCredentials({
-        roleArn: tenantDataRoleArn,
-        tableArns: JSON.parse(requiredEnv('TENANT_TABLE_ARNS')) as string[],
-      }),
-      refreshBeforeExpiryMs: (Number(process.env.AUTHORIZER_RESULT_TTL_SECONDS ?? 300) + 120) * 1000,
-      maxEntries: 1000,
-    })
-  : undefined;
+function tenantCredentialsCache(): TenantCredentialsCache | undefined {
+  const roleArn = env.TENANT_DATA_ROLE_ARN;
+  if (!roleArn) return undefined;
+  return new TenantCredentialsCache({
+    assume: stsTenantCredentials({ roleArn, tableArns: JSON.parse(env.TENANT_TABLE_ARNS) as string[] }),
+    refreshBeforeExpiryMs: (Number(env.AUTHORIZER_RESULT_TTL_SECONDS ?? 300) + 120) * 1000,
+    maxEntries: 1000,
+  });
+}
 
-const deps: AuthorizerDeps = {
-  verify: (token) => verifier.verify(token),
-  getTenant,
-  credentialsFor: credentialsCache && ((tenantId) => credentialsCache.get(tenantId)),
-};
+/**
+ * The configuration and dependencies, built at the first request of the execution environment
+ * (not at import) and kept, caches included, for the next ones.
+ *
+ * The control plane also serves silo tenants' admins (TRUST_SILO_USER_POOLS): their pools are
+ * trusted from the registry. A tenant stack's authorizer trusts its configured pools only.
+ */
+const authorizer = lazy((): { config: AuthorizerConfig; deps: AuthorizerDeps } => {
+  const verifier = new TokenVerifier({
+    pools: JSON.parse(env.TRUSTED_USER_POOLS) as TrustedPool[],
+    resolvePool: env.TRUST_SILO_USER_POOLS === 'true' ? siloPoolResolver(getTenant) : undefined,
+  });
+  const credentialsCache = tenantCredentialsCache();
+  return {
+    config: {
+      api: env.API_NAME as ApiName,
+      operatorPoolId: env.OPERATOR_USER_POOL_ID,
+      siloTenantId: env.SILO_TENANT_ID,
+    },
+    deps: {
+      verify: (token) => verifier.verify(token),
+      getTenant,
+      credentialsFor: credentialsCache && ((tenantId) => credentialsCache.get(tenantId)),
+    },
+  };
+});
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent) {
   try {
+    const { config, deps } = authorizer();
     return await authorize(config, deps, event);
   } catch (error) {
     if (error instanceof UnauthorizedError) throw new Error('Unauthorized');

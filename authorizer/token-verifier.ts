@@ -1,8 +1,8 @@
 /**
  * Verifies Cognito ID tokens of several user pools with aws-jwt-verify. On AWS the verifier
- * fetches each pool's JWKS itself (and caches it); on the local cloud (where
- * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points at the emulator) only the fetcher differs,
- * and the verifier checks issuer, audience, token use, expiry and signature exactly as on AWS.
+ * fetches each pool's JWKS itself (and caches it); on the local cloud only the fetcher differs
+ * (shared/local-cloud-endpoints.ts), and the verifier checks issuer, audience, token use, expiry
+ * and signature exactly as on AWS.
  *
  * Pools come from configuration (operator, pooled, a silo stack's own) or, where the API
  * serves silo tenants too (the control plane), from a resolver that names the one app client
@@ -15,6 +15,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoIdTokenPayload, JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { localJwksFetcher } from '../functions/shared/local-cloud-endpoints';
 import { TtlCache } from '../functions/shared/ttl-cache';
 
 export interface TrustedPool {
@@ -38,9 +39,7 @@ export interface TokenVerifierOptions {
   readonly pools: readonly TrustedPool[];
   /** Pools trusted by data (silo tenants' pools); absent: only `pools` are trusted. */
   readonly resolvePool?: PoolResolver;
-  /** @default process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER */
-  readonly localCognitoEndpoint?: string;
-  /** Where the pools' JWKS come from (tests inject one). @default fetched from Cognito, or the local endpoint */
+  /** Where the pools' JWKS come from (tests inject one). @default fetched from Cognito (on the local cloud: its emulator) */
   readonly jwksCache?: SimpleJwksCache;
   /** Verifiers kept for resolved pools (least recently used go first). @default 1000 */
   readonly maxResolvedPools?: number;
@@ -52,19 +51,6 @@ export interface TokenVerifierOptions {
 export function cognitoPoolIdOf(issuer: unknown): string | undefined {
   if (typeof issuer !== 'string') return undefined;
   return /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+_[0-9A-Za-z]+)$/.exec(issuer)?.[1];
-}
-
-/** Maps the real JWKS URI onto the local emulator (aws-jwt-verify's own fetcher speaks https only). */
-function localJwksCache(endpoint: string): SimpleJwksCache {
-  return new SimpleJwksCache({
-    fetcher: {
-      fetch: async (uri: string) => {
-        const response = await fetch(uri.replace(/^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com/, endpoint));
-        if (!response.ok) throw new Error(`JWKS fetch ${uri}: HTTP ${response.status}`);
-        return response.arrayBuffer();
-      },
-    },
-  });
 }
 
 /** Verifies a token for one pool (or the configured set); rejects when it is not valid. */
@@ -82,11 +68,7 @@ export class TokenVerifier {
   private readonly now: () => number;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    const endpoint =
-      'localCognitoEndpoint' in options
-        ? options.localCognitoEndpoint
-        : process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
-    this.jwksCache = options.jwksCache ?? (endpoint ? localJwksCache(endpoint) : new SimpleJwksCache());
+    this.jwksCache = options.jwksCache ?? new SimpleJwksCache({ fetcher: localJwksFetcher() });
     this.configuredPools = new Set(options.pools.map((pool) => pool.userPoolId));
     if (options.pools.length > 0) {
       const verifier = CognitoJwtVerifier.create(

@@ -1,14 +1,20 @@
 /** Onboarding step ActivateTenant (its own Lambda entry: DynamoDB only). */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../shared/aws-clients';
-import { step, tenantsTable } from './step';
+import { env } from './env';
+import { type Client, type OnboardingState, step } from './step';
+
+/** What ActivateTenant calls: the tenant registry. */
+export interface ActivateTenantDeps {
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+}
 
 /** Marks the tenant ACTIVE (and records a silo tenant's API URL, known only now). */
-export const activateTenant = step(async (state) => {
+export const activateTenantWith = step(async (deps: ActivateTenantDeps, state: OnboardingState) => {
   const now = new Date().toISOString();
-  await dynamoDb().send(
+  await deps.dynamoDb.send(
     new UpdateCommand({
-      TableName: tenantsTable(),
+      TableName: env.TENANT_DETAILS_TABLE,
       Key: { tenantId: state.tenantId },
       // A silo tenant's API is its own stack's, known only now.
       UpdateExpression: `SET #status = :active, updatedAt = :now${state.stack?.apiUrl ? ', apiUrl = :apiUrl' : ''} REMOVE failedStep, failureCause`,
@@ -23,3 +29,6 @@ export const activateTenant = step(async (state) => {
   );
   return { status: 'ACTIVE', activatedAt: now };
 });
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const activateTenant = (state: OnboardingState) => activateTenantWith({ dynamoDb: dynamoDb() }, state);

@@ -6,18 +6,22 @@ import {
   DeleteGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../../contracts/onboarding-states';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { isTierName, TIERS } from '../../contracts/tiers';
-import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { dynamoDb } from '../shared/aws-clients';
+import { lazy } from '../shared/env';
 import { executionHistory } from '../shared/execution-history';
 import { tenantNameKey } from '../shared/tenant-names';
-import { adminUsernameOf, type ExecutionStatusChange, type OnboardingState, tenantsTable } from './step';
-
-const cognito = new CognitoIdentityProviderClient({});
-const apiGateway = new APIGatewayClient({});
-const sfn = new SFNClient({});
+import { env } from './env';
+import {
+  adminUsernameOf,
+  type Client,
+  type ExecutionHistory,
+  type ExecutionStatusChange,
+  type OnboardingState,
+} from './step';
 
 /** What the workflow deletes next for a silo tenant (SDK integrations): its stack, and its user pool if one was made. */
 export interface SiloLeftovers {
@@ -25,9 +29,17 @@ export interface SiloLeftovers {
   readonly userPoolId?: string;
 }
 
+/** What the cleanup calls: the registry tables, API Gateway, the pooled pool and the stopped execution's history. */
+export interface CleanupStoppedOnboardingDeps {
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+  readonly apiGateway: Client<APIGatewayClient>;
+  readonly cognito: Client<CognitoIdentityProviderClient>;
+  readonly executionHistory: ExecutionHistory;
+}
+
 /** The user pool CreateTenantUserPool made, read from the stopped execution's history. */
-async function siloUserPoolOf(executionArn: string): Promise<string | undefined> {
-  for (const event of await executionHistory(sfn, executionArn)) {
+async function siloUserPoolOf(history: ExecutionHistory, executionArn: string): Promise<string | undefined> {
+  for (const event of await history(executionArn)) {
     const exited = event.stateExitedEventDetails;
     if (exited?.name !== ONBOARDING_STATES.createTenantUserPool || !exited.output) continue;
     const state = JSON.parse(exited.output) as OnboardingState;
@@ -49,47 +61,66 @@ const ignoreMissing =
  * stack and user pool the workflow deletes next. Every removal tolerates "already gone", so it
  * can run again.
  */
-export async function cleanupStoppedOnboarding(
+export async function cleanupStoppedOnboardingWith(
+  deps: CleanupStoppedOnboardingDeps,
   event: ExecutionStatusChange,
 ): Promise<{ cleaned: boolean; silo?: SiloLeftovers }> {
   if (event.detail.error !== STOPPED_BY_OPERATOR_ERROR) return { cleaned: false };
   const input = JSON.parse(event.detail.input) as OnboardingState;
   const tenant = (
-    await dynamoDb().send(
-      new GetCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId }, ConsistentRead: true }),
+    await deps.dynamoDb.send(
+      new GetCommand({ TableName: env.TENANT_DETAILS_TABLE, Key: { tenantId: input.tenantId }, ConsistentRead: true }),
     )
   ).Item as TenantRecord | undefined;
   if (tenant?.status === 'ACTIVE') return { cleaned: false };
 
   const keyName = `tenant-${input.tenantId}`;
-  const keys = await apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName }));
+  const keys = await deps.apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName }));
   for (const key of keys.items?.filter((item) => item.name === keyName) ?? []) {
-    await apiGateway.send(new DeleteApiKeyCommand({ apiKey: key.id })).catch(ignoreMissing('NotFoundException'));
+    await deps.apiGateway.send(new DeleteApiKeyCommand({ apiKey: key.id })).catch(ignoreMissing('NotFoundException'));
   }
   const silo = isTierName(input.tier) && TIERS[input.tier].deploymentModel === 'silo';
   // A silo tenant's admin and group live in its own pool, which the workflow deletes whole.
   if (!silo) {
-    const userPoolId = requiredEnv('POOLED_USER_POOL_ID');
-    await cognito
+    const userPoolId = env.POOLED_USER_POOL_ID;
+    await deps.cognito
       .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: adminUsernameOf(input.tenantName) }))
       .catch(ignoreMissing('UserNotFoundException'));
-    await cognito
+    await deps.cognito
       .send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: input.tenantId }))
       .catch(ignoreMissing('ResourceNotFoundException'));
   }
-  await dynamoDb().send(
-    new DeleteCommand({ TableName: requiredEnv('TENANT_STACK_MAPPING_TABLE'), Key: { tenantId: input.tenantId } }),
+  await deps.dynamoDb.send(
+    new DeleteCommand({ TableName: env.TENANT_STACK_MAPPING_TABLE, Key: { tenantId: input.tenantId } }),
   );
-  await dynamoDb().send(new DeleteCommand({ TableName: tenantsTable(), Key: { tenantId: input.tenantId } }));
-  await dynamoDb().send(
+  await deps.dynamoDb.send(
+    new DeleteCommand({ TableName: env.TENANT_DETAILS_TABLE, Key: { tenantId: input.tenantId } }),
+  );
+  await deps.dynamoDb.send(
     new DeleteCommand({
-      TableName: requiredEnv('TENANT_NAMES_TABLE'),
+      TableName: env.TENANT_NAMES_TABLE,
       Key: { tenantNameKey: tenantNameKey(input.tenantName) },
       ConditionExpression: 'attribute_not_exists(tenantNameKey) OR tenantId = :tenantId',
       ExpressionAttributeValues: { ':tenantId': input.tenantId },
     }),
   );
   if (!silo) return { cleaned: true };
-  const userPoolId = await siloUserPoolOf(event.detail.executionArn);
+  const userPoolId = await siloUserPoolOf(deps.executionHistory, event.detail.executionArn);
   return { cleaned: true, silo: { stackName: siloStackName(input.tenantId), ...(userPoolId ? { userPoolId } : {}) } };
 }
+
+const apiGateway = lazy(() => new APIGatewayClient({}));
+const cognito = lazy(() => new CognitoIdentityProviderClient({}));
+const sfn = lazy(() => new SFNClient({}));
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const cleanupStoppedOnboarding = (event: ExecutionStatusChange) =>
+  cleanupStoppedOnboardingWith(
+    {
+      dynamoDb: dynamoDb(),
+      apiGateway: apiGateway(),
+      cognito: cognito(),
+      executionHistory: (executionArn) => executionHistory(sfn(), executionArn),
+    },
+    event,
+  );

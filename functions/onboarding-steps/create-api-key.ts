@@ -5,22 +5,28 @@ import {
   CreateUsagePlanKeyCommand,
   GetApiKeysCommand,
 } from '@aws-sdk/client-api-gateway';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { InvalidRegistrationError, step, tenantsTable } from './step';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '../shared/aws-clients';
+import { lazy } from '../shared/env';
+import { env } from './env';
+import { type Client, InvalidRegistrationError, type OnboardingState, step } from './step';
 
-const apiGateway = new APIGatewayClient({});
+/** What CreateApiKey calls: API Gateway and the tenant registry. */
+export interface CreateApiKeyDeps {
+  readonly apiGateway: Client<APIGatewayClient>;
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+}
 
 /** Creates the tenant's own API key and puts it on its tier's usage plan (a silo's: its stack's plan). */
-export const createApiKey = step(async (state) => {
-  const usagePlanIds = JSON.parse(requiredEnv('USAGE_PLAN_IDS')) as Record<string, string>;
+export const createApiKeyWith = step(async (deps: CreateApiKeyDeps, state: OnboardingState) => {
+  const usagePlanIds = JSON.parse(env.USAGE_PLAN_IDS) as Record<string, string>;
   const usagePlanId = state.stack?.usagePlanId ?? usagePlanIds[state.tier];
   if (!usagePlanId) throw new InvalidRegistrationError(`No usage plan for tier ${state.tier}`);
   const keyName = `tenant-${state.tenantId}`;
-  const existing = await apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName, includeValues: true }));
+  const existing = await deps.apiGateway.send(new GetApiKeysCommand({ nameQuery: keyName, includeValues: true }));
   const key =
     existing.items?.find((item) => item.name === keyName) ??
-    (await apiGateway.send(
+    (await deps.apiGateway.send(
       new CreateApiKeyCommand({
         name: keyName,
         enabled: true,
@@ -29,13 +35,14 @@ export const createApiKey = step(async (state) => {
       }),
     ));
   try {
-    await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
+    await deps.apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
   } catch (error) {
+    // The key is on the plan already (an earlier attempt put it there).
     if ((error as Error).name !== 'ConflictException') throw error;
   }
-  await dynamoDb().send(
+  await deps.dynamoDb.send(
     new UpdateCommand({
-      TableName: tenantsTable(),
+      TableName: env.TENANT_DETAILS_TABLE,
       Key: { tenantId: state.tenantId },
       UpdateExpression: 'SET apiKeyId = :id, apiKeyValue = :value',
       ExpressionAttributeValues: { ':id': key.id, ':value': key.value },
@@ -43,3 +50,9 @@ export const createApiKey = step(async (state) => {
   );
   return { apiKeyId: key.id, usagePlanId };
 });
+
+const apiGateway = lazy(() => new APIGatewayClient({}));
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const createApiKey = (state: OnboardingState) =>
+  createApiKeyWith({ apiGateway: apiGateway(), dynamoDb: dynamoDb() }, state);

@@ -5,26 +5,32 @@ import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../shared/aws-clients';
+import { lazy } from '../shared/env';
 import { temporaryPassword } from '../shared/passwords';
-import { adminUsernameOf, identityOf, step, tenantsTable } from './step';
+import { env } from './env';
+import { adminUsernameOf, type Client, identityOf, type OnboardingState, step } from './step';
 
-const cognito = new CognitoIdentityProviderClient({});
+/** What CreateTenantAdmin calls: Cognito and the tenant registry. */
+export interface CreateTenantAdminDeps {
+  readonly cognito: Client<CognitoIdentityProviderClient>;
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+}
 
 /** Creates the tenant's group and its admin user in its user pool (pooled, or its own). */
-export const createTenantAdmin = step(async (state) => {
+export const createTenantAdminWith = step(async (deps: CreateTenantAdminDeps, state: OnboardingState) => {
   const { userPoolId, appClientId } = identityOf(state);
   const username = adminUsernameOf(state.tenantName);
   try {
-    await cognito.send(
+    await deps.cognito.send(
       new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: state.tenantId, Description: state.tenantName }),
     );
   } catch (error) {
     if ((error as Error).name !== 'GroupExistsException') throw error;
   }
   try {
-    await cognito.send(
+    await deps.cognito.send(
       new AdminCreateUserCommand({
         UserPoolId: userPoolId,
         Username: username,
@@ -42,12 +48,12 @@ export const createTenantAdmin = step(async (state) => {
   } catch (error) {
     if ((error as Error).name !== 'UsernameExistsException') throw error;
   }
-  await cognito.send(
+  await deps.cognito.send(
     new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: state.tenantId }),
   );
-  await dynamoDb().send(
+  await deps.dynamoDb.send(
     new UpdateCommand({
-      TableName: tenantsTable(),
+      TableName: env.TENANT_DETAILS_TABLE,
       Key: { tenantId: state.tenantId },
       UpdateExpression: 'SET userPoolId = :pool, appClientId = :client, adminUsername = :username',
       ExpressionAttributeValues: { ':pool': userPoolId, ':client': appClientId, ':username': username },
@@ -55,3 +61,9 @@ export const createTenantAdmin = step(async (state) => {
   );
   return { username, userPoolId, appClientId };
 });
+
+const cognito = lazy(() => new CognitoIdentityProviderClient({}));
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const createTenantAdmin = (state: OnboardingState) =>
+  createTenantAdminWith({ cognito: cognito(), dynamoDb: dynamoDb() }, state);

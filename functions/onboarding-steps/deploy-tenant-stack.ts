@@ -2,12 +2,11 @@
 import { createHash } from 'node:crypto';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { InvalidRegistrationError } from './step';
-
-const sfn = new SFNClient({});
-const codePipeline = new CodePipelineClient({});
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '../shared/aws-clients';
+import { lazy } from '../shared/env';
+import { env } from './env';
+import { type Client, InvalidRegistrationError } from './step';
 
 /** What the release fan-out reports when a tenant's stack is deployed (SendTaskSuccess output). */
 export interface TenantStackDeployed {
@@ -16,36 +15,55 @@ export interface TenantStackDeployed {
   readonly stackName: string;
 }
 
+/** The task's payload (`.waitForTaskToken`). */
+export interface DeployTenantStackEvent {
+  readonly taskToken: string;
+  readonly tenantId: string;
+}
+
+/** What DeployTenantStack calls: TenantStackMapping, CodePipeline and Step Functions. */
+export interface DeployTenantStackDeps {
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+  readonly codePipeline: Client<CodePipelineClient>;
+  readonly sfn: Client<SFNClient>;
+}
+
 /**
  * Silo tenants (`.waitForTaskToken`): leaves the task token on the tenant's stack mapping and
  * starts the tenant pipeline for just this tenant; the fan-out resumes the onboarding with
  * SendTaskSuccess/Failure when the stack is deployed. If an earlier attempt already got the
  * stack deployed (a redrive), it resumes at once instead of starting another pipeline run.
  */
-export async function deployTenantStack(event: { taskToken: string; tenantId: string }): Promise<{ started: boolean }> {
-  const mappingTable = requiredEnv('TENANT_STACK_MAPPING_TABLE');
+export async function deployTenantStackWith(
+  deps: DeployTenantStackDeps,
+  event: DeployTenantStackEvent,
+): Promise<{ started: boolean }> {
   const row = (
-    await dynamoDb().send(
-      new GetCommand({ TableName: mappingTable, Key: { tenantId: event.tenantId }, ConsistentRead: true }),
+    await deps.dynamoDb.send(
+      new GetCommand({
+        TableName: env.TENANT_STACK_MAPPING_TABLE,
+        Key: { tenantId: event.tenantId },
+        ConsistentRead: true,
+      }),
     )
   ).Item;
   if (!row?.stackName) throw new InvalidRegistrationError(`No stack mapping for tenant ${event.tenantId}`);
   if (row.deployedVersion && row.apiUrl && row.usagePlanId) {
     const output: TenantStackDeployed = { apiUrl: row.apiUrl, usagePlanId: row.usagePlanId, stackName: row.stackName };
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(output) }));
+    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(output) }));
     return { started: false };
   }
-  await dynamoDb().send(
+  await deps.dynamoDb.send(
     new UpdateCommand({
-      TableName: mappingTable,
+      TableName: env.TENANT_STACK_MAPPING_TABLE,
       Key: { tenantId: event.tenantId },
       UpdateExpression: 'SET waitingTaskToken = :token',
       ExpressionAttributeValues: { ':token': event.taskToken },
     }),
   );
-  await codePipeline.send(
+  await deps.codePipeline.send(
     new StartPipelineExecutionCommand({
-      name: requiredEnv('TENANT_PIPELINE_NAME'),
+      name: env.TENANT_PIPELINE_NAME,
       variables: [{ name: 'tenantId', value: event.tenantId }],
       // One pipeline run per waiting task: a retried invocation does not start a second one.
       clientRequestToken: createHash('sha256').update(event.taskToken).digest('hex').slice(0, 64),
@@ -53,3 +71,10 @@ export async function deployTenantStack(event: { taskToken: string; tenantId: st
   );
   return { started: true };
 }
+
+const sfn = lazy(() => new SFNClient({}));
+const codePipeline = lazy(() => new CodePipelineClient({}));
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const deployTenantStack = (event: DeployTenantStackEvent) =>
+  deployTenantStackWith({ dynamoDb: dynamoDb(), codePipeline: codePipeline(), sfn: sfn() }, event);

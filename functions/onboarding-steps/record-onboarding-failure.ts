@@ -1,27 +1,36 @@
 /** Rule target RecordOnboardingFailure (its own Lambda entry: Step Functions and DynamoDB). */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../shared/aws-clients';
-import { isConditionalCheckFailed } from '../shared/conditional-write';
+import { conditionally } from '../shared/conditional-write';
+import { lazy } from '../shared/env';
 import { executionHistory } from '../shared/execution-history';
 import { failedStepOf } from '../shared/execution-steps';
-import { type ExecutionStatusChange, type OnboardingState, tenantsTable } from './step';
+import { env } from './env';
+import type { Client, ExecutionHistory, ExecutionStatusChange, OnboardingState } from './step';
 
-const sfn = new SFNClient({});
+/** What RecordOnboardingFailure calls: the failed execution's history and the tenant registry. */
+export interface RecordOnboardingFailureDeps {
+  readonly executionHistory: ExecutionHistory;
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+}
 
 /**
  * Rule target for FAILED / TIMED_OUT onboarding executions: marks the tenant FAILED with the
  * step that failed and its cause. (The tenant row may not exist if validation failed.)
  */
-export async function recordOnboardingFailure(event: ExecutionStatusChange): Promise<{ recorded: boolean }> {
+export async function recordOnboardingFailureWith(
+  deps: RecordOnboardingFailureDeps,
+  event: ExecutionStatusChange,
+): Promise<{ recorded: boolean }> {
   const input = JSON.parse(event.detail.input) as Partial<OnboardingState>;
   if (!input.tenantId) return { recorded: false };
-  const failed = failedStepOf(await executionHistory(sfn, event.detail.executionArn));
+  const failed = failedStepOf(await deps.executionHistory(event.detail.executionArn));
   const cause = (failed?.error ?? `${event.detail.error ?? 'Error'}: ${event.detail.cause ?? ''}`).slice(0, 1000);
-  try {
-    await dynamoDb().send(
+  const recorded = await conditionally(
+    deps.dynamoDb.send(
       new UpdateCommand({
-        TableName: tenantsTable(),
+        TableName: env.TENANT_DETAILS_TABLE,
         Key: { tenantId: input.tenantId },
         UpdateExpression: 'SET #status = :failed, failedStep = :step, failureCause = :cause, updatedAt = :now',
         // Never downgrade a tenant that a redrive has meanwhile activated.
@@ -35,10 +44,16 @@ export async function recordOnboardingFailure(event: ExecutionStatusChange): Pro
           ':now': new Date().toISOString(),
         },
       }),
-    );
-    return { recorded: true };
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return { recorded: false };
-    throw error;
-  }
+    ),
+  );
+  return { recorded };
 }
+
+const sfn = lazy(() => new SFNClient({}));
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const recordOnboardingFailure = (event: ExecutionStatusChange) =>
+  recordOnboardingFailureWith(
+    { executionHistory: (executionArn) => executionHistory(sfn(), executionArn), dynamoDb: dynamoDb() },
+    event,
+  );

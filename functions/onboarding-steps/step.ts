@@ -1,10 +1,15 @@
 /**
  * What every onboarding step shares: the state the workflow passes, the errors its Retry
- * matches on, and the wrapper that classifies AWS errors.
+ * matches on, the wrapper that classifies AWS errors, and the shape of a step's dependencies.
  *
  * Each step is its own Lambda entry (`<step-name>.ts`, bundled alone), so a step's bundle holds
  * only the AWS SDK clients that step calls: a smaller cold start and less code with access to
- * the step's role. This module therefore imports no AWS SDK client.
+ * the step's role. This module therefore imports no AWS SDK client (types only).
+ *
+ * A step file exports two functions: the step's work, `<handler>With(deps, state)`, taking the
+ * clients it calls as dependencies (so a unit test drives every branch with fakes, without
+ * network), and the Lambda handler the infrastructure names, which passes the real clients,
+ * created at first use. A step that calls nothing (ValidateRegistration) is its handler alone.
  *
  * Every step is idempotent: a retried or redriven step finds what an earlier attempt created
  * and returns it instead of creating a second one. The state is the execution input plus what
@@ -12,17 +17,29 @@
  * a key of the state (ResultPath).
  */
 
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { TierName } from '../../contracts/tiers';
-import { requiredEnv, transientAware } from '../shared/env';
+import { transientAware } from '../shared/env';
 import { tenantNameKey } from '../shared/tenant-names';
+import { env } from './env';
 
 /** The registration cannot be onboarded as given; not retried. */
 export class InvalidRegistrationError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'InvalidRegistrationError';
   }
 }
+
+/**
+ * An AWS SDK v3 client as a step uses it: `send` only. A step's dependencies are such clients
+ * (the real ones in Lambda, fakes answering commands in unit tests), so the step builds the very
+ * commands that reach AWS and its tests see them.
+ */
+export type Client<C extends { send: unknown }> = Pick<C, 'send'>;
+
+/** An execution's whole history, oldest event first (shared/execution-history.ts reads it page by page). */
+export type ExecutionHistory = (executionArn: string) => Promise<HistoryEvent[]>;
 
 /** The onboarding execution's state as the steps read it. */
 export interface OnboardingState {
@@ -58,7 +75,7 @@ export function identityOf(state: OnboardingState): { userPoolId: string; appCli
   const userPoolId = state.silo?.pool?.userPoolId;
   const appClientId = state.silo?.client?.appClientId;
   if (userPoolId && appClientId) return { userPoolId, appClientId };
-  return { userPoolId: requiredEnv('POOLED_USER_POOL_ID'), appClientId: requiredEnv('POOLED_APP_CLIENT_ID') };
+  return { userPoolId: env.POOLED_USER_POOL_ID, appClientId: env.POOLED_APP_CLIENT_ID };
 }
 
 /** The tenant admin's username in the pooled pool: unique because tenant names are. */
@@ -66,10 +83,7 @@ export function adminUsernameOf(tenantName: string): string {
   return `${tenantNameKey(tenantName)}-admin`;
 }
 
-/** The tenant registry table (TENANT_DETAILS_TABLE). */
-export const tenantsTable = (): string => requiredEnv('TENANT_DETAILS_TABLE');
-
-/** Wraps a step: transient AWS errors become TransientStepError so Retry can match on the name. */
-export function step<R>(run: (state: OnboardingState) => Promise<R>): (state: OnboardingState) => Promise<R> {
-  return (state) => transientAware(() => run(state));
+/** Wraps a step's work: transient AWS errors become TransientStepError so Retry can match on the name. */
+export function step<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args) => transientAware(() => run(...args));
 }

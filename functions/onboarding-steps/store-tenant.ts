@@ -1,14 +1,20 @@
 /** Onboarding step StoreTenant (its own Lambda entry: DynamoDB only). */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { TIERS } from '../../contracts/tiers';
 import { dynamoDb } from '../shared/aws-clients';
 import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { tenantNameKey } from '../shared/tenant-names';
-import { InvalidRegistrationError, step, tenantsTable } from './step';
+import { env } from './env';
+import { type Client, InvalidRegistrationError, type OnboardingState, step } from './step';
+
+/** What StoreTenant calls: the tenant registry. */
+export interface StoreTenantDeps {
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+}
 
 /** Stores the tenant as ONBOARDING; an existing row of the same registration is success. */
-export const storeTenant = step(async (state) => {
+export const storeTenantWith = step(async (deps: StoreTenantDeps, state: OnboardingState) => {
   const tenant: TenantRecord = {
     tenantId: state.tenantId,
     tenantName: state.tenantName,
@@ -22,21 +28,24 @@ export const storeTenant = step(async (state) => {
     createdAt: new Date().toISOString(),
   };
   try {
-    await dynamoDb().send(
+    await deps.dynamoDb.send(
       new PutCommand({
-        TableName: tenantsTable(),
+        TableName: env.TENANT_DETAILS_TABLE,
         Item: tenant,
         ConditionExpression: 'attribute_not_exists(tenantId)',
       }),
     );
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
-    const existing = await dynamoDb().send(
-      new GetCommand({ TableName: tenantsTable(), Key: { tenantId: state.tenantId } }),
+    const existing = await deps.dynamoDb.send(
+      new GetCommand({ TableName: env.TENANT_DETAILS_TABLE, Key: { tenantId: state.tenantId } }),
     );
     if (existing.Item?.registrationId !== state.registrationId) {
-      throw new InvalidRegistrationError(`Tenant ${state.tenantId} belongs to another registration`);
+      throw new InvalidRegistrationError(`Tenant ${state.tenantId} belongs to another registration`, { cause: error });
     }
   }
   return { stored: true };
 });
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const storeTenant = (state: OnboardingState) => storeTenantWith({ dynamoDb: dynamoDb() }, state);

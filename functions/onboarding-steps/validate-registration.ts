@@ -2,10 +2,13 @@
 
 import { TIERS } from '../../contracts/tiers';
 import { parseRegistrationRequest } from '../shared/tenant-names';
-import { InvalidRegistrationError, step } from './step';
+import { InvalidRegistrationError, type OnboardingState, step } from './step';
 
-/** Re-validates the execution input (it can also be started by hand) and resolves the tier's deployment model. */
-export const validateRegistration = step(async (state) => {
+/**
+ * Re-validates the execution input (it can also be started by hand) and resolves the tier's
+ * deployment model. It calls nothing, so the handler is the step's work itself.
+ */
+export const validateRegistration = step(async (state: OnboardingState) => {
   try {
     parseRegistrationRequest({
       tenantName: state.tenantName,
@@ -14,7 +17,7 @@ export const validateRegistration = step(async (state) => {
       companyName: state.companyName,
     });
   } catch (error) {
-    throw new InvalidRegistrationError((error as Error).message);
+    throw new InvalidRegistrationError((error as Error).message, { cause: error });
   }
   if (!state.tenantId || !state.registrationId)
     throw new InvalidRegistrationError('tenantId and registrationId are required');

@@ -1,22 +1,27 @@
 /** Onboarding step WriteStackMapping (its own Lambda entry: DynamoDB only). */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { siloStackName } from '../../contracts/onboarding-states';
 import { TIERS } from '../../contracts/tiers';
-import { dynamoDb, requiredEnv } from '../shared/aws-clients';
-import { identityOf, step, tenantsTable } from './step';
+import { dynamoDb } from '../shared/aws-clients';
+import { env } from './env';
+import { type Client, identityOf, type OnboardingState, step } from './step';
+
+/** What WriteStackMapping calls: TenantStackMapping and the tenant registry. */
+export interface WriteStackMappingDeps {
+  readonly dynamoDb: Client<DynamoDBDocumentClient>;
+}
 
 /** Records which stack serves the tenant (pool tenants: the pooled stack). */
-export const writeStackMapping = step(async (state) => {
-  const mappingTable = requiredEnv('TENANT_STACK_MAPPING_TABLE');
+export const writeStackMappingWith = step(async (deps: WriteStackMappingDeps, state: OnboardingState) => {
   const now = new Date().toISOString();
   if (TIERS[state.tier].deploymentModel === 'silo') {
     // The tenant's own stack: the release fan-out deploys it with these parameters. An update,
     // so a redrive keeps what the fan-out recorded (deployed version, waiting task token).
     const { userPoolId, appClientId } = identityOf(state);
     const stackName = siloStackName(state.tenantId);
-    await dynamoDb().send(
+    await deps.dynamoDb.send(
       new UpdateCommand({
-        TableName: mappingTable,
+        TableName: env.TENANT_STACK_MAPPING_TABLE,
         Key: { tenantId: state.tenantId },
         UpdateExpression:
           'SET stackName = :stack, deploymentModel = :silo, stackParameters = :parameters, updatedAt = :now',
@@ -30,17 +35,17 @@ export const writeStackMapping = step(async (state) => {
     );
     return { stackName };
   }
-  const stackName = requiredEnv('POOLED_STACK_NAME');
-  const apiUrl = requiredEnv('POOLED_API_URL');
-  await dynamoDb().send(
+  const stackName = env.POOLED_STACK_NAME;
+  const apiUrl = env.POOLED_API_URL;
+  await deps.dynamoDb.send(
     new PutCommand({
-      TableName: mappingTable,
+      TableName: env.TENANT_STACK_MAPPING_TABLE,
       Item: { tenantId: state.tenantId, stackName, deploymentModel: 'pool', apiUrl, updatedAt: now },
     }),
   );
-  await dynamoDb().send(
+  await deps.dynamoDb.send(
     new UpdateCommand({
-      TableName: tenantsTable(),
+      TableName: env.TENANT_DETAILS_TABLE,
       Key: { tenantId: state.tenantId },
       UpdateExpression: 'SET apiUrl = :apiUrl',
       ExpressionAttributeValues: { ':apiUrl': apiUrl },
@@ -48,3 +53,6 @@ export const writeStackMapping = step(async (state) => {
   );
   return { stackName, apiUrl };
 });
+
+/** The Lambda handler: the step's work with the real, lazily created clients. */
+export const writeStackMapping = (state: OnboardingState) => writeStackMappingWith({ dynamoDb: dynamoDb() }, state);

@@ -5,9 +5,9 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb, requiredEnv } from '../shared/aws-clients';
+import { dynamoDb } from '../shared/aws-clients';
 import { conditionally } from '../shared/conditional-write';
-import { transientAware } from '../shared/env';
+import { defineEnv, lazy, transientAware } from '../shared/env';
 import {
   advanceWaves,
   type PlannedRelease,
@@ -25,13 +25,8 @@ import {
 } from './fanout';
 import { type RecordDeps, type RecordInput, recordDeployment, recordUndeployable } from './record';
 
-let sfnClient: SFNClient | undefined;
-const sfn = () => {
-  sfnClient ??= new SFNClient({});
-  return sfnClient;
-};
-
-const table = () => requiredEnv('TENANT_STACK_MAPPING_TABLE');
+const env = defineEnv(['TENANT_STACK_MAPPING_TABLE']);
+const sfn = lazy(() => new SFNClient({}));
 
 /** TenantStackMapping and Step Functions task tokens, for record.ts. */
 export const recordDeps: RecordDeps = {
@@ -39,7 +34,7 @@ export const recordDeps: RecordDeps = {
     return conditionally(
       dynamoDb().send(
         new UpdateCommand({
-          TableName: table(),
+          TableName: env.TENANT_STACK_MAPPING_TABLE,
           Key: { tenantId },
           ConditionExpression: 'attribute_exists(tenantId)',
           UpdateExpression: fields.usagePlanId
@@ -59,7 +54,7 @@ export const recordDeps: RecordDeps = {
     return conditionally(
       dynamoDb().send(
         new UpdateCommand({
-          TableName: table(),
+          TableName: env.TENANT_STACK_MAPPING_TABLE,
           Key: { tenantId },
           ConditionExpression: 'attribute_exists(tenantId)',
           UpdateExpression: 'SET lastDeployError = :reason',
@@ -71,7 +66,7 @@ export const recordDeps: RecordDeps = {
   async readToken(tenantId) {
     const { Item } = await dynamoDb().send(
       new GetCommand({
-        TableName: table(),
+        TableName: env.TENANT_STACK_MAPPING_TABLE,
         Key: { tenantId },
         ConsistentRead: true,
         ProjectionExpression: 'waitingTaskToken',
@@ -85,7 +80,7 @@ export const recordDeps: RecordDeps = {
     await conditionally(
       dynamoDb().send(
         new UpdateCommand({
-          TableName: table(),
+          TableName: env.TENANT_STACK_MAPPING_TABLE,
           Key: { tenantId },
           ConditionExpression: 'waitingTaskToken = :token',
           UpdateExpression: 'REMOVE waitingTaskToken',
@@ -106,7 +101,7 @@ export const recordDeps: RecordDeps = {
 async function mappingRows(tenantId: string): Promise<StackMappingRow[]> {
   if (tenantId) {
     const { Item } = await dynamoDb().send(
-      new GetCommand({ TableName: table(), Key: { tenantId }, ConsistentRead: true }),
+      new GetCommand({ TableName: env.TENANT_STACK_MAPPING_TABLE, Key: { tenantId }, ConsistentRead: true }),
     );
     return Item ? [Item as StackMappingRow] : [];
   }
@@ -115,7 +110,7 @@ async function mappingRows(tenantId: string): Promise<StackMappingRow[]> {
   do {
     const page = await dynamoDb().send(
       new ScanCommand({
-        TableName: table(),
+        TableName: env.TENANT_STACK_MAPPING_TABLE,
         ConsistentRead: true,
         FilterExpression: 'deploymentModel = :silo',
         ExpressionAttributeValues: { ':silo': 'silo' },

@@ -1,18 +1,16 @@
 /**
- * AWS clients of the control-plane functions, created once per execution environment. They
- * use the function's own role; on the local cloud the standard `AWS_ENDPOINT_URL_<SERVICE>`
- * variables point them at the emulators, so the code is the same in both places.
+ * AWS clients of the control-plane functions, created once per execution environment at first
+ * use. They use the function's own role; on the local cloud the standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables point them at the emulators, so the code is the same in
+ * both places.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazy } from './env';
 
-let documentClient: DynamoDBDocumentClient | undefined;
+/** The DynamoDB document client (undefined attributes are left out, not refused). */
+export const dynamoDb = lazy(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+);
 
-export function dynamoDb(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return documentClient;
-}
-
-export { isTransientAwsError, requiredEnv } from './env';
+export { requiredEnv } from './env';

@@ -12,6 +12,7 @@ import { type TenantRecord, type TenantStatus, tenantView } from '../../contract
 import { dynamoDb, requiredEnv } from '../shared/aws-clients';
 import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { json, pathParam, router } from '../shared/http';
+import { cognitoEndpointOverride } from '../shared/local-cloud-endpoints';
 import { decodeNextToken, encodeNextToken, parseLimit } from '../shared/pagination';
 import { tenantNameKey } from '../shared/tenant-names';
 
@@ -85,7 +86,7 @@ export const handler = router(
         : undefined;
       if (!tenant) throw new NotFoundError('Tenant');
       // Set only on the local cloud, where Cognito is not the AWS one.
-      const cognitoEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+      const cognitoEndpoint = cognitoEndpointOverride();
       return json(200, {
         tenantId: tenant.tenantId,
         tenantName: tenant.tenantName,

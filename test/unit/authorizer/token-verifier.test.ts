@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cognitoPoolIdOf, type PoolResolver, TokenVerifier } from '../../../authorizer/token-verifier';
 
 const OPERATOR = { userPoolId: 'us-east-1_operators', clientId: 'operator-client' };
@@ -37,6 +37,12 @@ function idToken(pool: { userPoolId: string; clientId: string }, claims: Record<
   return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), keyOf(pool.userPoolId)).toString('base64url')}`;
 }
 
+/** The JWKS document of a pool (its public key). */
+function jwksOf(userPoolId: string): string {
+  const jwk = keyOf(userPoolId).export({ format: 'jwk' });
+  return JSON.stringify({ keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: userPoolId, alg: 'RS256', use: 'sig' }] });
+}
+
 /** Serves each pool's JWKS from its key, counting fetches; no network. */
 function jwks() {
   const fetches: string[] = [];
@@ -44,10 +50,7 @@ function jwks() {
     fetcher: {
       fetch: async (uri: string) => {
         fetches.push(uri);
-        const userPoolId = uri.split('/')[3] ?? '';
-        const jwk = keyOf(userPoolId).export({ format: 'jwk' });
-        const publicJwk = { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: userPoolId, alg: 'RS256', use: 'sig' };
-        return new TextEncoder().encode(JSON.stringify({ keys: [publicJwk] })).buffer as ArrayBuffer;
+        return new TextEncoder().encode(jwksOf(uri.split('/')[3] ?? '')).buffer as ArrayBuffer;
       },
     },
   });
@@ -152,5 +155,29 @@ describe('TokenVerifier', () => {
     expect(fetches.sort()).toEqual(
       [OPERATOR, SILO_A, SILO_B].map((pool) => `${issuerOf(pool.userPoolId)}/.well-known/jwks.json`).sort(),
     );
+  });
+});
+
+describe('TokenVerifier on the local cloud', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.unstubAllGlobals();
+  });
+
+  it("fetches the pools' keys from the Cognito emulator, and verifies as on AWS", async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'http://127.0.0.1:9229');
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (uri: string) => {
+      fetched.push(uri);
+      return new Response(jwksOf(uri.split('/')[3] ?? ''));
+    });
+    const verifier = new TokenVerifier({ pools: [OPERATOR] });
+
+    const verified = await verifier.verify(idToken(OPERATOR));
+    const otherClient = await verifier.verify(idToken({ ...OPERATOR, clientId: 'another-client' }));
+
+    expect(verified?.userPoolId).toBe(OPERATOR.userPoolId);
+    expect(otherClient).toBeUndefined();
+    expect(fetched).toEqual([`http://127.0.0.1:9229/${OPERATOR.userPoolId}/.well-known/jwks.json`]);
   });
 });
