@@ -50,6 +50,12 @@ export const MAX_PRICE = 1_000_000_000;
 export const MAX_ORDER_LINES = 100;
 export const MAX_QUANTITY = 10_000;
 
+/** A release's waves: tenants deployed at once, and seconds between two stack status polls. */
+export const DEFAULT_WAVE_SIZE = 10;
+export const MAX_WAVE_SIZE = 100;
+export const DEFAULT_POLL_SECONDS = 10;
+export const MAX_POLL_SECONDS = 3600;
+
 /** The key that makes tenant names unique regardless of case. */
 export function tenantNameKey(tenantName: string): string {
   return tenantName.toLowerCase();

@@ -60,6 +60,8 @@ function messageOf(error: ErrorObject): string {
       return `must be ${error.params.type === 'integer' ? 'an integer' : `a${/^[aeiou]/.test(String(error.params.type)) ? 'n' : ''} ${error.params.type}`}`;
     case 'minLength':
     case 'maxLength':
+      if (schema.maxLength === undefined)
+        return schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`;
       return `must be ${schema.minLength ?? 0} to ${schema.maxLength} characters`;
     case 'minimum':
     case 'maximum':

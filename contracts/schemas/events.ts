@@ -4,23 +4,31 @@
  * Step Functions' status-change event the EventBridge rule targets read.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { DEFAULT_POLL_SECONDS, DEFAULT_WAVE_SIZE, MAX_POLL_SECONDS, MAX_WAVE_SIZE } from '../rules';
 import { RegistrationRequest } from './control-plane';
 
-/** The onboarding execution's input: the validated sign-up plus the ids minted for it. */
+/**
+ * The onboarding execution's input: the validated sign-up plus the ids minted for it. Open to
+ * further members (as events are): later steps add their results beside these.
+ */
 export const OnboardingInput = Type.Object(
-  { ...RegistrationRequest.properties, registrationId: Type.String(), tenantId: Type.String() },
-  { additionalProperties: false, $id: 'OnboardingInput' },
+  {
+    ...RegistrationRequest.properties,
+    registrationId: Type.String({ minLength: 1 }),
+    tenantId: Type.String({ minLength: 1 }),
+  },
+  { $id: 'OnboardingInput' },
 );
 export type OnboardingInput = Static<typeof OnboardingInput>;
 
 /** What starts a release (the pipeline's deploy stage, `npm run release`): `tenantId` "" or "ALL" is every silo tenant. */
 export const ReleaseInput = Type.Object(
   {
-    tenantId: Type.String(),
+    tenantId: Type.Optional(Type.String({ description: 'one tenant, or "" / "ALL" for every silo tenant' })),
     version: Type.String({ minLength: 1 }),
     templateUrl: Type.String({ minLength: 1 }),
-    waveSize: Type.Optional(Type.Integer({ minimum: 1, default: 10 })),
-    pollSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 10 })),
+    waveSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAVE_SIZE, default: DEFAULT_WAVE_SIZE })),
+    pollSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_POLL_SECONDS, default: DEFAULT_POLL_SECONDS })),
   },
   { $id: 'ReleaseInput' },
 );

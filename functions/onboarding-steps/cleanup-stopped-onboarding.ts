@@ -8,12 +8,12 @@ import {
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../../contracts/onboarding-states';
+import { tenantNameKey } from '../../contracts/rules';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { isTierName, TIERS } from '../../contracts/tiers';
 import { dynamoDb } from '../shared/aws-clients';
 import { lazy } from '../shared/env';
 import { executionHistory } from '../shared/execution-history';
-import { tenantNameKey } from '../shared/tenant-names';
 import { env } from './env';
 import {
   adminUsernameOf,

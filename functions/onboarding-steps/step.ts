@@ -18,9 +18,9 @@
  */
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { tenantNameKey } from '../../contracts/rules';
 import type { TierName } from '../../contracts/tiers';
 import { transientAware } from '../shared/env';
-import { tenantNameKey } from '../shared/tenant-names';
 import { env } from './env';
 
 /** The registration cannot be onboarded as given; not retried. */

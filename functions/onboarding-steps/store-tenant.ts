@@ -1,10 +1,10 @@
 /** Onboarding step StoreTenant (its own Lambda entry: DynamoDB only). */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tenantNameKey } from '../../contracts/rules';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { TIERS } from '../../contracts/tiers';
 import { dynamoDb } from '../shared/aws-clients';
 import { isConditionalCheckFailed } from '../shared/conditional-write';
-import { tenantNameKey } from '../shared/tenant-names';
 import { env } from './env';
 import { type Client, InvalidRegistrationError, type OnboardingState, step } from './step';
 

@@ -1,25 +1,25 @@
 /** Onboarding step ValidateRegistration (its own Lambda entry: no AWS SDK client at all). */
 
+import { ValidationError } from '../../contracts/errors';
+import { validateOnboardingInput } from '../../contracts/generated/onboarding-input';
+import type { OnboardingInput } from '../../contracts/schemas/events';
 import { TIERS } from '../../contracts/tiers';
-import { parseRegistrationRequest } from '../shared/tenant-names';
+import { validated } from '../../contracts/validation';
 import { InvalidRegistrationError, type OnboardingState, step } from './step';
 
 /**
- * Re-validates the execution input (it can also be started by hand) and resolves the tier's
- * deployment model. It calls nothing, so the handler is the step's work itself.
+ * Re-validates the execution input against the contract (an execution can also be started by
+ * hand) and resolves the tier's deployment model. It calls nothing, so the handler is the step's
+ * work itself.
  */
 export const validateRegistration = step(async (state: OnboardingState) => {
+  let input: OnboardingInput;
   try {
-    parseRegistrationRequest({
-      tenantName: state.tenantName,
-      email: state.email,
-      tier: state.tier,
-      companyName: state.companyName,
-    });
+    input = validated<OnboardingInput>(validateOnboardingInput, state);
   } catch (error) {
-    throw new InvalidRegistrationError((error as Error).message, { cause: error });
+    if (!(error instanceof ValidationError)) throw error;
+    const problems = error.errors.map((problem) => `${problem.field} ${problem.message}`).join('; ');
+    throw new InvalidRegistrationError(`Invalid onboarding input: ${problems}`, { cause: error });
   }
-  if (!state.tenantId || !state.registrationId)
-    throw new InvalidRegistrationError('tenantId and registrationId are required');
-  return { deploymentModel: TIERS[state.tier].deploymentModel };
+  return { deploymentModel: TIERS[input.tier].deploymentModel };
 });

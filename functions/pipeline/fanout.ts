@@ -2,21 +2,15 @@
  * The release fan-out's domain: the input contract, the wave planner, the per-wave tolerance
  * check and the release summary. Pure functions; the Lambda handlers (handlers.ts) add I/O.
  */
+import { ValidationError } from '../../contracts/errors';
+import { validateReleaseInput } from '../../contracts/generated/release-input';
+import { DEFAULT_POLL_SECONDS, DEFAULT_WAVE_SIZE, MAX_POLL_SECONDS, MAX_WAVE_SIZE } from '../../contracts/rules';
+import type { ReleaseInput } from '../../contracts/schemas/events';
+import { validated } from '../../contracts/validation';
 import { RELEASE_STOPPED_ERROR } from './fanout-states';
 
-/**
- * What starts a release (the contract with the pipeline and the local CodePipeline):
- * `tenantId` "" means every silo tenant.
- */
-export interface FanOutInput {
-  readonly tenantId: string;
-  readonly version: string;
-  readonly templateUrl: string;
-  /** Tenants deployed at once, and per wave. @default 10 */
-  readonly waveSize?: number;
-  /** Seconds between two stack status polls. @default 10 */
-  readonly pollSeconds?: number;
-}
+/** What starts a release (the contract with the pipeline and `npm run release`): contracts/schemas/events.ts. */
+export type FanOutInput = ReleaseInput;
 
 /** A TenantStackMapping row, as onboarding writes it and the fan-out updates it. */
 export interface StackMappingRow {
@@ -88,12 +82,9 @@ export interface TenantResult {
 export const ALL_TENANTS = 'ALL';
 /** The fan-out state machine's name (the release script finds it, and its executions, by name). */
 export const FANOUT_STATE_MACHINE_NAME = 'tenantflow-release-fanout';
-export const DEFAULT_WAVE_SIZE = 10;
-export const DEFAULT_POLL_SECONDS = 10;
+export { DEFAULT_POLL_SECONDS, DEFAULT_WAVE_SIZE, MAX_POLL_SECONDS, MAX_WAVE_SIZE };
 /** Tenant stacks are named `tenantflow-silo-<tenantId>`; the deploy role may touch no other stack. */
 export const SILO_STACK_PREFIX = 'tenantflow-silo-';
-export const MAX_WAVE_SIZE = 100;
-export const MAX_POLL_SECONDS = 3600;
 
 /** The release input is unusable (not retried: the execution fails at PlanRelease). */
 export class InvalidReleaseInputError extends Error {
@@ -103,32 +94,23 @@ export class InvalidReleaseInputError extends Error {
   }
 }
 
-function integerOr(value: unknown, fallback: number, name: string, min: number, max: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+/** Validates the fan-out input against the contract (ReleaseInput) and applies the defaults. */
+export function releaseSettingsOf(input: unknown): ReleaseSettings {
+  let release: ReleaseInput;
+  try {
+    release = validated<ReleaseInput>(validateReleaseInput, input ?? {});
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
     throw new InvalidReleaseInputError(
-      `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      `Invalid release input: ${error.errors.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`,
     );
   }
-  return value;
-}
-
-/** Validates the fan-out input and applies the defaults. */
-export function releaseSettingsOf(input: unknown): ReleaseSettings {
-  const raw = (input ?? {}) as Record<string, unknown>;
-  const text = (name: string, required: boolean): string => {
-    const value = raw[name] ?? '';
-    if (typeof value !== 'string' || (required && value.trim() === '')) {
-      throw new InvalidReleaseInputError(`${name} must be a${required ? ' non-empty' : ''} string`);
-    }
-    return value;
-  };
   return {
-    tenantId: text('tenantId', false) === ALL_TENANTS ? '' : text('tenantId', false),
-    version: text('version', true),
-    templateUrl: text('templateUrl', true),
-    waveSize: integerOr(raw.waveSize, DEFAULT_WAVE_SIZE, 'waveSize', 1, MAX_WAVE_SIZE),
-    pollSeconds: integerOr(raw.pollSeconds, DEFAULT_POLL_SECONDS, 'pollSeconds', 0, MAX_POLL_SECONDS),
+    tenantId: release.tenantId === ALL_TENANTS ? '' : (release.tenantId ?? ''),
+    version: release.version,
+    templateUrl: release.templateUrl,
+    waveSize: release.waveSize ?? DEFAULT_WAVE_SIZE,
+    pollSeconds: release.pollSeconds ?? DEFAULT_POLL_SECONDS,
   };
 }
 

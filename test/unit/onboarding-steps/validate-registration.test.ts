@@ -19,7 +19,7 @@ describe('validateRegistration', () => {
     await expect(validated).rejects.toBeInstanceOf(InvalidRegistrationError);
     await expect(validated).rejects.toMatchObject({
       name: 'InvalidRegistrationError',
-      message: 'Invalid tier: must be one of BASIC, STANDARD, PREMIUM, PLATINUM',
+      message: 'Invalid onboarding input: tier must be one of BASIC, STANDARD, PREMIUM, PLATINUM',
       cause: { name: 'ValidationError' },
     });
   });
@@ -28,7 +28,7 @@ describe('validateRegistration', () => {
     const validated = validateRegistration({ ...POOLED, registrationId: '' });
 
     await expect(validated).rejects.toStrictEqual(
-      new InvalidRegistrationError('tenantId and registrationId are required'),
+      new InvalidRegistrationError('Invalid onboarding input: registrationId must not be empty'),
     );
   });
 });
