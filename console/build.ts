@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sourceHash } from '../local/source-hash';
+import { sourceHash } from '../scripts/lib/source-hash';
 
 export const CONSOLE_DIR = __dirname;
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');

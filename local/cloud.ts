@@ -1,36 +1,27 @@
 /**
- * The local cloud: synthesize → start the emulators → deploy the synthesized stacks onto them
- * → serve the console origin (config.json, the APIs, /local/*) → seed the operator.
+ * The local cloud, and the one module that knows it runs tenantflow: which app is synthesized
+ * from which sources, which stacks have no local counterpart, the console build, the operator
+ * seed and the console's configuration. Start-up runs in three phases: start the emulators
+ * (`emulators.ts`) → deploy the cloud assembly (`deploy-assembly.ts`) → seed tenantflow.
  * Everything listens on 127.0.0.1 only; state persists under the data directory.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { buildConsole } from '../console/build';
-import { STACK_NAMES } from '../infra/app';
-import { LocalCloudFormation, templateUrlOf } from './cloudformation';
-import { type LocalCodePipeline, startLocalCodePipeline } from './codepipeline';
-import { startCognito } from './cognito';
-import { type ConsoleRoutes, createConsoleServer } from './console-server';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './deployer/constants';
-import { type DeployedStack, deployStack, readAssembly } from './deployer/deploy';
-import { ApiRegistry, type Services } from './deployer/resource-handlers';
-import { startDynamoDb } from './dynamodb';
-import { LocalEventBus } from './events/event-bus';
-import { startLocalApiGateway } from './gateway';
-import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './iam/access-keys';
-import { startDynamoDbFront } from './iam/dynamodb-front';
-import { IamRegistry } from './iam/iam-registry';
-import { LambdaRuntime } from './lambda/runtime';
-import { listenOnLoopback } from './listen';
-import { startOutbox } from './mail/outbox';
-import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations';
-import { startStepFunctions } from './stepfunctions';
-import { startLocalSts } from './sts';
-import { synthesize } from './synth';
+import { TtlCache } from '../functions/shared/ttl-cache';
+import { buildApp, STACK_NAMES } from '../infra/app';
+import type { LocalCloudFormation } from './cloudformation';
+import { templateUrlOf } from './cloudformation/template-source';
+import type { LocalCodePipeline } from './codepipeline';
+import { type AssemblyDeployment, deployAssembly } from './deploy-assembly';
+import { LOCAL_REGION } from './deployer/constants';
+import type { DeployedStack } from './deployer/deploy';
+import type { Services } from './deployer/resource-handlers';
+import { type Emulators, startEmulators } from './emulators';
+import { Shutdown } from './shutdown';
+import { assemblyVersion, synthesize } from './synth';
 
+/** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
   /** Console origin port on 127.0.0.1; 0 picks a free one. @default 4000 */
   readonly port?: number;
@@ -47,9 +38,11 @@ export interface LocalCloudOptions {
 /** `POST /local/faults {"step": "cloudformation:<stackName>", "times": N}` fails that stack's next N deployments. */
 export const CLOUDFORMATION_FAULT_PREFIX = 'cloudformation:';
 
+/** The operator `npm start` seeds unless told another. */
 export const DEFAULT_OPERATOR_EMAIL = 'operator@tenantflow.local';
 export const DEFAULT_OPERATOR_PASSWORD = 'Operator-Passw0rd!';
 
+/** A running local cloud: its URLs, the operator to log in as, its services, and `close`. */
 export interface LocalCloud {
   readonly consoleUrl: string;
   readonly controlPlaneApiUrl: string;
@@ -99,284 +92,178 @@ export interface LocalEndpoints {
   readonly pid: number;
 }
 
+/** The file under the data directory that holds {@link LocalEndpoints}. */
 export const ENDPOINTS_FILE = 'endpoints.json';
 
+/** What goes into the cloud assembly: a change to any of them re-synthesizes. */
+const ASSEMBLY_SOURCES = [
+  'contracts',
+  'infra',
+  'functions',
+  'authorizer',
+  'layers',
+  'workflows',
+  'package-lock.json',
+  'cdk.json',
+  'tsconfig.json',
+];
+
+/** The input of a release's deploy stage: the silo template of the assembly on disk now. */
+function siloDeployInput(outdir: string): { version: string; templateUrl: string } {
+  const templateUrl = templateUrlOf(outdir, STACK_NAMES.siloTemplate);
+  if (!templateUrl) throw new Error(`the cloud assembly ${outdir} has no stack ${STACK_NAMES.siloTemplate}`);
+  return { version: assemblyVersion(outdir), templateUrl };
+}
+
+/** The value of the stack output whose name starts with `key` (CDK appends a hash); throws if missing. */
+function requiredOutput(stack: DeployedStack | undefined, key: string): string {
+  const value = Object.entries(stack?.outputs ?? {}).find(([name]) => name.startsWith(key))?.[1];
+  if (!value) throw new Error(`Stack output ${key} is missing`);
+  return value;
+}
+
+/** Writes `<dataDir>/endpoints.json` (removed again at shutdown) and returns its path. */
+function writeEndpointsFile(dataDir: string, endpoints: LocalEndpoints, shutdown: Shutdown): string {
+  const endpointsFile = path.join(dataDir, ENDPOINTS_FILE);
+  fs.writeFileSync(endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
+  shutdown.add(() => fs.rmSync(endpointsFile, { force: true }));
+  return endpointsFile;
+}
+
+/** What the last phase builds on. */
+interface SeedInput {
+  readonly emulators: Emulators;
+  readonly deployment: AssemblyDeployment;
+  readonly dataDir: string;
+  readonly outdir: string;
+  readonly site: { readonly dir: string; readonly built: boolean; readonly ms: number };
+  readonly operator: { readonly email: string; readonly password: string };
+}
+
+/**
+ * Phase three: seeds the operator into the operator pool, opens the console origin (its
+ * config, the gateway, the outbox, fault injection) and writes endpoints.json.
+ */
+async function seedTenantflow(input: SeedInput, shutdown: Shutdown): Promise<LocalCloud> {
+  const { emulators, deployment, operator } = input;
+  const { services, routes, endpoints } = emulators;
+  const { stepFunctions, cognito, outbox, events, gateway } = services;
+  const { cloudFormation } = deployment;
+  const controlPlane = deployment.stacks.get(STACK_NAMES.controlPlane);
+  const operatorUserPoolId = requiredOutput(controlPlane, 'OperatorUserPoolId');
+  const operatorClientId = requiredOutput(controlPlane, 'OperatorClientId');
+  const controlPlaneApiUrl = requiredOutput(controlPlane, 'ControlPlaneApiUrl');
+  const pooledApiUrl = requiredOutput(deployment.stacks.get(STACK_NAMES.pooled), 'TenantApiUrl');
+  await cognito.ensureUser(operatorUserPoolId, {
+    username: operator.email,
+    password: operator.password,
+    attributes: { email: operator.email, email_verified: 'true', 'custom:userRole': 'SystemAdmin' },
+  });
+
+  routes.gateway = gateway;
+  routes.config = {
+    region: LOCAL_REGION,
+    controlPlaneApiUrl,
+    operatorUserPoolId,
+    operatorClientId,
+    cognitoEndpoint: cognito.endpoint,
+  };
+  routes.site = input.site.dir;
+  routes.outbox = () => outbox.messages();
+  routes.faults = {
+    // `cloudformation:<stackName>` makes that stack's deployments fail; any other step is a state name.
+    set: (step, times, error) =>
+      step.startsWith(CLOUDFORMATION_FAULT_PREFIX)
+        ? cloudFormation.setFault(step.slice(CLOUDFORMATION_FAULT_PREFIX.length), times)
+        : stepFunctions.setFault(step, times, error),
+    clear: () => {
+      stepFunctions.clearFaults();
+      cloudFormation.clearFaults();
+    },
+  };
+  const endpointsFile = writeEndpointsFile(
+    input.dataDir,
+    {
+      region: LOCAL_REGION,
+      consoleUrl: emulators.consoleUrl,
+      ...endpoints,
+      pipelines: emulators.codePipeline.pipelines(),
+      assemblyDir: input.outdir,
+      pid: process.pid,
+    },
+    shutdown,
+  );
+
+  return {
+    consoleUrl: emulators.consoleUrl,
+    controlPlaneApiUrl,
+    pooledApiUrl,
+    cognitoEndpoint: cognito.endpoint,
+    operatorUserPoolId,
+    operatorClientId,
+    operatorEmail: operator.email,
+    operatorPassword: operator.password,
+    stacks: deployment.stacks,
+    consoleBuild: { built: input.site.built, ms: input.site.ms },
+    services,
+    cloudFormation,
+    codePipeline: emulators.codePipeline,
+    endpointsFile,
+    idle: async () => {
+      await stepFunctions.idle();
+      await cloudFormation.idle();
+      await events.drain();
+    },
+    close: () => shutdown.close(),
+  };
+}
+
+/** Starts tenantflow's local cloud: synthesize, start the emulators, deploy, seed. */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = path.resolve(opts.dataDir ?? '.tenantflow');
   fs.mkdirSync(dataDir, { recursive: true });
-  const operatorEmail = opts.operatorEmail ?? DEFAULT_OPERATOR_EMAIL;
-  const operatorPassword = opts.operatorPassword ?? DEFAULT_OPERATOR_PASSWORD;
   // The web apps first: the console stack packages console/dist when the app is synthesized.
   const site = await buildConsole();
-  const { outdir } = await synthesize();
-  const closers: Array<() => Promise<void>> = [];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
-  };
-
+  const { outdir } = await synthesize({
+    sources: ASSEMBLY_SOURCES,
+    build: (outdir) => {
+      buildApp({ outdir }).synth();
+    },
+  });
+  const shutdown = new Shutdown();
   try {
-    // The console origin listens first: the gateway needs its URL for the API base URLs.
-    const routes: ConsoleRoutes = {};
-    const consoleServer = createConsoleServer(routes);
-    const consoleUrl = await listenOnLoopback(consoleServer, opts.port ?? 4000);
-    closers.push(() => new Promise((resolve) => consoleServer.close(() => resolve())));
-
-    const dynamo = await startDynamoDb({ dataDir });
-    closers.push(() => dynamo.close());
-    // IAM enforcement: functions reach DynamoDB only through the front, which checks each request
-    // against the signer's policies; the deployer keeps its own unrestricted access to dynalite.
-    const deployerCredentials = { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' };
-    const iam = new IamRegistry();
-    const sts = await startLocalSts({ registry: iam });
-    closers.push(() => sts.close());
-    const dynamoFront = await startDynamoDbFront({
-      upstream: dynamo.endpoint,
-      registry: iam,
-      adminCredentials: deployerCredentials,
-      onDenied: opts.verbose ? (message) => console.warn(`local IAM: ${message}`) : undefined,
-    });
-    closers.push(() => dynamoFront.close());
-    const cognito = await startCognito({
-      dataDir: path.join(dataDir, 'cognito'),
-      region: LOCAL_REGION,
-      verbose: opts.verbose,
-    });
-    closers.push(() => cognito.close());
-    const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
-    closers.push(() => outbox.close());
-    const lambda = new LambdaRuntime();
-    closers.push(() => lambda.close());
-    const gateway = await startLocalApiGateway({
-      dataDir,
-      invoke: (name, event) => lambda.invoke(name, event),
-      publicBaseUrl: consoleUrl,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-    });
-    closers.push(() => gateway.close());
-    // Targets: Lambda functions (invoked) and state machines (an execution started, as EventBridge does).
-    const events = new LocalEventBus(
-      (target, event) =>
-        target.includes(':states:')
-          ? sfnClient.send(new StartExecutionCommand({ stateMachineArn: target, input: JSON.stringify(event) }))
-          : lambda.invoke(target, event),
-      (rule, error) => console.error(`EventBridge rule ${rule}: target failed: ${(error as Error).message}`),
+    const emulators = await startEmulators(
+      {
+        dataDir,
+        port: opts.port ?? 4000,
+        verbose: opts.verbose ?? false,
+        // Read at each start: `npm run release` re-synthesizes cdk.out while the cloud runs.
+        deployInput: () => siloDeployInput(outdir),
+        createCache: <V>(maxEntries: number) => new TtlCache<V>(maxEntries),
+      },
+      shutdown,
     );
-    // The Step Functions SDK integrations reach CodePipeline and CloudFormation, which start after it.
-    let sdkIntegrations: SdkIntegrations | undefined;
-    let cloudFormation: LocalCloudFormation | undefined;
-    const stepFunctions = await startStepFunctions({
-      onStatusChange: (event) => events.put(event as unknown as Record<string, unknown>),
-      dataDir: path.join(dataDir, 'stepfunctions'),
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      invoker: {
-        invokeLambda: (name, payload) => lambda.invoke(name, payload),
-        callAwsSdk: async (service, action, params) => {
-          if (!sdkIntegrations)
-            throw Object.assign(new Error('The local cloud is starting'), { name: 'States.Runtime' });
-          return sdkIntegrations.callAwsSdk(service, action, params);
-        },
+    const deployment = await deployAssembly(
+      {
+        outdir,
+        dataDir,
+        services: emulators.services,
+        sdkIntegrations: emulators.sdkIntegrations,
+        // The console hosting stack (S3 + CloudFront) has no local counterpart: this origin serves the apps.
+        skipStacks: new Set([STACK_NAMES.console]),
+        onSkippedType: opts.onSkippedType,
       },
-    });
-    closers.push(() => stepFunctions.close());
-    const sfnClient = new SFNClient({
-      region: LOCAL_REGION,
-      endpoint: stepFunctions.endpoint,
-      credentials: deployerCredentials,
-    });
-    closers.push(async () => sfnClient.destroy());
-    const codePipeline = await startLocalCodePipeline({
-      dataDir: path.join(dataDir, 'codepipeline'),
-      accountId: LOCAL_ACCOUNT,
-      startStateMachine: async (stateMachineArn, name, input) =>
-        String((await sfnClient.send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn),
-      describeExecution: async (executionArn) => {
-        const execution = await sfnClient.send(new DescribeExecutionCommand({ executionArn }));
-        return { status: String(execution.status), error: execution.error, cause: execution.cause };
-      },
-      // Read at each start: `npm run release` re-synthesizes cdk.out while the cloud runs.
-      deployInput: () => {
-        const templateUrl = templateUrlOf(outdir, STACK_NAMES.siloTemplate);
-        if (!templateUrl) throw new Error(`the cloud assembly ${outdir} has no stack ${STACK_NAMES.siloTemplate}`);
-        return { version: fs.readFileSync(path.join(outdir, '.tenantflow-source-hash'), 'utf8').trim(), templateUrl };
-      },
-    });
-    closers.push(() => codePipeline.close());
-
-    const endpoints = {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoFront.endpoint,
-      AWS_ENDPOINT_URL_STS: sts.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
-      AWS_ENDPOINT_URL_API_GATEWAY: gateway.managementEndpoint,
-      AWS_ENDPOINT_URL_SESV2: outbox.endpoint,
-      AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
+      shutdown,
+    );
+    const operator = {
+      email: opts.operatorEmail ?? DEFAULT_OPERATOR_EMAIL,
+      password: opts.operatorPassword ?? DEFAULT_OPERATOR_PASSWORD,
     };
-    sdkIntegrations = createSdkIntegrations({
-      region: LOCAL_REGION,
-      endpoints: {
-        cognitoidentityprovider: cognito.endpoint,
-        // Straight to dynalite, like the deployer: the local IAM checks functions' requests, not the state machines'.
-        dynamodb: dynamo.endpoint,
-        sfn: stepFunctions.endpoint,
-        codepipeline: codePipeline.endpoint,
-        apigateway: gateway.managementEndpoint,
-      },
-      credentials: deployerCredentials,
-      cloudFormation: () => cloudFormation,
-    });
-    closers.push(async () => sdkIntegrations?.close());
-    const services: Services = {
-      dynamodb: new DynamoDBClient({
-        region: LOCAL_REGION,
-        endpoint: dynamo.endpoint,
-        credentials: deployerCredentials,
-      }),
-      iam,
-      cognito,
-      lambda,
-      stepFunctions,
-      gateway,
-      outbox,
-      events,
-      apiRegistry: new ApiRegistry(),
-      codePipeline,
-      functionEnvironment: ({ functionName, roleArn, memorySize }) => ({
-        ...endpoints,
-        AWS_REGION: LOCAL_REGION,
-        AWS_DEFAULT_REGION: LOCAL_REGION,
-        // Each execution role gets its own local access key, so requests are attributable to it.
-        AWS_ACCESS_KEY_ID: localAccessKeyOf(String(roleArn ?? functionName)),
-        AWS_SECRET_ACCESS_KEY: LOCAL_ROLE_SECRET,
-        AWS_LAMBDA_FUNCTION_NAME: functionName,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
-        POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'WARN',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      }),
-      localizeUrl: (value) =>
-        value.replace(
-          /https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+)\/?/g,
-          (_m, id: string, stage: string) => gateway.urlOf(id, stage),
-        ),
-    };
-
-    const { stacks: assemblyStacks, assetDirs } = readAssembly(outdir);
-    const exports = new Map<string, string>();
-    const skipped = new Set<string>();
-    const onSkippedType = (type: string) => {
-      if (!skipped.has(type)) opts.onSkippedType?.(type);
-      skipped.add(type);
-    };
-    const stacks = new Map<string, DeployedStack>();
-    for (const stack of assemblyStacks) {
-      // The console hosting stack (S3 + CloudFront) has no local counterpart: this origin serves the apps.
-      if (stack.stackName === STACK_NAMES.console) continue;
-      stacks.set(
-        stack.stackName,
-        await deployStack(stack, {
-          services,
-          assetDirs,
-          exports,
-          onSkippedType,
-        }),
-      );
-    }
-
-    const controlPlane = stacks.get(STACK_NAMES.controlPlane)?.outputs ?? {};
-    const pooled = stacks.get(STACK_NAMES.pooled)?.outputs ?? {};
-    const required = (outputs: Record<string, string>, key: string) => {
-      const value = Object.entries(outputs).find(([name]) => name.startsWith(key))?.[1];
-      if (!value) throw new Error(`Stack output ${key} is missing`);
-      return value;
-    };
-    const operatorUserPoolId = required(controlPlane, 'OperatorUserPoolId');
-    const operatorClientId = required(controlPlane, 'OperatorClientId');
-    const controlPlaneApiUrl = required(controlPlane, 'ControlPlaneApiUrl');
-    await cognito.ensureUser(operatorUserPoolId, {
-      username: operatorEmail,
-      password: operatorPassword,
-      attributes: { email: operatorEmail, email_verified: 'true', 'custom:userRole': 'SystemAdmin' },
-    });
-
-    void lambda.prewarm();
-    // Silo tenant stacks (deployed by the release fan-out) come back after the main stacks, whose exports they import.
-    const localCloudFormation = new LocalCloudFormation({
-      dataDir: path.join(dataDir, 'cloudformation'),
-      services,
-      exports,
-      assemblyDir: outdir,
-      onSkippedType,
-    });
-    cloudFormation = localCloudFormation;
-    closers.push(() => localCloudFormation.close());
-    await localCloudFormation.restore();
-    routes.gateway = gateway;
-    routes.config = {
-      region: LOCAL_REGION,
-      controlPlaneApiUrl,
-      operatorUserPoolId,
-      operatorClientId,
-      cognitoEndpoint: cognito.endpoint,
-    };
-    routes.site = site.dir;
-    routes.outbox = () => outbox.messages();
-    routes.faults = {
-      // `cloudformation:<stackName>` makes that stack's deployments fail; any other step is a state name.
-      set: (step, times, error) =>
-        step.startsWith(CLOUDFORMATION_FAULT_PREFIX)
-          ? localCloudFormation.setFault(step.slice(CLOUDFORMATION_FAULT_PREFIX.length), times)
-          : stepFunctions.setFault(step, times, error),
-      clear: () => {
-        stepFunctions.clearFaults();
-        localCloudFormation.clearFaults();
-      },
-    };
-    const endpointsFile = path.join(dataDir, ENDPOINTS_FILE);
-    const localEndpoints: LocalEndpoints = {
-      region: LOCAL_REGION,
-      consoleUrl,
-      codepipeline: codePipeline.endpoint,
-      sfn: stepFunctions.endpoint,
-      cognitoidentityprovider: cognito.endpoint,
-      dynamodb: dynamoFront.endpoint,
-      apigateway: gateway.managementEndpoint,
-      sts: sts.endpoint,
-      sesv2: outbox.endpoint,
-      pipelines: codePipeline.pipelines(),
-      assemblyDir: outdir,
-      pid: process.pid,
-    };
-    fs.writeFileSync(endpointsFile, `${JSON.stringify(localEndpoints, null, 2)}\n`);
-    closers.push(async () => fs.rmSync(endpointsFile, { force: true }));
-
-    return {
-      consoleUrl,
-      controlPlaneApiUrl,
-      pooledApiUrl: required(pooled, 'TenantApiUrl'),
-      cognitoEndpoint: cognito.endpoint,
-      operatorUserPoolId,
-      operatorClientId,
-      operatorEmail,
-      operatorPassword,
-      stacks,
-      consoleBuild: { built: site.built, ms: site.ms },
-      services,
-      cloudFormation: localCloudFormation,
-      codePipeline,
-      endpointsFile,
-      idle: async () => {
-        await stepFunctions.idle();
-        await localCloudFormation.idle();
-        await events.drain();
-      },
-      close,
-    };
+    return await seedTenantflow({ emulators, deployment, dataDir, outdir, site, operator }, shutdown);
   } catch (error) {
-    await close();
+    await shutdown.close();
     throw error;
   }
 }

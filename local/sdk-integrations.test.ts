@@ -25,7 +25,7 @@ function fakeCloudFormation(): CloudFormationApi & { calls: unknown[] } {
 describe('Step Functions SDK integrations', () => {
   it('calls LocalCloudFormation in-process and returns JSON (dates as ISO strings)', async () => {
     const cfn = fakeCloudFormation();
-    const sdk = createSdkIntegrations({ region: 'us-east-1', endpoints: {}, cloudFormation: () => cfn });
+    const sdk = createSdkIntegrations({ region: 'us-east-1', endpoints: {}, cloudFormation: cfn });
 
     const created = await sdk.callAwsSdk('cloudformation', 'createStack', {
       StackName: 's',
@@ -44,7 +44,7 @@ describe('Step Functions SDK integrations', () => {
     const sdk = createSdkIntegrations({
       region: 'us-east-1',
       endpoints: {},
-      cloudFormation: () => fakeCloudFormation(),
+      cloudFormation: fakeCloudFormation(),
     });
 
     await expect(sdk.callAwsSdk('cloudformation', 'updateStack', { StackName: 's' })).rejects.toMatchObject({
@@ -60,7 +60,7 @@ describe('Step Functions SDK integrations', () => {
     const sdk = createSdkIntegrations({
       region: 'us-east-1',
       endpoints: { sfn: 'http://127.0.0.1:1' },
-      cloudFormation: () => fakeCloudFormation(),
+      cloudFormation: fakeCloudFormation(),
     });
 
     await expect(sdk.callAwsSdk('s3', 'putObject', {})).rejects.toMatchObject({
@@ -71,6 +71,27 @@ describe('Step Functions SDK integrations', () => {
       name: 'States.Runtime',
     });
     await expect(sdk.callAwsSdk('sfn', 'noSuchAction', {})).rejects.toMatchObject({ name: 'States.Runtime' });
+  });
+
+  it('reaches a service only once it is connected, with States.Runtime before', async () => {
+    const sdk = createSdkIntegrations({ region: 'us-east-1' });
+    const cfn = fakeCloudFormation();
+
+    await expect(sdk.callAwsSdk('cloudformation', 'createStack', { StackName: 's' })).rejects.toMatchObject({
+      name: 'States.Runtime',
+    });
+    await expect(sdk.callAwsSdk('sfn', 'describeExecution', {})).rejects.toMatchObject({
+      name: 'States.Runtime',
+      message: expect.stringContaining('(services: cloudformation)'),
+    });
+    sdk.connect({ cloudFormation: cfn, endpoints: { sfn: 'http://127.0.0.1:1' } });
+
+    await sdk.callAwsSdk('cloudformation', 'createStack', { StackName: 's' });
+    expect(cfn.calls).toEqual([{ StackName: 's' }]);
+    await expect(sdk.callAwsSdk('sfn', 'noSuchAction', {})).rejects.toMatchObject({
+      name: 'States.Runtime',
+      message: expect.stringContaining('no action noSuchAction'),
+    });
   });
 
   it('re-cases keys for camelCase APIs, leaving map members alone', () => {

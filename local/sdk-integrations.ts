@@ -37,18 +37,28 @@ export interface SdkIntegrationEndpoints {
   readonly apigateway?: string;
 }
 
-export interface SdkIntegrationOptions {
+/** The services a state machine can reach: endpoints of SDK-client services, LocalCloudFormation in-process. */
+export interface ReachableServices {
+  readonly endpoints?: SdkIntegrationEndpoints;
+  readonly cloudFormation?: CloudFormationApi;
+}
+
+export interface SdkIntegrationOptions extends ReachableServices {
   readonly region: string;
-  readonly endpoints: SdkIntegrationEndpoints;
   /** Credentials the clients sign with. @default a fixed local key */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** LocalCloudFormation (a getter: it is created after the Step Functions service). */
-  readonly cloudFormation?: () => CloudFormationApi | undefined;
 }
 
 export interface SdkIntegrations {
   /** `TaskInvoker.callAwsSdk`: (service, action, params) → result. */
   callAwsSdk(service: string, action: string, params: unknown): Promise<unknown>;
+  /**
+   * Makes more services reachable. Step Functions needs `callAwsSdk` when it starts, before the
+   * services that themselves call Step Functions (CodePipeline) or deploy onto it
+   * (LocalCloudFormation) exist; until a service is connected, a call to it fails with
+   * `States.Runtime`, as one to a service the local cloud lacks.
+   */
+  connect(services: ReachableServices): void;
   /** Destroys the clients. */
   close(): void;
 }
@@ -151,9 +161,11 @@ function toStateOutput(output: unknown): unknown {
 export function createSdkIntegrations(opts: SdkIntegrationOptions): SdkIntegrations {
   const clients = new Map<string, { send(command: unknown): Promise<unknown>; destroy(): void }>();
   const credentials = opts.credentials ?? { accessKeyId: 'LOCALSTEPFUNCTIONS', secretAccessKey: 'local' };
+  const endpoints: Partial<Record<keyof SdkIntegrationEndpoints, string>> = { ...opts.endpoints };
+  const reachable: { cloudFormation?: CloudFormationApi } = { cloudFormation: opts.cloudFormation };
 
   const callCloudFormation = async (action: string, params: unknown) => {
-    const api = opts.cloudFormation?.();
+    const api = reachable.cloudFormation;
     if (!api) throw runtimeError('aws-sdk:cloudformation is not available: LocalCloudFormation is not running');
     if (!CLOUDFORMATION_ACTIONS.has(action)) {
       throw runtimeError(
@@ -177,11 +189,11 @@ export function createSdkIntegrations(opts: SdkIntegrationOptions): SdkIntegrati
     async callAwsSdk(service, action, params) {
       if (service === 'cloudformation') return callCloudFormation(action, params);
       const module = MODULES[service as keyof SdkIntegrationEndpoints];
-      const endpoint = opts.endpoints[service as keyof SdkIntegrationEndpoints];
+      const endpoint = endpoints[service as keyof SdkIntegrationEndpoints];
       if (!module || !endpoint) {
         const supported = [
           'cloudformation',
-          ...Object.keys(MODULES).filter((name) => opts.endpoints[name as keyof SdkIntegrationEndpoints]),
+          ...Object.keys(MODULES).filter((name) => endpoints[name as keyof SdkIntegrationEndpoints]),
         ];
         throw runtimeError(
           `The AWS SDK integration aws-sdk:${service}:${action} is not available on the local cloud (services: ${supported.join(', ')})`,
@@ -204,6 +216,10 @@ export function createSdkIntegrations(opts: SdkIntegrationOptions): SdkIntegrati
       }
       const output = toStateOutput(await client.send(new Command(input)));
       return module.camelCase ? recase(output, upper, module.mapMembers) : output;
+    },
+    connect(services) {
+      Object.assign(endpoints, services.endpoints);
+      if (services.cloudFormation) reachable.cloudFormation = services.cloudFormation;
     },
     close() {
       for (const client of clients.values()) client.destroy();

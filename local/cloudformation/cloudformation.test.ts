@@ -3,9 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FIXTURE_STACK_NAME,
+  fakeServices,
+  fixtureTemplate,
+  writeFixtureAssembly,
+} from '../../test/support/local/cloudformation';
 import { nestedStacksOf, readAssembly } from '../deployer/deploy';
 import { LocalCloudFormation, templateUrlOf } from '.';
-import { FIXTURE_STACK_NAME, fakeServices, fixtureTemplate, writeFixtureAssembly } from './test-support';
 
 const fixtureOutputs = () => (fixtureTemplate() as { Outputs: Record<string, unknown> }).Outputs;
 

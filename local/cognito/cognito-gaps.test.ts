@@ -18,8 +18,8 @@ import {
   UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jwtClaims, sdkClient, seedTenantPool, startCognito, tempDataDir } from '../../test/support/local/cognito';
 import type { CognitoService } from './index';
-import { jwtClaims, sdkClient, seedTenantPool, startCognito, tempDataDir } from './test-support';
 
 describe('cognito-local gaps (known, and the ones closed in front of it)', () => {
   const dataDir = tempDataDir();

@@ -18,8 +18,8 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jwtClaims, sdkClient, seedTenantPool, startCognito, tempDataDir } from '../../test/support/local/cognito';
 import type { CognitoService } from './index';
-import { jwtClaims, sdkClient, seedTenantPool, startCognito, tempDataDir } from './test-support';
 
 const attr = (attributes: AttributeType[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value;
 

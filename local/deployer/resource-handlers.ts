@@ -3,7 +3,6 @@
  * handler receives the resource's resolved properties and returns its Ref value and
  * attributes (what Fn::GetAtt can read).
  */
-import { createHash } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CognitoService } from '../cognito';
 import type { LocalEventBus } from '../events/event-bus';
@@ -11,6 +10,7 @@ import type { LocalApiGateway, MethodModel, RestApiModel } from '../gateway';
 import type { IamRegistry } from '../iam/iam-registry';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Outbox } from '../mail/outbox';
+import { stableId } from '../stable-id';
 import type { StepFunctionsService } from '../stepfunctions';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './constants';
 
@@ -67,17 +67,6 @@ export interface HandlerContext {
 }
 
 export type ResourceHandler = (ctx: HandlerContext) => Promise<DeployedResource>;
-
-/** A stable id of `length` lowercase letters/digits from the stack and logical id. */
-export function stableId(stackName: string, logicalId: string, length = 10): string {
-  const digest = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
-  let id = '';
-  for (const byte of digest) {
-    id += '0123456789abcdefghijklmnopqrstuvwxyz'[byte % 36];
-    if (id.length === length) break;
-  }
-  return id;
-}
 
 function physicalName(ctx: HandlerContext, explicit: unknown, maxLength = 64): string {
   if (typeof explicit === 'string' && explicit !== '') return explicit;

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCache } from '../../test/support/local/gateway';
 import { startLocalApiGateway } from './local-api-gateway';
 import type { Invoke, LocalApiGateway, MethodModel, RestApiModel } from './types';
 
@@ -171,7 +172,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const publicBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  gateway = await startLocalApiGateway({ dataDir, invoke, publicBaseUrl, now: () => clock });
+  gateway = await startLocalApiGateway({ dataDir, invoke, createCache, publicBaseUrl, now: () => clock });
   gateway.registerRestApi(TENANT_API);
   gateway.registerRestApi(KEY_API);
   gateway.registerRestApi(TOKEN_API);

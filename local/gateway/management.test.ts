@@ -20,6 +20,7 @@ import {
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCache } from '../../test/support/local/gateway';
 import { startLocalApiGateway } from './local-api-gateway';
 import type { LocalApiGateway, UsagePlanModel } from './types';
 
@@ -37,7 +38,12 @@ let dataDir: string;
 let gateway: LocalApiGateway;
 
 async function start(): Promise<APIGatewayClient> {
-  gateway = await startLocalApiGateway({ dataDir, invoke: async () => ({}), publicBaseUrl: 'http://127.0.0.1:1' });
+  gateway = await startLocalApiGateway({
+    dataDir,
+    invoke: async () => ({}),
+    createCache,
+    publicBaseUrl: 'http://127.0.0.1:1',
+  });
   for (const plan of [BASIC, PREMIUM, OTHER]) gateway.registerUsagePlan(plan);
   return new APIGatewayClient({
     endpoint: gateway.managementEndpoint,

@@ -60,6 +60,19 @@ export function headerValue(multi: Record<string, string[]> | null, name: string
   return values?.[values.length - 1];
 }
 
+/**
+ * The raw headers with the X-Forwarded-* headers API Gateway adds for its integrations (each
+ * only if the client did not send it).
+ */
+export function withForwardedHeaders(rawHeaders: readonly string[], sourceIp: string, port: string): string[] {
+  const incoming = headerMaps(rawHeaders).multi;
+  const headers = [...rawHeaders];
+  if (headerValue(incoming, 'x-forwarded-for') === undefined) headers.push('X-Forwarded-For', sourceIp);
+  if (headerValue(incoming, 'x-forwarded-port') === undefined) headers.push('X-Forwarded-Port', port);
+  if (headerValue(incoming, 'x-forwarded-proto') === undefined) headers.push('X-Forwarded-Proto', 'http');
+  return headers;
+}
+
 /** Percent-decodes one path segment; a malformed escape is kept as sent rather than failing. */
 export function decodeSegment(segment: string): string {
   try {

@@ -4,6 +4,7 @@
  * (which resolves CloudFormation into them) and the Lambda runtime (reached through {@link Invoke}).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExpiringStoreFactory } from './authorizer-cache';
 
 /** A REST API as deployed from a CloudFormation template, already resolved by the deployer. */
 export interface RestApiModel {
@@ -100,6 +101,8 @@ export interface LocalApiGatewayOptions {
   /** Directory for persistent state: API keys and usage-plan keys go to `apigateway/api-keys.json` under it (created on first write). */
   readonly dataDir: string;
   readonly invoke: Invoke;
+  /** Makes the bounded, expiring store of authorizer results (the local cloud passes functions/shared's TtlCache). */
+  readonly createCache: ExpiringStoreFactory;
   /** The console origin whose server calls `handle`, e.g. `http://127.0.0.1:4000`. */
   readonly publicBaseUrl: string;
   /** @default 0 (a free port) */

@@ -1,4 +1,4 @@
-import { stableId } from '../deployer/resource-handlers';
+import { stableId } from '../stable-id';
 
 /** The secret every execution role's local access key signs with (the local cloud has no secrets to keep). */
 export const LOCAL_ROLE_SECRET = 'local-secret';

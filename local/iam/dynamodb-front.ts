@@ -9,9 +9,9 @@ import * as http from 'node:http';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION } from '../deployer/constants';
 import { listenOnLoopback } from '../listen';
-import { type AccessCheck, accessChecksOf } from './dynamodb-access';
+import { AccessDecisions } from './access-decisions';
+import { accessChecksOf, type PartitionKeyOf } from './dynamodb-access';
 import type { IamRegistry, Identity } from './iam-registry';
-import { evaluateRequest } from './policy-simulator';
 import { parseSigV4, verifySigV4 } from './sigv4';
 
 export interface DynamoDbFrontOptions {
@@ -32,7 +32,6 @@ export interface DynamoDbFront {
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const DECISION_CACHE_ENTRIES = 20_000;
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -62,19 +61,10 @@ function sendError(res: http.ServerResponse, status: number, type: string, messa
   res.end(body);
 }
 
-export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<DynamoDbFront> {
-  const upstream = new URL(opts.upstream);
-  const admin = new DynamoDBClient({
-    region: LOCAL_REGION,
-    endpoint: opts.upstream,
-    credentials: opts.adminCredentials,
-  });
+/** The partition key attribute of a table or index, from DescribeTable, cached; `clear` after a DeleteTable. */
+function partitionKeyLookup(admin: DynamoDBClient): { readonly of: PartitionKeyOf; clear(): void } {
   const partitionKeys = new Map<string, Promise<string | undefined>>();
-  const decisions = new Map<string, { allowed: boolean; reason: string }>();
-  const counters = { allowed: 0, denied: 0, decisionCacheHits: 0 };
-  const agent = new http.Agent({ keepAlive: true });
-
-  const partitionKeyOf = (tableName: string, indexName?: string): Promise<string | undefined> => {
+  const of: PartitionKeyOf = (tableName, indexName) => {
     const key = `${tableName}\u0000${indexName ?? ''}`;
     let pending = partitionKeys.get(key);
     if (!pending) {
@@ -95,91 +85,86 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
     }
     return pending;
   };
+  return { of, clear: () => partitionKeys.clear() };
+}
 
-  async function decide(
-    identity: Identity,
-    accessKeyId: string,
-    check: AccessCheck,
-  ): Promise<{ allowed: boolean; reason: string }> {
-    const cacheKey = [
-      opts.registry.version,
-      accessKeyId,
-      check.action,
-      check.resource,
-      JSON.stringify(check.leadingKeys ?? null),
-    ].join('\u0000');
-    const cached = decisions.get(cacheKey);
-    if (cached) {
-      counters.decisionCacheHits += 1;
-      return cached;
-    }
-    const context: Record<string, readonly string[]> =
-      check.leadingKeys === undefined ? {} : { 'dynamodb:LeadingKeys': check.leadingKeys };
-    const base = { principal: identity.principalArn, action: check.action, resource: check.resource, context };
-    // Role policies and the session policy are evaluated separately and must both allow (their
-    // intersection, as IAM does for sessions); an explicit deny in either denies.
-    const byRole = await evaluateRequest({ ...base, identityPolicies: identity.identityPolicies });
-    let decision = {
-      allowed: byRole.decision === 'Allowed',
-      reason: `no identity-based policy allows the ${check.action} action`,
+/** Sends the request on to the emulator and its answer back. */
+function proxy(
+  upstream: URL,
+  agent: http.Agent,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: Buffer,
+): void {
+  const upstreamRequest = http.request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+      agent,
+    },
+    (upstreamResponse) => {
+      res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+      upstreamResponse.pipe(res);
+    },
+  );
+  upstreamRequest.on('error', (error) => {
+    if (!res.headersSent) sendError(res, 500, 'InternalServerError', `local DynamoDB unavailable: ${error.message}`);
+    else res.destroy();
+  });
+  upstreamRequest.end(body);
+}
+
+/** Who signed the request, or the error DynamoDB answers an unsigned or badly signed one with. */
+function authenticate(
+  registry: IamRegistry,
+  req: http.IncomingMessage,
+  body: Buffer,
+):
+  | { readonly ok: true; readonly identity: Identity; readonly accessKeyId: string }
+  | { readonly ok: false; readonly type: string; readonly message: string } {
+  const signed = parseSigV4(req.headers);
+  if (!signed)
+    return {
+      ok: false,
+      type: 'MissingAuthenticationTokenException',
+      message: 'Request is missing Authentication Token',
     };
-    if (decision.allowed && identity.sessionPolicy) {
-      const bySession = await evaluateRequest({
-        ...base,
-        identityPolicies: [{ name: 'session-policy', policy: identity.sessionPolicy }],
-      });
-      if (bySession.decision !== 'Allowed')
-        decision = { allowed: false, reason: `no session policy allows the ${check.action} action` };
-    }
-    if (decisions.size >= DECISION_CACHE_ENTRIES) decisions.clear();
-    decisions.set(cacheKey, decision);
-    return decision;
+  const lookup = registry.identityOf(signed.accessKeyId, signed.sessionToken);
+  if (!lookup.ok) return { ok: false, type: lookup.code, message: lookup.message };
+  const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body };
+  if (!verifySigV4(signed, request, lookup.identity.secretAccessKey)) {
+    return {
+      ok: false,
+      type: 'InvalidSignatureException',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    };
   }
+  return { ok: true, identity: lookup.identity, accessKeyId: signed.accessKeyId };
+}
 
-  function proxy(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
-    const upstreamRequest = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-        agent,
-      },
-      (upstreamResponse) => {
-        res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-        upstreamResponse.pipe(res);
-      },
-    );
-    upstreamRequest.on('error', (error) => {
-      if (!res.headersSent) sendError(res, 500, 'InternalServerError', `local DynamoDB unavailable: ${error.message}`);
-      else res.destroy();
-    });
-    upstreamRequest.end(body);
-  }
+/** Starts the front on 127.0.0.1. */
+export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<DynamoDbFront> {
+  const upstream = new URL(opts.upstream);
+  const admin = new DynamoDBClient({
+    region: LOCAL_REGION,
+    endpoint: opts.upstream,
+    credentials: opts.adminCredentials,
+  });
+  const partitionKeys = partitionKeyLookup(admin);
+  const decisions = new AccessDecisions(opts.registry);
+  const counters = { allowed: 0, denied: 0 };
+  const stats = () => ({ ...counters, decisionCacheHits: decisions.cacheHits });
+  const agent = new http.Agent({ keepAlive: true });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const signed = parseSigV4(req.headers);
-    if (!signed)
-      return sendError(res, 400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
-    const lookup = opts.registry.identityOf(signed.accessKeyId, signed.sessionToken);
-    if (!lookup.ok) return sendError(res, 400, lookup.code, lookup.message);
-    const { identity } = lookup;
-    if (
-      !verifySigV4(
-        signed,
-        { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
-        identity.secretAccessKey,
-      )
-    ) {
-      return sendError(
-        res,
-        400,
-        'InvalidSignatureException',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
-      );
-    }
+    const signer = authenticate(opts.registry, req, body);
+    if (!signer.ok) return sendError(res, 400, signer.type, signer.message);
+    const { identity } = signer;
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
     let parsed: Record<string, unknown>;
@@ -188,8 +173,8 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
     } catch {
       return sendError(res, 400, 'SerializationException', 'Start of structure or map found where not expected');
     }
-    for (const check of await accessChecksOf(operation, parsed, partitionKeyOf)) {
-      const decision = await decide(identity, signed.accessKeyId, check);
+    for (const check of await accessChecksOf(operation, parsed, partitionKeys.of)) {
+      const decision = await decisions.decide(identity, signer.accessKeyId, check);
       if (!decision.allowed) {
         counters.denied += 1;
         const message = `User: ${identity.principalArn} is not authorized to perform: ${check.action} on resource: ${check.resource} because ${decision.reason}`;
@@ -199,13 +184,13 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
     }
     counters.allowed += 1;
     if (operation === 'DeleteTable') partitionKeys.clear();
-    proxy(req, res, body);
+    proxy(upstream, agent, req, res, body);
   }
 
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/local/stats') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(counters));
+      res.end(JSON.stringify(stats()));
       return;
     }
     handle(req, res).catch((error: Error) => {
@@ -215,7 +200,7 @@ export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<Dy
   const endpoint = await listenOnLoopback(server, opts.port);
   return {
     endpoint,
-    stats: () => ({ ...counters }),
+    stats,
     close: () =>
       new Promise((resolve) => {
         admin.destroy();

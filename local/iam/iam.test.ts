@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeSessionPolicy, tenantSessionPolicy } from '../../authorizer/isolation-policy';
 import { type LocalSts, startLocalSts } from '../sts';
 import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './access-keys';
 import { accessChecksOf, tableArn } from './dynamodb-access';
@@ -27,6 +26,25 @@ const OTHER_TABLE = 'Secrets';
 const allow = (actions: string[], resources: string[]) => ({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
+});
+/**
+ * A session policy scoping items to one tenant's partition, in the shape of the one the authorizer
+ * passes (its own tests and the integration attacks cover that module; here the emulator's IAM
+ * semantics are under test): both conditions, `ForAllValues` on the leading keys and the `Null` guard.
+ */
+const tenantSessionPolicy = (tenantId: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      Resource: [tableArn(TABLE), `${tableArn(TABLE)}/index/*`],
+      Condition: {
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [tenantId] },
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    },
+  ],
 });
 
 describe('local IAM: STS and the DynamoDB front', () => {
@@ -46,10 +64,7 @@ describe('local IAM: STS and the DynamoDB front', () => {
     new STSClient({ region: 'us-east-1', endpoint: sts.endpoint, credentials: roleKeys(name), maxAttempts: 1 });
   const item = (tenantId: string, productId: string) => ({ tenantId: { S: tenantId }, productId: { S: productId } });
 
-  async function tenantSession(
-    tenantId: string,
-    policy = serializeSessionPolicy(tenantSessionPolicy(tenantId, [tableArn(TABLE)])),
-  ) {
+  async function tenantSession(tenantId: string, policy = JSON.stringify(tenantSessionPolicy(tenantId))) {
     const { Credentials } = await stsAs('Authorizer').send(
       new AssumeRoleCommand({ RoleArn: roleArn('TenantData'), RoleSessionName: `tenant-${tenantId}`, Policy: policy }),
     );
@@ -185,9 +200,7 @@ describe('local IAM: STS and the DynamoDB front', () => {
   });
 
   it('shows why the Null guard is needed: without it, ForAllValues lets a Scan (no leading keys) through', async () => {
-    const unguarded = tenantSessionPolicy('tenant-a', [tableArn(TABLE)]) as unknown as {
-      Statement: Array<{ Action: string[]; Condition: Record<string, unknown> }>;
-    };
+    const unguarded = tenantSessionPolicy('tenant-a');
     const statement = unguarded.Statement[0] as { Action: string[]; Condition: Record<string, unknown> };
     statement.Action = [...statement.Action, 'dynamodb:Scan'];
     const guarded = JSON.stringify(unguarded);

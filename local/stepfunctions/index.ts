@@ -40,6 +40,11 @@ export interface StepFunctionsService {
   setFault(stateName: string, times: number, error?: string): void;
   /** Disarms every injected fault. */
   clearFaults(): void;
+  /**
+   * Adds a receiver of execution status change events (start, redrive, end), as EventBridge
+   * gets them. A subscription, not an option: the bus's targets include this service itself.
+   */
+  subscribe(listener: (event: ExecutionStatusChangeEvent) => void): void;
   /** Resolves when no execution is running (used by tests and shutdown). */
   idle(): Promise<void>;
   /** Stops the endpoint and flushes state; running executions become ABORTED on the next start. */
@@ -58,8 +63,6 @@ export interface StepFunctionsOptions {
   readonly region?: string;
   /** @default '000000000000' */
   readonly accountId?: string;
-  /** Receives execution status change events (start, redrive, end), as EventBridge would. */
-  readonly onStatusChange?: (event: ExecutionStatusChangeEvent) => void;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -67,12 +70,15 @@ const TARGET_PREFIX = 'AWSStepFunctions.';
 
 /** Loads persisted state and starts the local Step Functions endpoint on 127.0.0.1. */
 export async function startStepFunctions(opts: StepFunctionsOptions): Promise<StepFunctionsService> {
+  const listeners: Array<(event: ExecutionStatusChangeEvent) => void> = [];
   const engine = new Engine({
     dataDir: opts.dataDir,
     invoker: opts.invoker,
     region: opts.region ?? 'us-east-1',
     accountId: opts.accountId ?? '000000000000',
-    onStatusChange: opts.onStatusChange,
+    onStatusChange: (event) => {
+      for (const listener of listeners) listener(event);
+    },
   });
   await engine.load();
 
@@ -88,6 +94,9 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
     registerStateMachine: (sm) => engine.registerStateMachine(sm),
     setFault: (stateName, times, error) => engine.setFault(stateName, times, error),
     clearFaults: () => engine.clearFaults(),
+    subscribe(listener) {
+      listeners.push(listener);
+    },
     idle: () => engine.idle(),
     async close() {
       await new Promise<void>((resolve) => {

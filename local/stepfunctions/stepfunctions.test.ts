@@ -137,6 +137,25 @@ const ONBOARDING = JSON.stringify({
 });
 
 describe('local Step Functions', () => {
+  it('sends execution status changes to its subscribers, as EventBridge gets them', async () => {
+    const { service, sfn } = await start(new FakeInvoker());
+    const statuses: unknown[] = [];
+    service.subscribe((event) => statuses.push([event['detail-type'], event.detail.status]));
+    service.registerStateMachine({
+      arn: smArn('pass'),
+      name: 'pass',
+      definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
+    });
+
+    const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('pass') }));
+    await finished(service, sfn, executionArn);
+
+    expect(statuses).toEqual([
+      ['Step Functions Execution Status Change', 'RUNNING'],
+      ['Step Functions Execution Status Change', 'SUCCEEDED'],
+    ]);
+  });
+
   it('routes with a Choice and catches a named function error', async () => {
     const invoker = new FakeInvoker({
       'create-group': () => {

@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiRegistry, type Services } from '../deployer/resource-handlers';
-import type { RestApiModel, UsagePlanModel } from '../gateway';
-import { LambdaRuntime } from '../lambda/runtime';
+import { ApiRegistry, type Services } from '../../../local/deployer/resource-handlers';
+import type { RestApiModel, UsagePlanModel } from '../../../local/gateway';
+import { LambdaRuntime } from '../../../local/lambda/runtime';
 
 export const FIXTURE_STACK_NAME = 'fixture-silo-template';
 export const FIXTURE_ASSET_HASH = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -45,6 +45,7 @@ export function fixtureTemplate(opts: { tablePolicy?: string; version?: string }
           },
         },
       },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template.
       Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: { 'Fn::Sub': 'tenant-${TenantId}' } } },
       Method: {
         Type: 'AWS::ApiGateway::Method',
@@ -55,6 +56,7 @@ export function fixtureTemplate(opts: { tablePolicy?: string; version?: string }
           AuthorizationType: 'NONE',
           Integration: {
             Type: 'AWS_PROXY',
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template.
             Uri: { 'Fn::Sub': 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations' },
           },
         },

@@ -1,8 +1,9 @@
+/** Test support for the local Cognito: temporary data directories, an SDK client, JWT claims, a seeded pool. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { type CognitoService, startCognito } from './index';
+import { type CognitoService, startCognito } from '../../../local/cognito';
 
 /** A fresh data directory in the OS temp dir; `remove()` deletes it. */
 export function tempDataDir(): { path: string; remove: () => void } {
