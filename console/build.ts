@@ -18,6 +18,8 @@ const SOURCES = [
   'console/app',
   'console/vite.config.mts',
   'contracts',
+  // Served next to the apps at /openapi/*.json (locally and by CloudFront), as built.
+  'docs/openapi',
   'package-lock.json',
 ];
 const STAMP = '.console-source-hash';
@@ -46,6 +48,7 @@ export async function buildConsole(
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
+  fs.cpSync(path.join(REPO_ROOT, 'docs/openapi'), path.join(CONSOLE_DIST, 'openapi'), { recursive: true });
   fs.writeFileSync(stampFile, hash);
   return { dir: CONSOLE_DIST, built: true, ms: Date.now() - started };
 }
