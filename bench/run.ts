@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type LocalCloud, startLocalCloud } from '../local/cloud';
-import { adminSession } from './lib/client';
+import { adminSession } from '../test/support/client';
 import { CloudProbe, pinFunctionCode } from './lib/probe';
 import { markdown, type Row, writeResults } from './lib/report';
 import { fmt } from './lib/stats';
@@ -431,6 +431,18 @@ export async function runBenchmarks(
 
 // Run as a script (`npm run bench`), not when imported (the smoke test).
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(
+      [
+        'npm run bench [-- options]: runs every benchmark on a local cloud of its own (minutes) and writes results.md/json.',
+        '  --smoke      tiny sizes (what test/integration/bench-smoke.test.ts runs)',
+        '  --out=DIR    write results.md and results.json to DIR (default bench/)',
+        '  --render     only re-render bench/results.md from bench/results.json',
+        '  --help, -h   this text',
+      ].join('\n'),
+    );
+    process.exit(0);
+  }
   const smoke = process.argv.includes('--smoke');
   if (process.argv.includes('--render')) {
     const results = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as BenchResults;

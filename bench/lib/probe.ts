@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalCloud } from '../../local/cloud';
 import type { LocalFunction } from '../../local/lambda/runtime';
-import { at, request } from './client';
+import { at, http } from '../../test/support/client';
 
 export interface InvocationRecord {
   readonly functionName: string;
@@ -125,7 +125,7 @@ export class CloudProbe {
     const endpoint = this.pooledAuthorizer().environment.AWS_ENDPOINT_URL_STS;
     if (!endpoint) return undefined;
     try {
-      const res = await request('GET', at(endpoint, '/local/stats'));
+      const res = await http('GET', at(endpoint, '/local/stats'));
       return res.status === 200 && typeof res.body?.assumeRole === 'number'
         ? (res.body as { assumeRole: number })
         : undefined;

@@ -14,20 +14,12 @@
  * recording, state transitions). Memory: the process's peak RSS and main-thread heap during each
  * release, above what they were just before it.
  */
-import * as path from 'node:path';
-import { BatchWriteItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeExecutionCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { siloStackName } from '../../contracts/onboarding-states';
 import type { ReleaseSummary } from '../../functions/pipeline/fanout';
-import { STACK_NAMES } from '../../infra/app';
 import type { LocalCloud } from '../../local/cloud';
-import { templateUrlOf } from '../../local/cloudformation/template-source';
-import { REPO_ROOT } from '../../local/synth';
+import { releaseStarter, tableNamed } from '../../test/support/client';
 import type { CloudProbe } from '../lib/probe';
 import { stateTransitions } from './onboarding';
 
@@ -111,18 +103,13 @@ function sampleMemory(everyMs: number): () => { rss: number; heap: number } {
 }
 
 export async function benchFanOut(cloud: LocalCloud, probe: CloudProbe, opts: FanOutOptions): Promise<FanOutResult> {
-  const tables = (await cloud.services.dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
-  const table = tables.find((name) => name.includes('TenantStackMapping'));
-  if (!table) throw new Error(`no TenantStackMapping table among ${tables.join(', ')}`);
+  const table = await tableNamed(cloud.services.dynamodb, 'TenantStackMapping');
   const sfn = new SFNClient({
     region: 'us-east-1',
     endpoint: cloud.services.stepFunctions.endpoint,
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
-  const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
-  const fanout = machines.find((machine) => machine.name?.includes('release-fanout'))?.stateMachineArn;
-  const templateUrl = templateUrlOf(path.join(REPO_ROOT, 'cdk.out'), STACK_NAMES.siloTemplate);
-  if (!fanout || !templateUrl) throw new Error('no fan-out state machine or silo template');
+  const startRelease = await releaseStarter(sfn);
 
   const runs: FanOutRun[] = [];
   let seeded = 0;
@@ -141,19 +128,7 @@ export async function benchFanOut(cloud: LocalCloud, probe: CloudProbe, opts: Fa
       const heapBefore = process.memoryUsage().heapUsed;
       const peaks = sampleMemory(100);
       const started = performance.now();
-      await sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: fanout,
-          name,
-          input: JSON.stringify({
-            tenantId: '',
-            version: name,
-            templateUrl,
-            waveSize: opts.concurrency,
-            pollSeconds: opts.pollSeconds,
-          }),
-        }),
-      );
+      await startRelease(name, { name, waveSize: opts.concurrency, pollSeconds: opts.pollSeconds });
       const end = await probe.executionEnd(name, 600_000);
       const totalMs = end.atMs - started;
       const peak = peaks();

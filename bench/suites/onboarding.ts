@@ -4,7 +4,7 @@
  */
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { LocalCloud } from '../../local/cloud';
-import { outbox, register, tenantConfig, uniqueName } from '../lib/client';
+import { outbox, register, tenantConfig, uniqueName } from '../../test/support/client';
 import { type EmulatorCall, installProxies, unionMs } from '../lib/emulator-proxy';
 import type { CloudProbe } from '../lib/probe';
 import { type Summary, summarize } from '../lib/stats';
@@ -85,7 +85,7 @@ const PROXIED_WARMUP_RUNS = 5;
 async function onboardOnce(cloud: LocalCloud, probe: CloudProbe, tier: string, prefix: string): Promise<OnboardingRun> {
   const tenantName = uniqueName(prefix);
   const started = performance.now();
-  const registrationId = await register(cloud, tenantName, tier).catch((error: Error) => {
+  const { registrationId } = await register(cloud, tenantName, tier).catch((error: Error) => {
     const errors = [...probe.lastErrors].map(([name, message]) => `${name}: ${message}`).join('; ');
     throw new Error(`${error.message} (last function errors: ${errors || 'none'})`, { cause: error });
   });
@@ -262,7 +262,7 @@ async function concurrentSignUps(
   const started = performance.now();
   const accepted = await Promise.allSettled(
     names.map(async (name) => {
-      const id = await register(cloud, name, tier);
+      const { registrationId: id } = await register(cloud, name, tier);
       const end = await probe.executionEnd(id, 300_000);
       return { name, id, end };
     }),

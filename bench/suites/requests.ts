@@ -8,7 +8,7 @@
  * paths do the same work (each tenant's scoped credentials, SigV4 keys and data).
  */
 import type { LocalCloud } from '../../local/cloud';
-import { addTenantUser, at, request, type TenantSession } from '../lib/client';
+import { type AdminSession, addTenantUser, at, http } from '../../test/support/client';
 import { type LoadResult, runHttpLoadInWorker } from '../lib/http-load';
 import type { CloudProbe } from '../lib/probe';
 import { type Spread, type Summary, spread, summarize } from '../lib/stats';
@@ -60,7 +60,7 @@ async function directLoad(
 export async function benchRequestOverhead(
   cloud: LocalCloud,
   probe: CloudProbe,
-  sessions: readonly TenantSession[],
+  sessions: readonly AdminSession[],
   opts: {
     rounds: number;
     latencyRequests: number;
@@ -73,7 +73,7 @@ export async function benchRequestOverhead(
   // The same data on both paths: a few products per tenant.
   for (const session of sessions) {
     for (let i = 0; i < opts.productsPerTenant; i++) {
-      const created = await request('POST', at(session.config.apiUrl, '/products'), {
+      const created = await http('POST', at(session.config.apiUrl, '/products'), {
         token: session.idToken,
         body: { name: `product ${i}`, price: 10 + i, sku: `SKU-${i}`, category: 'bench' },
       });
@@ -88,7 +88,7 @@ export async function benchRequestOverhead(
     probe.onInvoke = (name, event) => {
       if (name === products.functionName && captured === undefined) captured = event;
     };
-    const warm = await request('GET', at(session.config.apiUrl, '/products'), { token: session.idToken });
+    const warm = await http('GET', at(session.config.apiUrl, '/products'), { token: session.idToken });
     probe.onInvoke = undefined;
     if (warm.status !== 200 || captured === undefined) throw new Error(`GET /products: ${warm.status}`);
     events.push(captured);
@@ -184,8 +184,8 @@ function authorizerEvent(template: Record<string, any>, token: string): Record<s
 export async function benchAuthorizer(
   cloud: LocalCloud,
   probe: CloudProbe,
-  fresh: readonly TenantSession[],
-  stsTenant: TenantSession,
+  fresh: readonly AdminSession[],
+  stsTenant: AdminSession,
   opts: { missRequests: number; users: number; stsInvocations: number; httpRoundsPerUser: number; concurrency: number },
 ): Promise<AuthorizerResult> {
   const authorizer = probe.pooledAuthorizer();
@@ -196,7 +196,7 @@ export async function benchAuthorizer(
   probe.onInvoke = (name, event) => {
     if (name === authorizer.functionName && template === undefined) template = event as Record<string, any>;
   };
-  const first = await request('GET', at(stsTenant.config.apiUrl, '/products'), { token: stsTenant.idToken });
+  const first = await http('GET', at(stsTenant.config.apiUrl, '/products'), { token: stsTenant.idToken });
   probe.onInvoke = undefined;
   const afterFirst = (await probe.stsStats())?.assumeRole;
   if (first.status !== 200 || !template) throw new Error(`authorizer event not captured (${first.status})`);
@@ -226,7 +226,10 @@ export async function benchAuthorizer(
   // 50 users of one tenant.
   const tokens = [stsTenant.idToken];
   for (let i = 1; i < opts.users; i++)
-    tokens.push(await addTenantUser(cloud, stsTenant.config, `user${i}@${stsTenant.tenantName}.example.com`));
+    tokens.push(
+      (await addTenantUser(cloud, stsTenant.config, `user${i}@${stsTenant.tenantName}.example.com`, 'TenantUser'))
+        .IdToken ?? '',
+    );
   const available = before !== undefined;
   probe.recording = false;
   let issued = 0;

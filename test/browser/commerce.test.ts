@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, cloud, outbox, signUp, uniqueName, waitFor, welcomeMailOf } from '../integration/support/client';
-import { expectNoConsoleErrors, launch, openPage, screenshot } from './support/browser';
-
-const NEW_PASSWORD = 'Chosen-Passw0rd!x';
+import { expectNoConsoleErrors, launch, openPage, screenshot } from '../support/browser/browser';
+import { at, invitationOf, NEW_PASSWORD, signUp, uniqueName, welcomeMailOf } from '../support/client';
+import { cloud } from '../support/integration/cloud';
 
 /** A first sign-in to the tenant's store: tenant name, username and temporary password, then a new password. */
 async function firstSignIn(page: Page, tenantName: string, username: string, temporaryPassword: string) {
@@ -28,9 +27,9 @@ afterAll(async () => browser?.close());
 describe('commerce app', () => {
   it('lets a new tenant admin sign in (choosing a password first), create a product and place an order', async () => {
     const tenantName = uniqueName('shop');
-    const registration = await signUp(tenantName);
+    const registration = await signUp(cloud(), tenantName);
     expect(registration.status).toBe('SUCCEEDED');
-    const mail = await welcomeMailOf(tenantName);
+    const mail = await welcomeMailOf(cloud(), tenantName);
     const watched = await openPage(browser);
     const { page } = watched;
 
@@ -69,8 +68,8 @@ describe('commerce app', () => {
 
   it('lets a tenant admin manage users (validated inline, 409 on the username) and hides Users from tenant users', async () => {
     const tenantName = uniqueName('team');
-    expect((await signUp(tenantName)).status).toBe('SUCCEEDED');
-    const mail = await welcomeMailOf(tenantName);
+    expect((await signUp(cloud(), tenantName)).status).toBe('SUCCEEDED');
+    const mail = await welcomeMailOf(cloud(), tenantName);
     const admin = mail.variables.username as string;
     const clerk = uniqueName('clerk');
     const watched = await openPage(browser);
@@ -119,10 +118,7 @@ describe('commerce app', () => {
     expect(watched.errors.filter((e) => !e.includes('409'))).toEqual([]);
     await watched.context.close();
 
-    const invite = await waitFor(
-      async () => (await outbox()).find((m) => m.template === 'invite' && m.variables.username === clerk),
-      'the invitation',
-    );
+    const invite = await invitationOf(cloud(), clerk);
     const asClerk = await openPage(browser);
     await firstSignIn(asClerk.page, tenantName, clerk, invite.variables.temporaryPassword as string);
     await asClerk.page.getByRole('heading', { name: 'Products' }).waitFor();
@@ -133,8 +129,8 @@ describe('commerce app', () => {
 
   it('works the same for a silo (PLATINUM) tenant: its own pool, its own API, and its users on the control plane', async () => {
     const tenantName = uniqueName('silo-shop');
-    expect((await signUp(tenantName, 'PLATINUM')).status).toBe('SUCCEEDED');
-    const mail = await welcomeMailOf(tenantName);
+    expect((await signUp(cloud(), tenantName, 'PLATINUM')).status).toBe('SUCCEEDED');
+    const mail = await welcomeMailOf(cloud(), tenantName);
     const admin = mail.variables.username as string;
     const watched = await openPage(browser);
     const { page } = watched;

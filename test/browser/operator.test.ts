@@ -1,17 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  at,
-  cloud,
-  controlPlane,
-  http,
-  type Registration,
-  signUp,
-  uniqueName,
-  waitFor,
-} from '../integration/support/client';
-import { startRelease } from '../integration/support/release';
-import { expectNoConsoleErrors, launch, openPage, screenshot } from './support/browser';
+import { expectNoConsoleErrors, launch, openPage, screenshot } from '../support/browser/browser';
+import { at, http, type Registration, register, signUp, uniqueName, waitFor } from '../support/client';
+import { clearFaults, cloud, controlPlane, injectFault } from '../support/integration/cloud';
+import { plannedSiloTenants, startRelease } from '../support/integration/release';
 
 async function signInAsOperator(page: Page, path = '/') {
   await page.goto(at(cloud().consoleUrl, path));
@@ -26,25 +18,21 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 afterEach(async () => {
-  await http('DELETE', at(cloud().consoleUrl, '/local/faults'));
+  await clearFaults();
 });
 
 async function failedOnboarding(step: string): Promise<Registration> {
-  await http('POST', at(cloud().consoleUrl, '/local/faults'), { body: { step, times: -1 } });
-  const tenantName = uniqueName('broken');
-  const accepted = await http('POST', controlPlane('/registrations'), {
-    body: { tenantName, email: `admin@${tenantName}.example.com`, tier: 'BASIC' },
-  });
-  expect(accepted.status).toBe(202);
+  await injectFault(step);
+  const { registrationId } = await register(cloud(), uniqueName('broken'));
   const failed = await waitFor(
     async () => {
-      const current = await http<Registration>('GET', controlPlane(`/registrations/${accepted.body.registrationId}`));
+      const current = await http<Registration>('GET', controlPlane(`/registrations/${registrationId}`));
       return current.body.status === 'FAILED' ? current.body : undefined;
     },
-    `onboarding of ${tenantName} to fail`,
+    `onboarding of ${registrationId} to fail`,
     45_000,
   );
-  await http('DELETE', at(cloud().consoleUrl, '/local/faults'));
+  await clearFaults();
   return failed;
 }
 
@@ -99,15 +87,18 @@ describe('operator console', () => {
   });
 
   it('follows a release to the silo tenants live, wave by wave, until it has succeeded', async () => {
-    const silos = await Promise.all([1, 2, 3].map(() => signUp(uniqueName('silo'), 'PLATINUM')));
+    const silos = await Promise.all([1, 2, 3].map(() => signUp(cloud(), uniqueName('silo'), 'PLATINUM')));
     expect(silos.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // Every silo tenant of the cloud is released, other browser tests' included: three waves, whatever their number.
+    const planned = await plannedSiloTenants();
+    const waveSize = Math.ceil(planned.length / 3);
     const watched = await openPage(browser);
     const { page } = watched;
     await signInAsOperator(page, '/releases');
     await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor();
 
-    // One tenant a wave, and a second between stack polls: slow enough to watch it run.
-    const { releaseId } = await startRelease('v-browser', { waveSize: 1, pollSeconds: 1 });
+    // A second between stack polls: slow enough to watch it run.
+    const { releaseId } = await startRelease('v-browser', { waveSize, pollSeconds: 1 });
     await page.getByRole('button', { name: 'Refresh releases' }).click();
     await page.getByRole('link', { name: 'v-browser' }).click();
 
@@ -121,11 +112,12 @@ describe('operator console', () => {
         .getByRole('row', { name: new RegExp(silo.tenantName) })
         .getByText('Updated')
         .waitFor();
-    // Every silo tenant of the cloud is released: other browser tests' silo tenants count too.
+    await page.getByText(`All silo tenants (${planned.length})`).waitFor();
     await page
-      .getByText(/\d+ updated/)
+      .getByText(new RegExp(`^${planned.length} updated$`))
       .first()
       .waitFor();
+    await page.getByText(`${Math.ceil(planned.length / waveSize)} (up to ${waveSize} tenant`).waitFor();
     await screenshot(page, 'console-release');
 
     await page.getByRole('link', { name: 'Releases', exact: true }).first().click();

@@ -1,7 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, cloud, uniqueName } from '../integration/support/client';
-import { expectNoConsoleErrors, launch, openPage, screenshot } from './support/browser';
+import { POOL_ONBOARDING_TASKS } from '../../contracts/onboarding-states';
+import { expectNoConsoleErrors, launch, openPage, screenshot } from '../support/browser/browser';
+import { at, uniqueName } from '../support/client';
+import { cloud } from '../support/integration/cloud';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -27,9 +29,13 @@ describe('sign-up page', () => {
     await page.getByRole('button', { name: 'Create tenant' }).click();
 
     await page.getByRole('heading', { name: 'Your tenant is ready' }).waitFor({ timeout: 45_000 });
-    const steps = page.locator('[data-step]');
-    expect(await steps.count()).toBeGreaterThanOrEqual(7);
-    expect(await page.locator('[data-step][data-status="SUCCEEDED"]').count()).toBe(await steps.count());
+    const steps = await Promise.all(
+      (await page.locator('[data-step]').all()).map(async (step) => [
+        await step.getAttribute('data-step'),
+        await step.getAttribute('data-status'),
+      ]),
+    );
+    expect(steps).toEqual(POOL_ONBOARDING_TASKS.map((name) => [name, 'SUCCEEDED']));
     const link = page.getByRole('link', { name: `Sign in to ${tenantName}` });
     expect(await link.getAttribute('href')).toBe(`/app/?tenant=${tenantName}`);
     await screenshot(page, 'signup-done');

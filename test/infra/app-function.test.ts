@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppFunction } from '../../infra/constructs/app-function';
-import { withoutCfnValidation } from './support/synth';
+import { withoutCfnValidation } from '../support/infra/synth';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-app-function-'));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));

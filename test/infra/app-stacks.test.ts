@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routesOf } from '../../contracts/routes';
 import { TIERS } from '../../contracts/tiers';
 import { buildApp, STACK_NAMES } from '../../infra/app';
-import { synthForAssertions, type TestApp, withoutCfnValidation } from './support/synth';
+import { synthForAssertions, type TestApp, withoutCfnValidation } from '../support/infra/synth';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -110,7 +110,10 @@ describe('Lambda functions', () => {
   });
 
   it("have roles without AWS managed policies that may log only to the function's own log group", () => {
-    for (const { stack, id, resource, template } of allResources('AWS::Lambda::Function')) {
+    const functions = allResources('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+
+    for (const { stack, id, resource, template } of functions) {
       const props = resource.Properties ?? {};
       const roleId = getAttOf(props.Role)?.[0] as string;
       const logGroupId = refOf((props.LoggingConfig as Json).LogGroup);
@@ -395,8 +398,13 @@ describe('user pools', () => {
   });
 
   it('allow no self sign-up', () => {
-    for (const { resource } of allResources('AWS::Cognito::UserPool')) {
-      expect(resource.Properties?.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    const pools = allResources('AWS::Cognito::UserPool');
+    expect(pools.length).toBeGreaterThan(0);
+
+    for (const { stack, id, resource } of pools) {
+      expect(resource.Properties?.AdminCreateUserConfig, `${stack}/${id}`).toMatchObject({
+        AllowAdminCreateUserOnly: true,
+      });
     }
   });
 });
@@ -417,8 +425,11 @@ describe('DynamoDB tables', () => {
   });
 
   it('key the pooled application tables by tenant first', () => {
-    for (const [, table] of resourcesOf(tmpl(STACK_NAMES.pooled), 'AWS::DynamoDB::Table')) {
-      expect((table.Properties?.KeySchema as Json[] | undefined)?.[0]).toEqual({
+    const tables = resourcesOf(tmpl(STACK_NAMES.pooled), 'AWS::DynamoDB::Table');
+    expect(tables.length).toBeGreaterThan(0);
+
+    for (const [id, table] of tables) {
+      expect((table.Properties?.KeySchema as Json[] | undefined)?.[0], id).toEqual({
         AttributeName: 'tenantId',
         KeyType: 'HASH',
       });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, type TestApp } from './support/synth';
+import { buildTestApp, type TestApp } from '../support/infra/synth';
 
 interface ValidationReport {
   readonly pluginReports: readonly {

@@ -9,7 +9,7 @@ import {
   TENANT_STACK_DEPLOY_FAILED_ERROR,
 } from '../../functions/pipeline/fanout-states';
 import { CLOUDFORMATION_EXCEPTION, TENANT_STACK_CAPABILITIES } from '../../workflows/deploy-fanout';
-import { type Asl, type AslState, allStates, renderFanOut } from './support/fanout-asl';
+import { type Asl, type AslState, allStates, renderFanOut } from '../support/infra/fanout-asl';
 
 let asl: Asl;
 let states: Map<string, AslState>;

@@ -28,7 +28,7 @@ import {
   type RecordInput,
   recordDeployment,
 } from '../../functions/pipeline/record';
-import { type Asl, allStates, renderFanOut } from './support/fanout-asl';
+import { type Asl, allStates, renderFanOut } from '../support/infra/fanout-asl';
 
 type Behaviour = 'ok' | 'failCreate' | 'failUpdate';
 

@@ -37,7 +37,8 @@ describe('benchmarks (smoke run)', () => {
       expect.objectContaining({ tenants: 2, status: 'SUCCEEDED', succeeded: 2, failed: 0 }),
     ]);
     expect(results.fanOut.runs[0]?.ratio).toBeGreaterThanOrEqual(1);
-    expect(results.requests.rounds.every((round) => Object.keys(round.non200).length === 0)).toBe(true);
+    // The smoke size runs one round of requests; none answered other than 200.
+    expect(results.requests.rounds.map((round) => round.non200)).toEqual([{}]);
     expect(results.authorizer.sts.assumeRoleCalls).toBe(1);
     expect(results.coldStart.bundles.length).toBeGreaterThan(0);
     expect(results.coldStart.biggest.contributors.length).toBeGreaterThan(0);

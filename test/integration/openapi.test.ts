@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { at, cloud, http } from './support/client';
+import { at, http } from '../support/client';
+import { cloud } from '../support/integration/cloud';
 
 describe('the OpenAPI documents', () => {
   it.each(['control-plane.json', 'tenant.json'])(

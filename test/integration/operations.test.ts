@@ -8,42 +8,69 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS, siloStackName } from '../../contracts/onboarding-states';
 import {
   at,
-  cloud,
-  controlPlane,
   http,
   logIn,
   NEW_PASSWORD,
-  onboardedTenant,
   operatorToken,
-  type Registration,
+  register as registerOn,
   uniqueName,
   waitFor,
   welcomeMailOf,
-} from './support/client';
-import { EXACTLY_ONE_OF_EACH, NOTHING, resourcesOf, siloUserPoolsOf, stackExists } from './support/resources';
+} from '../support/client';
+import {
+  clearFaults,
+  cloud,
+  controlPlane,
+  injectFault as fault,
+  onboardedTenant,
+  settled,
+} from '../support/integration/cloud';
+import {
+  EXACTLY_ONE_OF_EACH,
+  NOTHING,
+  resourcesOf,
+  siloUserPoolsOf,
+  stackExists,
+} from '../support/integration/resources';
 
 const POOL_TASKS: readonly string[] = POOL_ONBOARDING_TASKS;
+const SILO_TASKS: readonly string[] = SILO_ONBOARDING_TASKS;
 
 let operator: string;
 const ops = (method: string, path: string, body?: unknown) =>
   http(method, controlPlane(path), { token: operator, body });
-const fault = (step: string, times = -1, error?: string) =>
-  http('POST', at(cloud().consoleUrl, '/local/faults'), { body: { step, times, error } });
-const clearFaults = () => http('DELETE', at(cloud().consoleUrl, '/local/faults'));
 
-async function register(tenantName: string): Promise<{ registrationId: string; tenantId: string }> {
-  const accepted = await http('POST', controlPlane('/registrations'), {
-    body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'BASIC' },
-  });
-  expect(accepted.status).toBe(202);
-  return accepted.body;
+const register = (tenantName: string, tier = 'BASIC') =>
+  registerOn(cloud(), tenantName, tier, `ops@${tenantName}.example.com`);
+
+interface ExecutionEvent {
+  readonly type: string;
+  readonly stateName?: string;
+  readonly error?: string;
 }
 
-async function settled(registrationId: string): Promise<Registration> {
-  return waitFor(async () => {
-    const current = await http<Registration>('GET', controlPlane(`/registrations/${registrationId}`));
-    return current.body.status === 'IN_PROGRESS' ? undefined : current.body;
-  }, `registration ${registrationId}`);
+/** How many times each of `states` was entered in an execution's history (a redrive enters the failed one again). */
+function timesEntered(events: readonly ExecutionEvent[], states: readonly string[]): Record<string, number> {
+  const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateName);
+  return Object.fromEntries(states.map((state) => [state, entered.filter((name) => name === state).length]));
+}
+
+/** The tasks before `step` entered once each, and `step` twice (once failed, once redriven). */
+function redrivenOnceAt(tasks: readonly string[], step: string): Record<string, number> {
+  return { ...Object.fromEntries(tasks.slice(0, tasks.indexOf(step)).map((task) => [task, 1])), [step]: 2 };
+}
+
+/** Each attempt of a Lambda task state, in order: the error it failed with, or SUCCEEDED. */
+function attemptsOf(events: readonly ExecutionEvent[], state: string): string[] {
+  const attempts: string[] = [];
+  let inState = false;
+  for (const event of events) {
+    if (event.type === 'TaskStateEntered') inState = event.stateName === state;
+    else if (event.type === 'TaskStateExited' && event.stateName === state) inState = false;
+    else if (inState && event.type === 'LambdaFunctionFailed') attempts.push(event.error ?? 'unknown');
+    else if (inState && event.type === 'LambdaFunctionSucceeded') attempts.push('SUCCEEDED');
+  }
+  return attempts;
 }
 
 async function executionSettled(executionId: string, status: string) {
@@ -54,7 +81,7 @@ async function executionSettled(executionId: string, status: string) {
 }
 
 beforeAll(async () => {
-  operator = await operatorToken();
+  operator = await operatorToken(cloud());
 });
 afterEach(async () => {
   await clearFaults();
@@ -140,28 +167,28 @@ describe.each(POOL_TASKS)('a lasting fault in %s', (step) => {
       failedStep: step,
       error: expect.stringContaining('InjectedFaultError'),
     });
-    if (POOL_TASKS.indexOf(step) > POOL_TASKS.indexOf('StoreTenant')) {
-      const tenant = await waitFor(async () => {
-        const row = await ops('GET', `/tenants/${tenantId}`);
-        return row.body.status === 'FAILED' ? row.body : undefined;
-      }, 'the failure to be recorded on the tenant');
-      expect(tenant).toMatchObject({ failedStep: step, failureCause: expect.stringContaining('InjectedFaultError') });
-    }
+    // Before StoreTenant has run there is no tenant to mark; after, the failure is recorded on it.
+    const tenant = await waitFor(async () => {
+      const row = await ops('GET', `/tenants/${tenantId}`);
+      return row.status === 404 || row.body.status === 'FAILED' ? row : undefined;
+    }, 'the failure to be recorded on the tenant');
+    expect({ status: tenant.status, body: tenant.body }).toMatchObject(
+      POOL_TASKS.indexOf(step) > POOL_TASKS.indexOf('StoreTenant')
+        ? {
+            status: 200,
+            body: { failedStep: step, failureCause: expect.stringContaining('InjectedFaultError') },
+          }
+        : { status: 404 },
+    );
 
     await clearFaults();
     const redriven = await ops('POST', `/executions/${registrationId}/redrive`);
     expect(redriven.status).toBe(202);
     const done = await executionSettled(registrationId, 'SUCCEEDED');
 
-    const entered = (done.events as Array<{ type: string; stateName?: string }>)
-      .filter((e) => e.type === 'TaskStateEntered')
-      .map((e) => e.stateName);
-    for (const earlier of POOL_TASKS.slice(0, POOL_TASKS.indexOf(step)))
-      expect(
-        entered.filter((name) => name === earlier),
-        earlier,
-      ).toHaveLength(1);
-    expect(entered.filter((name) => name === step)).toHaveLength(2);
+    expect(timesEntered(done.events, POOL_TASKS.slice(0, POOL_TASKS.indexOf(step) + 1))).toEqual(
+      redrivenOnceAt(POOL_TASKS, step),
+    );
     expect((await settled(registrationId)).status).toBe('SUCCEEDED');
     expect((await ops('GET', `/tenants/${tenantId}`)).body).toMatchObject({ status: 'ACTIVE' });
     expect((await ops('GET', `/tenants/${tenantId}`)).body.failedStep).toBeUndefined();
@@ -175,10 +202,7 @@ describe.each(['CreateTenantUserPool', 'CreateTenantAppClient', 'DeployTenantSta
     it('fails the PLATINUM registration there; a redrive resumes there and leaves one user pool, one stack and one of each resource', async () => {
       await fault(step);
       const tenantName = uniqueName(`silo-${step.toLowerCase().slice(6, 14)}`);
-      const accepted = await http('POST', controlPlane('/registrations'), {
-        body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'PLATINUM' },
-      });
-      const { registrationId, tenantId } = accepted.body;
+      const { registrationId, tenantId } = await register(tenantName, 'PLATINUM');
 
       const failed = await settled(registrationId);
       expect(failed.status).toBe('FAILED');
@@ -187,15 +211,9 @@ describe.each(['CreateTenantUserPool', 'CreateTenantAppClient', 'DeployTenantSta
       expect((await ops('POST', `/executions/${registrationId}/redrive`)).status).toBe(202);
       const done = await executionSettled(registrationId, 'SUCCEEDED');
 
-      const entered = (done.events as Array<{ type: string; stateName?: string }>)
-        .filter((e) => e.type === 'TaskStateEntered')
-        .map((e) => e.stateName);
-      for (const earlier of SILO_ONBOARDING_TASKS.slice(0, SILO_ONBOARDING_TASKS.indexOf(step as never))) {
-        expect(
-          entered.filter((name) => name === earlier),
-          earlier,
-        ).toHaveLength(1);
-      }
+      expect(timesEntered(done.events, SILO_TASKS.slice(0, SILO_TASKS.indexOf(step) + 1))).toEqual(
+        redrivenOnceAt(SILO_TASKS, step),
+      );
       const pools = await siloUserPoolsOf(tenantId);
       expect(pools).toHaveLength(1);
       expect(await resourcesOf(tenantId, tenantName, pools[0])).toEqual(EXACTLY_ONE_OF_EACH);
@@ -215,6 +233,14 @@ describe('retries and stop', () => {
     const registration = await settled(registrationId);
 
     expect(registration.status).toBe('SUCCEEDED');
+    // Two failed attempts, then the third succeeds: all within the one CreateApiKey state.
+    const execution = await ops('GET', `/executions/${registrationId}`);
+    expect(attemptsOf(execution.body.events, 'CreateApiKey')).toEqual([
+      'TransientStepError',
+      'TransientStepError',
+      'SUCCEEDED',
+    ]);
+    expect(timesEntered(execution.body.events, ['CreateApiKey'])).toEqual({ CreateApiKey: 1 });
     expect(await resourcesOf(tenantId, tenantName)).toEqual(EXACTLY_ONE_OF_EACH);
   });
 
@@ -244,6 +270,8 @@ describe('retries and stop', () => {
       body: { tenantName, email: 'again@example.com', tier: 'BASIC' },
     });
     expect(again.status).toBe(202);
+    // The name's new tenant is onboarded to the end (and nothing of it runs on into other tests).
+    expect((await settled(again.body.registrationId)).status).toBe('SUCCEEDED');
   });
 });
 
@@ -252,10 +280,7 @@ describe('stopping a silo onboarding', () => {
     // The stack and the pool exist by CreateApiKey; transient faults keep that step retrying.
     await fault('CreateApiKey', -1, 'TransientStepError');
     const tenantName = uniqueName('stopsilo');
-    const accepted = await http('POST', controlPlane('/registrations'), {
-      body: { tenantName, email: `ops@${tenantName}.example.com`, tier: 'PLATINUM' },
-    });
-    const { registrationId, tenantId } = accepted.body;
+    const { registrationId, tenantId } = await register(tenantName, 'PLATINUM');
     await waitFor(async () => {
       const execution = await ops('GET', `/executions/${registrationId}`);
       return (execution.body.events as Array<{ stateName?: string }>).some((e) => e.stateName === 'CreateApiKey')
@@ -279,6 +304,8 @@ describe('stopping a silo onboarding', () => {
       body: { tenantName, email: 'again@example.com', tier: 'PLATINUM' },
     });
     expect(again.status).toBe(202);
+    // The name's new silo tenant is onboarded to the end (no silo onboarding runs on into other files).
+    expect((await settled(again.body.registrationId)).status).toBe('SUCCEEDED');
   }, 60_000);
 });
 
@@ -287,24 +314,14 @@ describe('sign-ups at scale', () => {
     const names = Array.from({ length: 20 }, () => uniqueName('bulk'));
 
     const accepted = await Promise.all(names.map((name) => register(name)));
-    const registrations = await Promise.all(
-      accepted.map((a) =>
-        waitFor(
-          async () => {
-            const current = await http<Registration>('GET', controlPlane(`/registrations/${a.registrationId}`));
-            return current.body.status === 'IN_PROGRESS' ? undefined : current.body;
-          },
-          'bulk onboarding',
-          90_000,
-        ),
-      ),
-    );
+    const registrations = await Promise.all(accepted.map((a) => settled(a.registrationId, 90_000)));
 
     expect(registrations.map((r) => r.status)).toEqual(names.map(() => 'SUCCEEDED'));
     expect(new Set(accepted.map((a) => a.tenantId)).size).toBe(20);
-    for (const [index, name] of names.entries()) {
-      expect(await resourcesOf(accepted[index]?.tenantId as string, name), name).toEqual(EXACTLY_ONE_OF_EACH);
-    }
+    const resources = [];
+    for (const [index, name] of names.entries())
+      resources.push(await resourcesOf(accepted[index]?.tenantId as string, name));
+    expect(resources).toEqual(names.map(() => EXACTLY_ONE_OF_EACH));
   }, 120_000);
 });
 
@@ -312,9 +329,9 @@ describe('tenant activation', () => {
   it('deactivates a tenant: INACTIVE, users disabled, its calls refused (403); activation restores both', async () => {
     const tenant = await onboardedTenant('toggle');
     const config = (await http('GET', controlPlane(`/tenant-config/${tenant.tenantName}`))).body;
-    const mail = await welcomeMailOf(tenant.tenantName);
+    const username = (await welcomeMailOf(cloud(), tenant.tenantName)).variables.username as string;
     // A second token, never used before, so the authorizer's result cache cannot answer for it.
-    const unusedToken = await logIn(config.appClientId, mail.variables.username as string, NEW_PASSWORD);
+    const unusedToken = await logIn(cloud(), config.appClientId, username, NEW_PASSWORD);
 
     const deactivated = await ops('POST', `/tenants/${tenant.tenantId}/deactivate`);
 
@@ -329,11 +346,15 @@ describe('tenant activation', () => {
       'the authorizer to refuse the inactive tenant',
       15_000,
     );
-    await expect(logIn(config.appClientId, mail.variables.username as string, NEW_PASSWORD)).rejects.toThrow();
+    // Its users are disabled.
+    await expect(logIn(cloud(), config.appClientId, username, NEW_PASSWORD)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'User is disabled.',
+    });
 
     const activated = await ops('POST', `/tenants/${tenant.tenantId}/activate`);
     expect(activated.body.status).toBe('ACTIVE');
-    const fresh = await logIn(config.appClientId, mail.variables.username as string, NEW_PASSWORD);
+    const fresh = await logIn(cloud(), config.appClientId, username, NEW_PASSWORD);
     expect((await http('GET', at(tenant.apiUrl, '/products'), { token: fresh })).status).toBe(200);
   });
 

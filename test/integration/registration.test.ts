@@ -1,7 +1,8 @@
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { POOL_ONBOARDING_TASKS } from '../../contracts/onboarding-states';
-import { cloud, controlPlane, http, signUp, uniqueName, welcomeMailOf } from './support/client';
+import { http, signUp, uniqueName, welcomeMailOf } from '../support/client';
+import { cloud, controlPlane } from '../support/integration/cloud';
 
 const POOL_STEPS = [...POOL_ONBOARDING_TASKS];
 
@@ -29,7 +30,7 @@ describe('POST /registrations', () => {
     async (tier) => {
       const tenantName = uniqueName(tier.toLowerCase());
 
-      const registration = await signUp(tenantName, tier);
+      const registration = await signUp(cloud(), tenantName, tier);
 
       expect(registration.status).toBe('SUCCEEDED');
       expect(registration.tier).toBe(tier);
@@ -40,7 +41,7 @@ describe('POST /registrations', () => {
       }
       const config = await http('GET', controlPlane(`/tenant-config/${tenantName}`));
       expect(config.body).toMatchObject({ tenantName, tier, deploymentModel: 'pool', status: 'ACTIVE' });
-      const mail = await welcomeMailOf(tenantName);
+      const mail = await welcomeMailOf(cloud(), tenantName);
       expect(mail.to).toBe(`admin@${tenantName}.example.com`);
       expect(mail.variables.temporaryPassword).toMatch(/.{12,}/);
     },
@@ -108,7 +109,7 @@ describe('POST /registrations', () => {
 
   it('refuses a taken name in any case with 409 and starts no second execution', async () => {
     const tenantName = uniqueName('taken');
-    await signUp(tenantName);
+    await signUp(cloud(), tenantName);
     const before = await executionCount();
 
     const again = await http('POST', controlPlane('/registrations'), {

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud';
-import { at, http, logIn, NEW_PASSWORD, waitFor } from './support/client';
+import { startLocalCloud } from '../../local/cloud';
+import { at, http, logIn, NEW_PASSWORD, signUp, waitFor } from '../support/client';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -20,16 +20,6 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function signUpOn(cloud: LocalCloud, tenantName: string) {
-  const accepted = await http('POST', at(cloud.controlPlaneApiUrl, '/registrations'), {
-    body: { tenantName, email: `a@${tenantName}.io`, tier: 'BASIC' },
-  });
-  return waitFor(async () => {
-    const status = await http('GET', at(cloud.controlPlaneApiUrl, `/registrations/${accepted.body.registrationId}`));
-    return status.body.status === 'SUCCEEDED' ? status.body : undefined;
-  }, 'onboarding');
-}
-
 describe('the local cloud across a restart', () => {
   it('keeps tenants, users, passwords, executions and data', async () => {
     const dataDir = tempDir();
@@ -38,16 +28,18 @@ describe('the local cloud across a restart', () => {
     let username: string;
     let registrationId: string;
     try {
-      registrationId = (await signUpOn(first, 'persist-co')).registrationId;
+      const registration = await signUp(first, 'persist-co');
+      expect(registration.status).toBe('SUCCEEDED');
+      registrationId = registration.registrationId;
       const config = (await http('GET', at(first.controlPlaneApiUrl, '/tenant-config/persist-co'))).body;
       const mail = first.services.outbox.messages().find((m) => m.variables.tenantName === 'persist-co');
       username = mail?.variables.username as string;
       const token = await logIn(
+        first,
         config.appClientId,
         username,
         mail?.variables.temporaryPassword as string,
         NEW_PASSWORD,
-        first.cognitoEndpoint,
       );
       product = (await http('POST', at(config.apiUrl, '/products'), { token, body: { name: 'Kept', price: 1 } })).body;
     } finally {
@@ -58,7 +50,7 @@ describe('the local cloud across a restart', () => {
     try {
       const config = await http('GET', at(second.controlPlaneApiUrl, '/tenant-config/persist-co'));
       expect(config.body.status).toBe('ACTIVE');
-      const token = await logIn(config.body.appClientId, username, NEW_PASSWORD, undefined, second.cognitoEndpoint);
+      const token = await logIn(second, config.body.appClientId, username, NEW_PASSWORD);
       const kept = await http('GET', at(config.body.apiUrl, `/products/${product.productId}`), { token });
       expect(kept.status).toBe(200);
       expect(kept.body.name).toBe('Kept');
@@ -99,13 +91,7 @@ describe('the local cloud across a restart', () => {
     await waitFor(async () => (output.includes('Press Ctrl-C') ? true : undefined), 'npm start to be ready', 90_000);
     const consoleUrl = output.match(/console\s+(http:\/\/127\.0\.0\.1:\d+)\//)?.[1] as string;
     const config = (await http('GET', `${consoleUrl}/config.json`)).body;
-    const token = await logIn(
-      config.operatorClientId,
-      'chief@ops.example.com',
-      'Chief-Passw0rd!!',
-      undefined,
-      config.cognitoEndpoint,
-    );
+    const token = await logIn(config, config.operatorClientId, 'chief@ops.example.com', 'Chief-Passw0rd!!');
     child.kill('SIGINT');
 
     expect(output).toContain('operator login     chief@ops.example.com / Chief-Passw0rd!!');

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SILO_ONBOARDING_TASKS } from '../../contracts/onboarding-states';
-import { at, controlPlane, http, onboardedTenant, type TenantSession } from './support/client';
+import { at, http, operatorToken } from '../support/client';
+import { cloud, controlPlane, onboardedTenant, type TenantSession } from '../support/integration/cloud';
 
 let platinum: TenantSession;
 let otherPlatinum: TenantSession;
@@ -54,16 +55,14 @@ describe('a PLATINUM tenant', () => {
     expect((await otherPlatinum.api('GET', '/products')).body.items).toEqual([]);
   });
 
-  it('refuses a pool tenant’s token, another silo’s token and an operator token on its API; its token is refused elsewhere', async () => {
+  it('refuses a pool tenant’s token, another silo’s token and an operator token on its API (401: not its pool); its token is refused elsewhere', async () => {
     const onSilo = (token: string) => http('GET', at(platinum.apiUrl, '/products'), { token });
+    const operator = await operatorToken(cloud());
 
-    expect([401, 403]).toContain((await onSilo(pooled.idToken)).status);
-    expect([401, 403]).toContain((await onSilo(otherPlatinum.idToken)).status);
-    expect([401, 403]).toContain(
-      (await http('GET', at(pooled.apiUrl, '/products'), { token: platinum.idToken })).status,
-    );
-    expect([401, 403]).toContain(
-      (await http('GET', at(otherPlatinum.apiUrl, '/products'), { token: platinum.idToken })).status,
-    );
+    expect((await onSilo(pooled.idToken)).status).toBe(401);
+    expect((await onSilo(otherPlatinum.idToken)).status).toBe(401);
+    expect((await onSilo(operator)).status).toBe(401);
+    expect((await http('GET', at(pooled.apiUrl, '/products'), { token: platinum.idToken })).status).toBe(401);
+    expect((await http('GET', at(otherPlatinum.apiUrl, '/products'), { token: platinum.idToken })).status).toBe(401);
   });
 });

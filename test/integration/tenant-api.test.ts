@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { at, http, onboardedTenant, type TenantSession } from './support/client';
+import { at, http } from '../support/client';
+import { onboardedTenant, type TenantSession } from '../support/integration/cloud';
 
 let acme: TenantSession;
 let globex: TenantSession;

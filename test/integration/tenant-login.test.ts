@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { controlPlane, http, logIn, NEW_PASSWORD, signUp, uniqueName, welcomeMailOf } from './support/client';
-import { decodeJwt } from './support/jwt';
+import { decodeJwt, http, logIn, NEW_PASSWORD, signUp, uniqueName, welcomeMailOf } from '../support/client';
+import { cloud, controlPlane } from '../support/integration/cloud';
 
 describe('a new pool tenant admin', () => {
   it('finds the tenant config, logs in with the mailed temporary password, sets a new one and gets an ID token with its tenant and role', async () => {
     const tenantName = uniqueName('login');
-    const registration = await signUp(tenantName, 'STANDARD');
+    const registration = await signUp(cloud(), tenantName, 'STANDARD');
 
     const config = await http('GET', controlPlane(`/tenant-config/${tenantName}`));
-    const mail = await welcomeMailOf(tenantName);
+    const mail = await welcomeMailOf(cloud(), tenantName);
     const idToken = await logIn(
+      cloud(),
       config.body.appClientId,
       mail.variables.username as string,
       mail.variables.temporaryPassword as string,
@@ -35,14 +36,14 @@ describe('a new pool tenant admin', () => {
     expect(claims.token_use).toBe('id');
     expect(claims.aud).toBe(config.body.appClientId);
     // The new password is now the password.
-    expect(await logIn(config.body.appClientId, mail.variables.username as string, NEW_PASSWORD)).toEqual(
+    expect(await logIn(cloud(), config.body.appClientId, mail.variables.username as string, NEW_PASSWORD)).toEqual(
       expect.any(String),
     );
   });
 
   it('finds the tenant config whatever the case of the name', async () => {
     const tenantName = uniqueName('case');
-    await signUp(tenantName);
+    await signUp(cloud(), tenantName);
 
     const config = await http('GET', controlPlane(`/tenant-config/${tenantName.toUpperCase()}`));
 

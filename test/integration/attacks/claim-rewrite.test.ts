@@ -4,14 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   at,
   cognitoClient,
-  controlPlane,
+  decodeJwt,
   http,
   NEW_PASSWORD,
-  onboardedTenant,
-  type TenantSession,
-} from '../support/client';
-import { decodeJwt } from '../support/jwt';
-import { passwordLogin, sharedSiloTenants, signJwt, type TenantConfig, tenantConfigOf } from './support';
+  passwordLogin,
+  type TenantConfig,
+} from '../../support/client';
+import { sharedSiloTenants, signJwt, tenantConfigOf } from '../../support/integration/attacks';
+import { cloud, controlPlane, onboardedTenant, type TenantSession } from '../../support/integration/cloud';
 
 interface Pair {
   attacker: TenantSession;
@@ -48,9 +48,9 @@ describe.each(['pool', 'silo'] as const)(
       ['custom:userRole', () => 'SystemAdmin'],
     ])('UpdateUserAttributes of %s is refused (NotAuthorizedException)', async (name, value) => {
       const { attacker, config } = pairs[kind];
-      const { AccessToken } = await passwordLogin(config.appClientId, usernameOf(attacker), NEW_PASSWORD);
+      const { AccessToken } = await passwordLogin(cloud(), config.appClientId, usernameOf(attacker), NEW_PASSWORD);
 
-      const update = cognitoClient().send(
+      const update = cognitoClient(cloud()).send(
         new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: name, Value: value() }] }),
       );
 
@@ -59,7 +59,7 @@ describe.each(['pool', 'silo'] as const)(
 
     it('leaves the claims of a fresh login unchanged and the user confined to its tenant', async () => {
       const { attacker, config, victimProductId } = pairs[kind];
-      const { IdToken } = await passwordLogin(config.appClientId, usernameOf(attacker), NEW_PASSWORD);
+      const { IdToken } = await passwordLogin(cloud(), config.appClientId, usernameOf(attacker), NEW_PASSWORD);
       const claims = decodeJwt(IdToken ?? '');
 
       expect(claims['custom:tenantId']).toBe(attacker.tenantId);

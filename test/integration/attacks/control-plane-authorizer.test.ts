@@ -7,9 +7,9 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloud, onboardedTenant, type TenantSession } from '../support/client';
-import { decodeJwt } from '../support/jwt';
-import { sharedSiloTenants, signJwt } from './support';
+import { decodeJwt } from '../../support/client';
+import { sharedSiloTenants, signJwt } from '../../support/integration/attacks';
+import { cloud, onboardedTenant, type TenantSession } from '../../support/integration/cloud';
 
 let handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 let pool: TenantSession;

@@ -20,9 +20,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { siloStackName } from '../../../contracts/onboarding-states';
 import { LOCAL_ACCOUNT } from '../../../local/deployer/constants';
 import { LOCAL_ROLE_SECRET, localAccessKeyOf } from '../../../local/iam/access-keys';
-import { cloud, onboardedTenant, type TenantSession } from '../support/client';
-import { deployedResourceName } from '../support/resources';
-import { sharedSiloTenants } from './support';
+import { sharedSiloTenants } from '../../support/integration/attacks';
+import { cloud, onboardedTenant, type TenantSession } from '../../support/integration/cloud';
+import { deployedResourceName } from '../../support/integration/resources';
 
 const env = () => cloud().pooledFunctions.authorizer;
 const productsEnv = () => cloud().pooledFunctions.products;

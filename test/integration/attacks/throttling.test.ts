@@ -4,8 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TIERS } from '../../../contracts/tiers';
-import { type HttpResult, onboardedTenant, type TenantSession } from '../support/client';
-import { sharedSiloTenants } from './support';
+import type { HttpResult } from '../../support/client';
+import { sharedSiloTenants } from '../../support/integration/attacks';
+import { onboardedTenant, type TenantSession } from '../../support/integration/cloud';
 
 let flooder: TenantSession;
 let poolNeighbour: TenantSession;

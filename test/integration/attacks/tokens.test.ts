@@ -1,17 +1,23 @@
 /** Forged, tampered, expired, misdirected and missing tokens on the tenant API → 401/403, never data. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { at, http, onboardedTenant, operatorToken, type TenantSession } from '../support/client';
-import { decodeJwt } from '../support/jwt';
 import {
+  at,
+  decodeJwt,
+  http,
+  NEW_PASSWORD,
+  operatorToken,
   passwordLogin,
+  type TenantConfig,
+} from '../../support/client';
+import {
   publishedCognitoLocalKey,
   sharedSiloTenants,
   signJwt,
   strangerKey,
-  type TenantConfig,
   tamper,
   tenantConfigOf,
-} from './support';
+} from '../../support/integration/attacks';
+import { cloud, onboardedTenant, type TenantSession } from '../../support/integration/cloud';
 
 let acme: TenantSession;
 let globex: TenantSession;
@@ -30,9 +36,9 @@ beforeAll(async () => {
   config = await tenantConfigOf(acme);
   const claims = decodeJwt(acme.idToken);
   accessToken =
-    (await passwordLogin(config.appClientId, String(claims['cognito:username']), 'Chosen-Passw0rd!x')).AccessToken ??
+    (await passwordLogin(cloud(), config.appClientId, String(claims['cognito:username']), NEW_PASSWORD)).AccessToken ??
     '';
-  operator = await operatorToken();
+  operator = await operatorToken(cloud());
 });
 
 const now = () => Math.floor(Date.now() / 1000);

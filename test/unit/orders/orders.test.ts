@@ -10,7 +10,7 @@ import {
   updateOrder,
 } from '../../../functions/orders/orders';
 import type { Product } from '../../../functions/products/products';
-import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
+import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../../support/unit/fake-tenant-table';
 
 const TENANT_A = 'tenant-a';
 const TENANT_B = 'tenant-b';

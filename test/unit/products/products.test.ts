@@ -9,7 +9,7 @@ import {
   type ProductDeps,
   replaceProduct,
 } from '../../../functions/products/products';
-import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
+import { FakeTenantTable, FIXED_NOW, sequentialIds } from '../../support/unit/fake-tenant-table';
 
 const TENANT_A = 'tenant-a';
 const TENANT_B = 'tenant-b';

@@ -15,7 +15,7 @@ import {
 } from '../../../functions/registrations/registrations';
 import type { ExecutionStep } from '../../../functions/shared/execution-steps';
 import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
-import { FIXED_NOW, sequentialIds } from '../support/fake-tenant-table';
+import { FIXED_NOW, sequentialIds } from '../../support/unit/fake-tenant-table';
 
 const REQUEST: RegistrationRequest = { tenantName: 'acme', email: 'owner@acme.example', tier: 'BASIC' };
 

@@ -1,28 +1,12 @@
 /**
- * What an attacker (and the attack tests) can do: forge tokens, add users to a tenant, log in;
- * and the silo tenants the attack files share.
+ * What an attacker (and the attack tests) can do beyond an ordinary client (../client): forge
+ * and tamper with tokens, steal a pool's key; and the silo tenants the attack files share.
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  type AuthenticationResultType,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
-  cloud,
-  cognitoClient,
-  controlPlane,
-  http,
-  onboardedTenant,
-  sessionOf,
-  type TenantSession,
-  waitFor,
-} from '../support/client';
-import { decodeJwt } from '../support/jwt';
+import { decodeJwt, type TenantConfig, tenantConfig, waitFor } from '../client';
+import { cloud, onboardedTenant, sessionOf, type TenantSession } from './cloud';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -66,72 +50,9 @@ export function tamper(token: string, changes: Record<string, unknown>): string 
   return `${header}.${encode({ ...decodeJwt(token), ...changes })}.${signature}`;
 }
 
-export interface TenantConfig {
-  tenantId: string;
-  userPoolId: string;
-  appClientId: string;
-  apiUrl: string;
-}
-
+/** The tenant config of a session's tenant. */
 export async function tenantConfigOf(session: TenantSession): Promise<TenantConfig> {
-  return (await http('GET', controlPlane(`/tenant-config/${session.tenantName}`))).body as TenantConfig;
-}
-
-export async function passwordLogin(
-  clientId: string,
-  username: string,
-  password: string,
-): Promise<AuthenticationResultType> {
-  const auth = await cognitoClient().send(
-    new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  );
-  if (!auth.AuthenticationResult) throw new Error(`login of ${username}: challenge ${auth.ChallengeName}`);
-  return auth.AuthenticationResult;
-}
-
-export const USER_PASSWORD = 'Us3r-Passw0rd!x';
-
-/**
- * Adds a confirmed user to a tenant (in its pool: the pooled one, or a silo tenant's own) the way
- * an admin would (tenant attributes set by the admin API, membership of the tenant's group) and
- * logs it in.
- */
-export async function addTenantUser(
-  config: TenantConfig,
-  email: string,
-  role: 'TenantAdmin' | 'TenantUser',
-): Promise<AuthenticationResultType> {
-  const cognito = cognitoClient();
-  await cognito.send(
-    new AdminCreateUserCommand({
-      UserPoolId: config.userPoolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      TemporaryPassword: USER_PASSWORD,
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-        { Name: 'custom:tenantId', Value: config.tenantId },
-        { Name: 'custom:userRole', Value: role },
-      ],
-    }),
-  );
-  await cognito.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: config.userPoolId,
-      Username: email,
-      Password: USER_PASSWORD,
-      Permanent: true,
-    }),
-  );
-  await cognito.send(
-    new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: config.tenantId }),
-  );
-  return passwordLogin(config.appClientId, email, USER_PASSWORD);
+  return (await tenantConfig(cloud(), session.tenantName)).body;
 }
 
 type SessionData = Omit<TenantSession, 'api'>;

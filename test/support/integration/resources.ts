@@ -3,17 +3,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   APIGatewayClient,
-  GetApiKeysCommand,
-  GetUsagePlanKeysCommand,
-  GetUsagePlansCommand,
+  paginateGetApiKeys,
+  paginateGetUsagePlanKeys,
+  paginateGetUsagePlans,
 } from '@aws-sdk/client-api-gateway';
 import {
-  ListUserPoolsCommand,
-  ListUsersCommand,
-  ListUsersInGroupCommand,
+  paginateListUserPools,
+  paginateListUsers,
+  paginateListUsersInGroup,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { cloud, cognitoClient, outbox } from './client';
+import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { cognitoClient, outbox, tableNamed } from '../client';
+import { cloud } from './cloud';
 
 const credentials = { accessKeyId: 'LOCALTEST', secretAccessKey: 'local' };
 
@@ -28,29 +30,52 @@ export interface TenantResources {
   readonly welcomeMails: number;
 }
 
+/** Every item of every page (the lists grow with what the other test files created). */
+async function all<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
+  const found: Item[] = [];
+  for await (const page of pages) found.push(...(items(page) ?? []));
+  return found;
+}
+
 async function countRows(tableFragment: string, attribute: string, value: string): Promise<number> {
   const dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: cloud().dynamoDbEndpoint, credentials });
-  const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
-  const tables = (await dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
-  const table = tables.find((name) => name.includes(tableFragment));
-  if (!table) throw new Error(`No table like ${tableFragment}`);
-  const result = await dynamo.send(
-    new ScanCommand({
-      TableName: table,
-      FilterExpression: '#a = :v',
-      ExpressionAttributeNames: { '#a': attribute },
-      ExpressionAttributeValues: { ':v': { S: value } },
-    }),
+  const table = await tableNamed(dynamo, tableFragment);
+  const rows = await all(
+    paginateScan(
+      { client: dynamo },
+      {
+        TableName: table,
+        FilterExpression: '#a = :v',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': { S: value } },
+      },
+    ),
+    (page) => page.Items,
   );
-  return result.Count ?? 0;
+  return rows.length;
 }
 
 /** A silo tenant's own user pools (there must be exactly one). */
 export async function siloUserPoolsOf(tenantId: string): Promise<string[]> {
-  const pools = await cognitoClient().send(new ListUserPoolsCommand({ MaxResults: 60 }));
-  return (pools.UserPools ?? [])
-    .filter((pool) => pool.Name === `tenantflow-${tenantId}`)
-    .map((pool) => pool.Id as string);
+  const pools = await all(
+    paginateListUserPools({ client: cognitoClient(cloud()) }, { MaxResults: 60 }),
+    (page) => page.UserPools,
+  );
+  return pools.filter((pool) => pool.Name === `tenantflow-${tenantId}`).map((pool) => pool.Id as string);
+}
+
+/** The members of a tenant's group; none when the group does not exist. */
+async function groupMembersOf(userPoolId: string, tenantId: string): Promise<number> {
+  try {
+    const members = await all(
+      paginateListUsersInGroup({ client: cognitoClient(cloud()) }, { UserPoolId: userPoolId, GroupName: tenantId }),
+      (page) => page.Users,
+    );
+    return members.length;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return 0;
+    throw error;
+  }
 }
 
 /** Counts what onboarding created, in the tenant's user pool (its own for silo tenants, else the pooled one). */
@@ -59,34 +84,35 @@ export async function resourcesOf(
   tenantName: string,
   userPoolId = cloud().pooledUserPoolId,
 ): Promise<TenantResources> {
-  const cognito = cognitoClient();
-  const poolId = userPoolId;
-  const users = await cognito.send(new ListUsersCommand({ UserPoolId: poolId }));
-  const adminUsers = (users.Users ?? []).filter((user) => user.Username === `${tenantName.toLowerCase()}-admin`).length;
-  const groupMembers = await cognito
-    .send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: tenantId }))
-    .then((result) => result.Users?.length ?? 0)
-    .catch(() => 0);
+  const users = await all(
+    paginateListUsers({ client: cognitoClient(cloud()) }, { UserPoolId: userPoolId }),
+    (page) => page.Users,
+  );
+  const adminUsers = users.filter((user) => user.Username === `${tenantName.toLowerCase()}-admin`).length;
 
   const apiGateway = new APIGatewayClient({ region: 'us-east-1', endpoint: cloud().apiGatewayEndpoint, credentials });
-  const keys =
-    (await apiGateway.send(new GetApiKeysCommand({ nameQuery: `tenant-${tenantId}`, limit: 500 }))).items ?? [];
+  const keys = await all(
+    paginateGetApiKeys({ client: apiGateway }, { nameQuery: `tenant-${tenantId}`, limit: 500 }),
+    (page) => page.items,
+  );
   const apiKeys = keys.filter((key) => key.name === `tenant-${tenantId}`);
   let usagePlanKeys = 0;
-  for (const plan of (await apiGateway.send(new GetUsagePlansCommand({}))).items ?? []) {
-    const planKeys =
-      (await apiGateway.send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id, limit: 500 }))).items ?? [];
+  for (const plan of await all(paginateGetUsagePlans({ client: apiGateway }, { limit: 500 }), (page) => page.items)) {
+    const planKeys = await all(
+      paginateGetUsagePlanKeys({ client: apiGateway }, { usagePlanId: plan.id, limit: 500 }),
+      (page) => page.items,
+    );
     usagePlanKeys += planKeys.filter((key) => apiKeys.some((apiKey) => apiKey.id === key.id)).length;
   }
   return {
     adminUsers,
-    groupMembers,
+    groupMembers: await groupMembersOf(userPoolId, tenantId),
     apiKeys: apiKeys.length,
     usagePlanKeys,
     tenantRows: await countRows('TenantDetails', 'tenantId', tenantId),
     mappingRows: await countRows('TenantStackMapping', 'tenantId', tenantId),
     nameReservations: await countRows('TenantNames', 'tenantId', tenantId),
-    welcomeMails: (await outbox()).filter(
+    welcomeMails: (await outbox(cloud())).filter(
       (mail) => mail.template === 'welcome' && mail.variables.tenantName === tenantName,
     ).length,
   };
