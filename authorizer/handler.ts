@@ -1,12 +1,13 @@
 /** Lambda REQUEST authorizer of the control-plane and tenant APIs. */
-import { Logger } from '@aws-lambda-powertools/logger';
+import { STSClient } from '@aws-sdk/client-sts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import type { ApiName } from '../contracts/routes';
 import type { TenantRecord } from '../contracts/tenant-record';
 import { dynamoDb } from '../functions/shared/aws-clients';
 import { defineEnv, lazy } from '../functions/shared/env';
 import { TtlCache } from '../functions/shared/ttl-cache';
+import { invocation, logger, tagTenant, traced } from '../layers/tenant-context/observability';
 import { type AuthorizerConfig, type AuthorizerDeps, authorize, UnauthorizedError } from './authorize';
 import { TenantCredentialsCache } from './credentials-cache';
 import { siloPoolResolver } from './silo-pools';
@@ -24,8 +25,6 @@ const env = defineEnv(
     'AUTHORIZER_RESULT_TTL_SECONDS',
   ],
 );
-
-const logger = new Logger();
 
 /** Tenant rows change rarely (activation): a short cache keeps the registry off the hot path. */
 const TENANT_CACHE_MS = 5_000;
@@ -51,7 +50,10 @@ function tenantCredentialsCache(): TenantCredentialsCache | undefined {
   const roleArn = env.TENANT_DATA_ROLE_ARN;
   if (!roleArn) return undefined;
   return new TenantCredentialsCache({
-    assume: stsTenantCredentials({ roleArn, tableArns: JSON.parse(env.TENANT_TABLE_ARNS) as string[] }),
+    assume: stsTenantCredentials(
+      { roleArn, tableArns: JSON.parse(env.TENANT_TABLE_ARNS) as string[] },
+      traced(new STSClient({})),
+    ),
     refreshBeforeExpiryMs: (Number(env.AUTHORIZER_RESULT_TTL_SECONDS ?? 300) + 120) * 1000,
     maxEntries: 1000,
   });
@@ -84,13 +86,22 @@ const authorizer = lazy((): { config: AuthorizerConfig; deps: AuthorizerDeps } =
   };
 });
 
-export async function handler(event: APIGatewayRequestAuthorizerEvent) {
-  try {
-    const { config, deps } = authorizer();
-    return await authorize(config, deps, event);
-  } catch (error) {
-    if (error instanceof UnauthorizedError) throw new Error('Unauthorized');
-    logger.error('Authorizer failure', error as Error);
-    throw error;
-  }
+/**
+ * The authorizer's Lambda handler: its lines carry the API Gateway request id, and — once the
+ * token names one — the tenant, in the logs and the trace, like every other function's.
+ */
+export function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context) {
+  return invocation(context, event.requestContext?.requestId, async () => {
+    try {
+      const { config, deps } = authorizer();
+      const result = await authorize(config, deps, event);
+      const tenantId = result.context?.tenantId;
+      if (typeof tenantId === 'string') tagTenant({ tenantId, tier: String(result.context?.tier ?? '') || undefined });
+      return result;
+    } catch (error) {
+      if (error instanceof UnauthorizedError) throw new Error('Unauthorized');
+      logger.error('Authorizer failure', error as Error);
+      throw error;
+    }
+  });
 }

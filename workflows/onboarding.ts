@@ -160,6 +160,9 @@ export function onboardingDefinition(
     payload: sfn.TaskInput.fromObject({
       taskToken: sfn.JsonPath.taskToken,
       tenantId: sfn.JsonPath.stringAt('$.tenantId'),
+      // For the step's telemetry: the execution (correlation id) and the tier of its tenant.
+      registrationId: sfn.JsonPath.stringAt('$.registrationId'),
+      tier: sfn.JsonPath.stringAt('$.tier'),
     }),
     taskTimeout: sfn.Timeout.duration(props.tenantStackTimeout ?? Duration.hours(1)),
     resultPath: '$.stack',

@@ -11,6 +11,7 @@ import { ONBOARDING_STATES, STOPPED_BY_OPERATOR_ERROR, siloStackName } from '../
 import { tenantNameKey } from '../../contracts/rules';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { isTierName, TIERS } from '../../contracts/tiers';
+import { traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { lazy } from '../shared/env';
 import { executionHistory } from '../shared/execution-history';
@@ -21,6 +22,7 @@ import {
   type ExecutionHistory,
   type ExecutionStatusChange,
   type OnboardingState,
+  statusChangeTarget,
 } from './step';
 
 /** What the workflow deletes next for a silo tenant (SDK integrations): its stack, and its user pool if one was made. */
@@ -109,12 +111,12 @@ export async function cleanupStoppedOnboardingWith(
   return { cleaned: true, silo: { stackName: siloStackName(input.tenantId), ...(userPoolId ? { userPoolId } : {}) } };
 }
 
-const apiGateway = lazy(() => new APIGatewayClient({}));
-const cognito = lazy(() => new CognitoIdentityProviderClient({}));
-const sfn = lazy(() => new SFNClient({}));
+const apiGateway = lazy(() => traced(new APIGatewayClient({})));
+const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
+const sfn = lazy(() => traced(new SFNClient({})));
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const cleanupStoppedOnboarding = (event: ExecutionStatusChange) =>
+export const cleanupStoppedOnboarding = statusChangeTarget((event: ExecutionStatusChange) =>
   cleanupStoppedOnboardingWith(
     {
       dynamoDb: dynamoDb(),
@@ -123,4 +125,5 @@ export const cleanupStoppedOnboarding = (event: ExecutionStatusChange) =>
       executionHistory: (executionArn) => executionHistory(sfn(), executionArn),
     },
     event,
-  );
+  ),
+);

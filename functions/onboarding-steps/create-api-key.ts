@@ -6,10 +6,11 @@ import {
   GetApiKeysCommand,
 } from '@aws-sdk/client-api-gateway';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { lazy } from '../shared/env';
 import { env } from './env';
-import { type Client, InvalidRegistrationError, type OnboardingState, step } from './step';
+import { type Client, InvalidRegistrationError, type OnboardingState, onboardingStep, step } from './step';
 
 /** What CreateApiKey calls: API Gateway and the tenant registry. */
 export interface CreateApiKeyDeps {
@@ -51,8 +52,9 @@ export const createApiKeyWith = step(async (deps: CreateApiKeyDeps, state: Onboa
   return { apiKeyId: key.id, usagePlanId };
 });
 
-const apiGateway = lazy(() => new APIGatewayClient({}));
+const apiGateway = lazy(() => traced(new APIGatewayClient({})));
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const createApiKey = (state: OnboardingState) =>
-  createApiKeyWith({ apiGateway: apiGateway(), dynamoDb: dynamoDb() }, state);
+export const createApiKey = onboardingStep((state: OnboardingState) =>
+  createApiKeyWith({ apiGateway: apiGateway(), dynamoDb: dynamoDb() }, state),
+);

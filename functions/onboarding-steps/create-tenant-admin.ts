@@ -6,11 +6,12 @@ import {
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { lazy } from '../shared/env';
 import { temporaryPassword } from '../shared/passwords';
 import { env } from './env';
-import { adminUsernameOf, type Client, identityOf, type OnboardingState, step } from './step';
+import { adminUsernameOf, type Client, identityOf, type OnboardingState, onboardingStep, step } from './step';
 
 /** What CreateTenantAdmin calls: Cognito and the tenant registry. */
 export interface CreateTenantAdminDeps {
@@ -62,8 +63,9 @@ export const createTenantAdminWith = step(async (deps: CreateTenantAdminDeps, st
   return { username, userPoolId, appClientId };
 });
 
-const cognito = lazy(() => new CognitoIdentityProviderClient({}));
+const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const createTenantAdmin = (state: OnboardingState) =>
-  createTenantAdminWith({ cognito: cognito(), dynamoDb: dynamoDb() }, state);
+export const createTenantAdmin = onboardingStep((state: OnboardingState) =>
+  createTenantAdminWith({ cognito: cognito(), dynamoDb: dynamoDb() }, state),
+);

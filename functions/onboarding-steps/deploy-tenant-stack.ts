@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { lazy } from '../shared/env';
 import { env } from './env';
-import { type Client, InvalidRegistrationError } from './step';
+import { type Client, InvalidRegistrationError, onboardingStep } from './step';
 
 /** What the release fan-out reports when a tenant's stack is deployed (SendTaskSuccess output). */
 export interface TenantStackDeployed {
@@ -19,6 +20,9 @@ export interface TenantStackDeployed {
 export interface DeployTenantStackEvent {
   readonly taskToken: string;
   readonly tenantId: string;
+  /** The onboarding's execution name and the tenant's tier, for the step's telemetry. */
+  readonly registrationId?: string;
+  readonly tier?: string;
 }
 
 /** What DeployTenantStack calls: TenantStackMapping, CodePipeline and Step Functions. */
@@ -72,9 +76,10 @@ export async function deployTenantStackWith(
   return { started: true };
 }
 
-const sfn = lazy(() => new SFNClient({}));
-const codePipeline = lazy(() => new CodePipelineClient({}));
+const sfn = lazy(() => traced(new SFNClient({})));
+const codePipeline = lazy(() => traced(new CodePipelineClient({})));
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const deployTenantStack = (event: DeployTenantStackEvent) =>
-  deployTenantStackWith({ dynamoDb: dynamoDb(), codePipeline: codePipeline(), sfn: sfn() }, event);
+export const deployTenantStack = onboardingStep((event: DeployTenantStackEvent) =>
+  deployTenantStackWith({ dynamoDb: dynamoDb(), codePipeline: codePipeline(), sfn: sfn() }, event),
+);

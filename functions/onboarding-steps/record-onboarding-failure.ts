@@ -1,13 +1,21 @@
 /** Rule target RecordOnboardingFailure (its own Lambda entry: Step Functions and DynamoDB). */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { METRICS } from '../../contracts/observability';
+import { MetricUnit, metrics, traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { conditionally } from '../shared/conditional-write';
 import { lazy } from '../shared/env';
 import { executionHistory } from '../shared/execution-history';
 import { failedStepOf } from '../shared/execution-steps';
 import { env } from './env';
-import type { Client, ExecutionHistory, ExecutionStatusChange, OnboardingState } from './step';
+import {
+  type Client,
+  type ExecutionHistory,
+  type ExecutionStatusChange,
+  type OnboardingState,
+  statusChangeTarget,
+} from './step';
 
 /** What RecordOnboardingFailure calls: the failed execution's history and the tenant registry. */
 export interface RecordOnboardingFailureDeps {
@@ -49,11 +57,14 @@ export async function recordOnboardingFailureWith(
   return { recorded };
 }
 
-const sfn = lazy(() => new SFNClient({}));
+const sfn = lazy(() => traced(new SFNClient({})));
 
-/** The Lambda handler: the step's work with the real, lazily created clients. */
-export const recordOnboardingFailure = (event: ExecutionStatusChange) =>
-  recordOnboardingFailureWith(
+/** The Lambda handler: the step's work with the real, lazily created clients; a failure recorded is counted. */
+export const recordOnboardingFailure = statusChangeTarget(async (event: ExecutionStatusChange) => {
+  const result = await recordOnboardingFailureWith(
     { executionHistory: (executionArn) => executionHistory(sfn(), executionArn), dynamoDb: dynamoDb() },
     event,
   );
+  if (result.recorded) metrics.addMetric(METRICS.onboardingsFailed, MetricUnit.Count, 1);
+  return result;
+});

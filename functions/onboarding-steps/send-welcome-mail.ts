@@ -2,11 +2,12 @@
 import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { lazy } from '../shared/env';
 import { temporaryPassword } from '../shared/passwords';
 import { env } from './env';
-import { adminUsernameOf, type Client, type OnboardingState, step } from './step';
+import { adminUsernameOf, type Client, type OnboardingState, onboardingStep, step } from './step';
 
 /** What SendWelcomeMail calls: the tenant registry, Cognito and SES. */
 export interface SendWelcomeMailDeps {
@@ -59,9 +60,10 @@ export const sendWelcomeMailWith = step(async (deps: SendWelcomeMailDeps, state:
   return { messageId: sent.MessageId ?? 'sent', alreadySent: false };
 });
 
-const cognito = lazy(() => new CognitoIdentityProviderClient({}));
-const ses = lazy(() => new SESv2Client({}));
+const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
+const ses = lazy(() => traced(new SESv2Client({})));
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const sendWelcomeMail = (state: OnboardingState) =>
-  sendWelcomeMailWith({ dynamoDb: dynamoDb(), cognito: cognito(), ses: ses() }, state);
+export const sendWelcomeMail = onboardingStep((state: OnboardingState) =>
+  sendWelcomeMailWith({ dynamoDb: dynamoDb(), cognito: cognito(), ses: ses() }, state),
+);

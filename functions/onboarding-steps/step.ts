@@ -18,8 +18,10 @@
  */
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { METRICS } from '../../contracts/observability';
 import { tenantNameKey } from '../../contracts/rules';
 import type { TierName } from '../../contracts/tiers';
+import { instrumentStep } from '../../layers/tenant-context/observability';
 import { transientAware } from '../shared/env';
 import { env } from './env';
 
@@ -81,6 +83,43 @@ export function identityOf(state: OnboardingState): { userPoolId: string; appCli
 /** The tenant admin's username in the pooled pool: unique because tenant names are. */
 export function adminUsernameOf(tenantName: string): string {
   return `${tenantNameKey(tenantName)}-admin`;
+}
+
+/**
+ * Instruments a step's Lambda handler: its log lines carry the onboarding's execution name (the
+ * registration id) as correlation id and the tenant; its SDK calls are X-Ray subsegments of its
+ * invocation; a failed attempt is logged by name and counted (OnboardingStepFailures).
+ */
+export function onboardingStep<E extends { registrationId?: string; tenantId: string; tier?: string }, R>(
+  handler: (event: E) => Promise<R>,
+): (event: E) => Promise<R> {
+  return instrumentStep(handler, (event) => ({
+    correlationId: event.registrationId,
+    tenant: { tenantId: event.tenantId, tier: event.tier },
+    failureMetric: METRICS.onboardingStepFailures,
+  }));
+}
+
+/** Instruments an EventBridge target of the onboarding's status-change events (the same keys, from the event). */
+export function statusChangeTarget<R>(
+  handler: (event: ExecutionStatusChange) => Promise<R>,
+): (event: ExecutionStatusChange) => Promise<R> {
+  return instrumentStep(handler, (event) => {
+    const input = parsedInput(event.detail.input);
+    return {
+      correlationId: event.detail.executionArn.split(':').pop(),
+      tenant: typeof input.tenantId === 'string' ? { tenantId: input.tenantId, tier: input.tier } : undefined,
+    };
+  });
+}
+
+function parsedInput(input: string): { tenantId?: unknown; tier?: string } {
+  try {
+    const parsed = JSON.parse(input) as { tenantId?: unknown; tier?: unknown };
+    return { tenantId: parsed.tenantId, tier: typeof parsed.tier === 'string' ? parsed.tier : undefined };
+  } catch {
+    return {};
+  }
 }
 
 /** Wraps a step's work: transient AWS errors become TransientStepError so Retry can match on the name. */

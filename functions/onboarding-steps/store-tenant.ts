@@ -6,7 +6,7 @@ import { TIERS } from '../../contracts/tiers';
 import { dynamoDb } from '../shared/aws-clients';
 import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { env } from './env';
-import { type Client, InvalidRegistrationError, type OnboardingState, step } from './step';
+import { type Client, InvalidRegistrationError, type OnboardingState, onboardingStep, step } from './step';
 
 /** What StoreTenant calls: the tenant registry. */
 export interface StoreTenantDeps {
@@ -48,4 +48,4 @@ export const storeTenantWith = step(async (deps: StoreTenantDeps, state: Onboard
 });
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const storeTenant = (state: OnboardingState) => storeTenantWith({ dynamoDb: dynamoDb() }, state);
+export const storeTenant = onboardingStep((state: OnboardingState) => storeTenantWith({ dynamoDb: dynamoDb() }, state));

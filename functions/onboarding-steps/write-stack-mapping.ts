@@ -4,7 +4,7 @@ import { siloStackName } from '../../contracts/onboarding-states';
 import { TIERS } from '../../contracts/tiers';
 import { dynamoDb } from '../shared/aws-clients';
 import { env } from './env';
-import { type Client, identityOf, type OnboardingState, step } from './step';
+import { type Client, identityOf, type OnboardingState, onboardingStep, step } from './step';
 
 /** What WriteStackMapping calls: TenantStackMapping and the tenant registry. */
 export interface WriteStackMappingDeps {
@@ -55,4 +55,6 @@ export const writeStackMappingWith = step(async (deps: WriteStackMappingDeps, st
 });
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
-export const writeStackMapping = (state: OnboardingState) => writeStackMappingWith({ dynamoDb: dynamoDb() }, state);
+export const writeStackMapping = onboardingStep((state: OnboardingState) =>
+  writeStackMappingWith({ dynamoDb: dynamoDb() }, state),
+);

@@ -5,6 +5,8 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { METRICS } from '../../contracts/observability';
+import { instrumentStep, MetricUnit, metrics, traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { conditionally } from '../shared/conditional-write';
 import { defineEnv, lazy, transientAware } from '../shared/env';
@@ -19,6 +21,7 @@ import {
   type SummarizeInput,
   startProgress,
   summarizeRelease as summarize,
+  type TenantOutcome,
   type TenantResult,
   undeployableReason,
   type WaveProgress,
@@ -26,7 +29,7 @@ import {
 import { type RecordDeps, type RecordInput, recordDeployment, recordUndeployable } from './record';
 
 const env = defineEnv(['TENANT_STACK_MAPPING_TABLE']);
-const sfn = lazy(() => new SFNClient({}));
+const sfn = lazy(() => traced(new SFNClient({})));
 
 /** TenantStackMapping and Step Functions task tokens, for record.ts. */
 export const recordDeps: RecordDeps = {
@@ -123,8 +126,31 @@ async function mappingRows(tenantId: string): Promise<StackMappingRow[]> {
   return rows;
 }
 
+/** A fan-out step's telemetry: the release version is its correlation id (the execution is named after it). */
+const releaseStep = <E, R>(
+  handler: (event: E) => Promise<R>,
+  versionOf: (event: E) => unknown,
+  tenantOf?: (event: E) => string | undefined,
+) =>
+  instrumentStep(handler, (event) => {
+    const version = versionOf(event);
+    const tenantId = tenantOf?.(event);
+    return {
+      correlationId: typeof version === 'string' ? version : undefined,
+      tenant: tenantId ? { tenantId } : undefined,
+    };
+  });
+
+const DEPLOY_METRICS: Record<TenantOutcome, string> = {
+  succeeded: METRICS.releaseDeploysSucceeded,
+  unchanged: METRICS.releaseDeploysUnchanged,
+  failed: METRICS.releaseDeploysFailed,
+};
+
 /** PlanRelease: reads TenantStackMapping and cuts the silo tenants into waves. */
-export async function planRelease(event: unknown): Promise<PlannedRelease> {
+export const planRelease = releaseStep(planReleaseOf, (event) => (event as { version?: unknown } | undefined)?.version);
+
+async function planReleaseOf(event: unknown): Promise<PlannedRelease> {
   const release = releaseSettingsOf(event);
   return transientAware(async () => {
     const rows = await mappingRows(release.tenantId);
@@ -138,22 +164,34 @@ export async function planRelease(event: unknown): Promise<PlannedRelease> {
   }, 'PlanRelease');
 }
 
-/** RecordTenantDeployed / RecordTenantUnchanged / RecordTenantFailed. */
-export function recordTenantDeployment(event: RecordInput): Promise<TenantResult> {
-  return transientAware(() => recordDeployment(event, recordDeps), `Record ${event.state?.tenant?.tenantId}`);
-}
+/** RecordTenantDeployed / RecordTenantUnchanged / RecordTenantFailed; each outcome is counted (release deploys). */
+export const recordTenantDeployment = releaseStep(
+  async (event: RecordInput): Promise<TenantResult> => {
+    const result = await transientAware(
+      () => recordDeployment(event, recordDeps),
+      `Record ${event.state?.tenant?.tenantId}`,
+    );
+    metrics.addMetric(DEPLOY_METRICS[result.outcome], MetricUnit.Count, 1);
+    return result;
+  },
+  (event) => event.state?.release?.version,
+  (event) => event.state?.tenant?.tenantId,
+);
 
 /** AssessWave: adds a wave's results; the next wave, or a stop when its failures exceed the tolerated share. */
-export async function assessWave(event: {
-  plan: ReleasePlan;
-  progress: WaveProgress;
-  waveResults: TenantResult[];
-  toleratedFailurePercentage: number;
-}): Promise<WaveProgress> {
-  return advanceWaves(event.plan, event.progress, event.waveResults, event.toleratedFailurePercentage);
-}
+export const assessWave = releaseStep(
+  async (event: {
+    plan: ReleasePlan;
+    progress: WaveProgress;
+    waveResults: TenantResult[];
+    toleratedFailurePercentage: number;
+  }): Promise<WaveProgress> =>
+    advanceWaves(event.plan, event.progress, event.waveResults, event.toleratedFailurePercentage),
+  (event) => event.plan?.release?.version,
+);
 
 /** SummarizeRelease: the execution's output. */
-export async function summarizeRelease(event: SummarizeInput): Promise<ReleaseSummary> {
-  return summarize(event);
-}
+export const summarizeRelease = releaseStep(
+  async (event: SummarizeInput): Promise<ReleaseSummary> => summarize(event),
+  (event) => event.plan?.release?.version,
+);

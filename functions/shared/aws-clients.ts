@@ -6,11 +6,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../../layers/tenant-context/observability';
 import { lazy } from './env';
 
 /** The DynamoDB document client (undefined attributes are left out, not refused). */
 export const dynamoDb = lazy(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }),
 );
 
 export { requiredEnv } from './env';

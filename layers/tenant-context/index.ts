@@ -1,14 +1,14 @@
 /**
  * @tenantflow/tenant-context — shipped as a Lambda layer (/opt/nodejs/node_modules).
  *
- * Gives tenant API functions the caller's tenant as the authorizer established it, a logger
- * that stamps every line with the tenant, and a DynamoDB client built from the credentials
- * the authorizer obtained for that tenant (so the data layer, not only the handler code,
- * keeps tenants apart).
+ * Gives tenant API functions the caller's tenant as the authorizer established it, tenant-aware
+ * telemetry (./observability: logger, tracer and metrics that stamp every line, trace and EMF
+ * record with the tenant), and a DynamoDB client built from the credentials the authorizer
+ * obtained for that tenant (so the data layer, not only the handler code, keeps tenants apart).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { logger, tagTenant, traced } from './observability';
 
 export {
   BatchGetCommand,
@@ -18,6 +18,7 @@ export {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+export { instrumentApi, logger, MetricUnit, metrics, tagTenant, traced, tracer } from './observability';
 export type { DynamoDBDocumentClient };
 
 /** The tenant of the current request. */
@@ -73,16 +74,13 @@ function scopedCredentialsOf(event: AuthorizerContextCarrier): ScopedCredentials
   return undefined;
 }
 
-/** One logger per function; `withTenant` appends the tenant keys for the current request. */
-export const logger = new Logger();
-
-export function withTenant(context: TenantContext): Logger {
-  logger.resetKeys();
-  logger.appendKeys({ tenantId: context.tenantId, tier: context.tier });
+/** Tags the current request with its tenant (logs, trace, metrics); see ./observability. */
+export function withTenant(context: TenantContext): typeof logger {
+  tagTenant(context);
   return logger;
 }
 
-const defaultClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+const defaultClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
 const scopedClients = new Map<string, DynamoDBDocumentClient>();
@@ -99,7 +97,7 @@ export function tenantDocumentClient(event: AuthorizerContextCarrier): DynamoDBD
   let client = scopedClients.get(credentials.accessKeyId);
   if (!client) {
     if (scopedClients.size >= MAX_SCOPED_CLIENTS) scopedClients.clear();
-    client = DynamoDBDocumentClient.from(new DynamoDBClient({ credentials }), {
+    client = DynamoDBDocumentClient.from(traced(new DynamoDBClient({ credentials })), {
       marshallOptions: { removeUndefinedValues: true },
     });
     scopedClients.set(credentials.accessKeyId, client);

@@ -20,8 +20,19 @@ describe('activateTenant', () => {
         ConditionExpression: 'attribute_exists(tenantId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':active': 'ACTIVE', ':now': result.activatedAt },
+        ReturnValues: 'ALL_NEW',
       },
     ]);
+  });
+
+  it('tells how long the onboarding took, from the tenant row’s creation', async () => {
+    const createdAt = new Date(Date.now() - 1500).toISOString();
+    const dynamoDb = fakeClient({ update: () => ({ Attributes: { tenantId: 'tenant-1', createdAt } }) });
+    const durations: number[] = [];
+
+    const result = await activateTenantWith({ dynamoDb, onboarded: (ms) => durations.push(ms) }, POOLED);
+
+    expect(durations).toEqual([Date.parse(result.activatedAt) - Date.parse(createdAt)]);
   });
 
   it("records a silo tenant's API URL, known only once its stack is deployed", async () => {
