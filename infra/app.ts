@@ -5,6 +5,7 @@
  * infra/ never imports console/ or local/: whoever builds the web apps passes their directory.
  */
 import { App, type AppProps, Duration, Stage } from 'aws-cdk-lib';
+import { logLevelOf } from './constructs/observability/function-environment';
 import { ConsoleStack } from './stacks/console-stack';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
 import { FoundationStack } from './stacks/foundation-stack';
@@ -32,6 +33,8 @@ export interface BuildAppProps extends AppProps {
 export function buildApp(props: BuildAppProps = {}): App {
   const { siteDir, ...appProps } = props;
   const app = new App(appProps);
+  // Read by every function (AppFunction); checked here first, so a bad value fails before any stack is built.
+  logLevelOf(app);
   const foundation = new FoundationStack(app, STACK_NAMES.foundation, {
     description: 'tenantflow: tenant registry, pooled identity, tenant-context layer',
   });
@@ -46,6 +49,7 @@ export function buildApp(props: BuildAppProps = {}): App {
     foundation,
     pooledStack,
     mailFrom: app.node.tryGetContext('mailFrom'),
+    alarmEmail: alarmEmailOf(app),
   });
   new ConsoleStack(app, STACK_NAMES.console, {
     description: 'tenantflow: web apps (operator console, sign-up, commerce app) on S3 + CloudFront',
@@ -93,4 +97,17 @@ export function releaseToleratedFailurePercentageOf(app: App): number | undefine
   if (!Number.isFinite(percent) || percent < 0 || percent > 100)
     throw new Error(`Context releaseToleratedFailurePercentage must be 0-100, got ${String(raw)}`);
   return percent;
+}
+
+/**
+ * The address subscribed to the alarm topic, from context `alarmEmail`
+ * (`cdk deploy -c alarmEmail=ops@example.com`); none by default.
+ */
+export function alarmEmailOf(app: App): string | undefined {
+  const raw: unknown = app.node.tryGetContext('alarmEmail');
+  if (raw === undefined || raw === '') return undefined;
+  const email = String(raw).trim();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    throw new Error(`Context alarmEmail must be an email address, got ${String(raw)}`);
+  return email;
 }

@@ -6,6 +6,7 @@ import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { powertoolsEnvironment } from './observability/function-environment';
 import { TENANT_CONTEXT_MODULE } from './tenant-context-layer';
 
 /** The repository root; function entries are given relative to it. */
@@ -30,8 +31,10 @@ export interface AppFunctionProps {
 
 /**
  * Every Lambda function of tenantflow: nodejs22.x on arm64, X-Ray tracing, a log group with
- * a fixed retention, bundled by esbuild (minified, with source maps). The tenant-context
- * module is left out of the bundle because the layer provides it at /opt/nodejs.
+ * a fixed retention, bundled by esbuild (minified, with source maps), and the Powertools
+ * environment (service = the function's id, the contract's metric namespace, the deployment's
+ * log level, no captured responses). The tenant-context module is left out of the bundle
+ * because the layer provides it at /opt/nodejs.
  *
  * The execution role is our own rather than Lambda's default: the default attaches the
  * AWSLambdaBasicExecutionRole managed policy, which may write to every log group of the
@@ -40,6 +43,8 @@ export interface AppFunctionProps {
 export class AppFunction extends NodejsFunction {
   /** The function's own execution role (see above); `role` typed as the concrete Role. */
   readonly executionRole: iam.Role;
+  /** Its Powertools service name (the `service` key of its log lines, the `service` dimension of its metrics). */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
@@ -66,7 +71,7 @@ export class AppFunction extends NodejsFunction {
       layers: props.layers ? [...props.layers] : undefined,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: id,
+        ...powertoolsEnvironment(scope, id),
         ...props.environment,
       },
       bundling: {
@@ -85,6 +90,7 @@ export class AppFunction extends NodejsFunction {
       },
     });
     this.executionRole = role;
+    this.serviceName = id;
     // The log group's Arn attribute ends in ':*', i.e. its log streams and nothing else.
     role.addToPolicy(
       new iam.PolicyStatement({

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type ApiName, routesOf } from '../../contracts/routes';
 import { acknowledge } from './nag';
+import { accessLogFormat } from './observability/access-log';
 
 export interface RoutedRestApiProps {
   /** Which API of the route table to build. */
@@ -28,14 +29,19 @@ export interface RoutedRestApiProps {
 
 /**
  * A REST API built from the one route table: every route gets its Lambda proxy integration,
- * and every non-public route the Lambda authorizer (cached by the Authorization header).
+ * and every non-public route the Lambda authorizer (cached by the Authorization header). The
+ * stage is traced (X-Ray) and writes one JSON access log line per request, with the tenant and
+ * tier of the authorizer's context (observability/access-log.ts).
  */
 export class RoutedRestApi extends Construct {
   readonly api: apigateway.RestApi;
+  /** The stage's access log group. */
+  readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: RoutedRestApiProps) {
     super(scope, id);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.accessLogs = accessLogs;
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: props.restApiName,
       apiKeySourceType: props.requireApiKey
@@ -47,7 +53,7 @@ export class RoutedRestApi extends Construct {
         tracingEnabled: true,
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: accessLogFormat(),
       },
       defaultCorsPreflightOptions: {
         allowOrigins: apigateway.Cors.ALL_ORIGINS,

@@ -13,6 +13,7 @@ import { tenantsFunction } from '../../functions/tenants/infra';
 import { usersFunction } from '../../functions/users/infra';
 import { onboardingStateMachine, recordFailedOnboardings } from '../../workflows/onboarding-state-machine';
 import { stoppedOnboardingCleanup } from '../../workflows/stopped-onboarding-cleanup-state-machine';
+import { Observability } from '../constructs/observability/observability';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
 import { TENANT_PIPELINE_NAME } from '../constructs/tenant-pipeline';
 import { TenantUserPool } from '../constructs/tenant-user-pool';
@@ -26,11 +27,14 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly tenantPipelineName?: string;
   /** Sender of the welcome mail (an SES-verified identity on AWS). @default 'no-reply@tenantflow.example.com' */
   readonly mailFrom?: string;
+  /** Subscribed to the alarm topic `tenantflow-alarms`. @default no subscription */
+  readonly alarmEmail?: string;
 }
 
 /**
  * The control plane: registrations, the operator user pool, the onboarding state machine and
- * its step functions, and the control-plane REST API. Each piece is built by its own module
+ * its step functions, the control-plane REST API, and the deployment's observability (dashboard,
+ * alarms, saved queries, Contributor Insights rules, X-Ray groups). Each piece is built by its own module
  * (`functions/<service>/infra.ts`, `workflows/*-state-machine.ts`) in this stack's scope, so
  * logical ids stay those of the stack; adding an endpoint is one module and one service below.
  */
@@ -57,21 +61,32 @@ export class ControlPlaneStack extends Stack {
     const onboarding = onboardingStateMachine(this, steps);
     // Unsuccessful executions are recorded on the tenant, and stopped ones cleaned up, by rules on
     // the execution status change events (not by a Catch: redrive must resume at the failed step).
-    recordFailedOnboardings(this, onboarding, recordOnboardingFailureFunction(this, { foundation, onboarding }));
-    stoppedOnboardingCleanup(this, onboarding, cleanupStoppedOnboardingFunction(this, { foundation, onboarding }));
+    const recordFailure = recordOnboardingFailureFunction(this, { foundation, onboarding });
+    const cleanup = cleanupStoppedOnboardingFunction(this, { foundation, onboarding });
+    recordFailedOnboardings(this, onboarding, recordFailure);
+    stoppedOnboardingCleanup(this, onboarding, cleanup);
 
+    const services = {
+      registrations: registrationsFunction(this, { foundation, onboarding }),
+      executions: executionsFunction(this, { foundation, onboarding }),
+      releases: releasesFunction(this, { foundation }),
+      tenants: tenantsFunction(this, { foundation, pooledApiUrl: pooledStack.api.url }),
+      users: usersFunction(this, { foundation, mailFrom }),
+    };
     const api = new RoutedRestApi(this, 'ControlPlaneApi', {
       api: 'control-plane',
       restApiName: 'tenantflow-control-plane',
-      services: {
-        registrations: registrationsFunction(this, { foundation, onboarding }),
-        executions: executionsFunction(this, { foundation, onboarding }),
-        releases: releasesFunction(this, { foundation }),
-        tenants: tenantsFunction(this, { foundation, pooledApiUrl: pooledStack.api.url }),
-        users: usersFunction(this, { foundation, mailFrom }),
-      },
+      services,
       authorizerFunction: controlPlaneAuthorizerFunction(this, { foundation, operators }),
     }).api;
+
+    new Observability(this, 'Observability', {
+      tenantApi: pooledStack.telemetry,
+      controlPlaneFunctions: Object.values(services),
+      onboarding,
+      onboardingFunctions: [...Object.values(steps), recordFailure, cleanup],
+      alarmEmail: props.alarmEmail,
+    });
 
     this.consoleConfig = {
       controlPlaneApiUrl: api.url,

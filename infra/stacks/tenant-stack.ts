@@ -5,6 +5,8 @@ import { tenantAuthorizerFunction } from '../../authorizer/infra';
 import { type DeploymentModel, TIERS } from '../../contracts/tiers';
 import { ordersFunction } from '../../functions/orders/infra';
 import { productsFunction } from '../../functions/products/infra';
+import { throttledRequestsMetricFilter } from '../constructs/observability/access-log';
+import type { TenantApiTelemetry } from '../constructs/observability/tenant-api-telemetry';
 import { registryTable } from '../constructs/registry-table';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
 import { importedRegistry, pooledRegistry } from '../constructs/tenant-registry';
@@ -34,7 +36,8 @@ export const MAX_AUTHORIZER_CACHE_TTL = Duration.minutes(30);
 /**
  * The tenant application stack, one construct for both models: REST API with the Lambda
  * authorizer (API keys from the authorizer), the usage plan of each tier deployed this way,
- * product and order functions, and their tables keyed by tenant.
+ * product and order functions, and their tables keyed by tenant; the stage's access log counts
+ * the usage plans' 429s per tier (METRICS.throttled).
  * - pool: serves every pool tenant; the pooled user pool; functions reach the tables only with
  *   the tenant credentials the authorizer obtains.
  * - silo: a template with parameters TenantId, UserPoolId, AppClientId, deployed once per
@@ -45,6 +48,8 @@ export class TenantStack extends Stack {
   readonly api: apigateway.RestApi;
   /** Usage plan id per tier served by this stack. */
   readonly usagePlanIds: Readonly<Record<string, string>>;
+  /** What the control plane's dashboard, queries and rules read of this stack's tenant API. */
+  readonly telemetry: TenantApiTelemetry;
 
   constructor(scope: Construct, id: string, props: TenantStackProps) {
     super(scope, id, props);
@@ -72,7 +77,7 @@ export class TenantStack extends Stack {
       pooledTables: silo ? undefined : [products, orders],
     });
 
-    this.api = new RoutedRestApi(this, 'TenantApi', {
+    const tenantApi = new RoutedRestApi(this, 'TenantApi', {
       api: 'tenant',
       restApiName: `${Aws.STACK_NAME}-api`,
       services: { products: productsFn, orders: ordersFn },
@@ -81,7 +86,10 @@ export class TenantStack extends Stack {
       requireApiKey: true,
       // The first stack deployed sets the account-wide API Gateway logging role.
       manageAccountLogRole: props.deploymentModel === 'pool',
-    }).api;
+    });
+    this.api = tenantApi.api;
+    throttledRequestsMetricFilter(this, tenantApi.accessLogs);
+    this.telemetry = { functions: [productsFn, ordersFn], accessLogs: tenantApi.accessLogs };
 
     const usagePlanIds: Record<string, string> = {};
     for (const tier of Object.values(TIERS).filter((t) => t.deploymentModel === props.deploymentModel)) {
