@@ -26,7 +26,7 @@ import { ALARM_TOPIC_NAME, SERVER_ERROR_RATE_THRESHOLD } from '../../infra/const
 import { INSIGHT_RULE_NAMES, SILO_LOG_GROUPS } from '../../infra/constructs/observability/contributor-insights';
 import { DASHBOARD_NAME } from '../../infra/constructs/observability/dashboard';
 import { QUERY_FOLDER, SAVED_QUERIES, TENANT_ID_PLACEHOLDER } from '../../infra/constructs/observability/saved-queries';
-import { synthForAssertions, type TestApp, withoutCfnValidation } from './support/synth';
+import { synthForAssertions, type TestApp, withoutCfnValidation } from '../support/infra/synth';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
 type Json = Record<string, any>;
