@@ -1,16 +1,14 @@
 /**
  * Operators' view of workflow executions, mapped from Step Functions' own records (the single
- * source of truth: no copy of execution state is kept elsewhere).
+ * source of truth: no copy of execution state is kept elsewhere): list, detail, redrive, stop.
+ * Independent of the SDK clients and HTTP: execution-store.ts is the I/O.
  */
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
-import type { Execution, ExecutionEvent } from '../../contracts/schemas/control-plane';
+import { ConflictError, NotFoundError } from '../../contracts/errors';
+import { STOPPED_BY_OPERATOR_ERROR } from '../../contracts/onboarding-states';
+import type { Execution, ExecutionDetail, ExecutionEvent } from '../../contracts/schemas/control-plane';
 import { type ExecutionStep, failedStepOf } from '../shared/execution-steps';
-
-export {
-  EXECUTION_STATUSES,
-  type ExecutionStatusFilter,
-  parseStatusFilter,
-} from '../shared/execution-history';
+import { executionArnOf } from './execution-arn';
 
 /** One execution as operators list it. */
 export type ExecutionItem = Execution;
@@ -66,4 +64,113 @@ export function executionEvent(event: HistoryEvent): ExecutionEvent {
   };
 }
 
-export { failedStepOf };
+/** Step Functions' executions, by ARN. */
+export interface WorkflowExecutions {
+  /** One page of a state machine's executions, newest first, for `?status&limit&nextToken` (a bad one: 400). */
+  page(
+    stateMachineArn: string,
+    query: Readonly<Record<string, string | undefined>>,
+  ): Promise<{ executionArns: string[]; nextToken?: string }>;
+  /** Resolves undefined when there is no such execution. */
+  describe(executionArn: string): Promise<DescribeExecutionOutput | undefined>;
+  /** The execution's whole history, oldest event first. */
+  history(executionArn: string): Promise<HistoryEvent[]>;
+  /** The state machine's definition (Amazon States Language), parsed. */
+  definition(stateMachineArn: string): Promise<unknown>;
+  /** Resolves false when Step Functions refuses: the execution is not redrivable. */
+  redrive(executionArn: string): Promise<boolean>;
+  /** Stops a running execution with `error` and `cause` (what its Catch and its status show). */
+  stop(executionArn: string, error: string, cause: string): Promise<void>;
+}
+
+/** The onboarding executions in Step Functions, the tenant registry a redrive updates, and time. */
+export interface ExecutionsDeps {
+  /** The onboarding state machine: the only one whose executions this API shows. */
+  readonly stateMachineArn: string;
+  readonly executions: WorkflowExecutions;
+  /** Sets a FAILED tenant back to ONBOARDING (at `at`); a tenant in any other status is left alone. */
+  readonly markOnboardingAgain: (tenantId: string, at: string) => Promise<void>;
+  readonly now: () => Date;
+}
+
+const KIND = 'onboarding';
+
+/** `GET /executions`: one page of onboarding executions, each with the step it failed at. */
+export async function listExecutions(
+  deps: ExecutionsDeps,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<{ items: ExecutionItem[]; nextToken?: string }> {
+  const page = await deps.executions.page(deps.stateMachineArn, query);
+  const described = await Promise.all(
+    page.executionArns.map(async (executionArn) => {
+      const execution = await deps.executions.describe(executionArn);
+      return execution && (await itemOf(deps, execution, executionArn));
+    }),
+  );
+  // An execution listed but gone by the time it is described is no longer there to show.
+  return { items: described.filter((item) => item !== undefined), nextToken: page.nextToken };
+}
+
+/** `GET /executions/{executionId}`: the execution with its state machine's definition and its history. */
+export async function executionDetail(deps: ExecutionsDeps, executionId: string): Promise<ExecutionDetail> {
+  const { execution, executionArn } = await existing(deps, executionId);
+  const [events, definition] = await Promise.all([
+    deps.executions.history(executionArn),
+    deps.executions.definition(execution.stateMachineArn as string),
+  ]);
+  return { ...(await itemOf(deps, execution, executionArn, events)), definition, events: events.map(executionEvent) };
+}
+
+/** `POST /executions/{executionId}/redrive`: resumes a failed onboarding from its failed step. */
+export async function redriveExecution(deps: ExecutionsDeps, executionId: string): Promise<ExecutionItem> {
+  const { execution, executionArn } = await existing(deps, executionId);
+  if (!(await deps.executions.redrive(executionArn))) {
+    throw new ConflictError(
+      `Execution is ${execution.status} and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can`,
+    );
+  }
+  // The onboarding is in progress again: its tenant leaves FAILED.
+  const tenantId = (parseJson(execution.input) as { tenantId?: string } | undefined)?.tenantId;
+  if (tenantId) await deps.markOnboardingAgain(tenantId, deps.now().toISOString());
+  const { execution: redriven } = await existing(deps, executionId);
+  // Running again: no failed step to read from the history.
+  return itemOf(deps, redriven, executionArn, []);
+}
+
+/** `POST /executions/{executionId}/stop`: stops a running onboarding; its cleanup removes what it created. */
+export async function stopExecution(deps: ExecutionsDeps, executionId: string): Promise<ExecutionItem> {
+  const { execution, executionArn } = await existing(deps, executionId);
+  if (execution.status !== 'RUNNING') {
+    throw new ConflictError(`Execution is ${execution.status}; only RUNNING executions can be stopped`);
+  }
+  await deps.executions.stop(
+    executionArn,
+    STOPPED_BY_OPERATOR_ERROR,
+    'Stopped by an operator; what it created is removed',
+  );
+  const { execution: stopped } = await existing(deps, executionId);
+  return itemOf(deps, stopped, executionArn);
+}
+
+/** The execution named `executionId` (an onboarding's: its registration id); 404 when there is none. */
+async function existing(
+  deps: ExecutionsDeps,
+  executionId: string,
+): Promise<{ execution: DescribeExecutionOutput; executionArn: string }> {
+  const executionArn = executionArnOf(deps.stateMachineArn, executionId);
+  const execution = executionArn && (await deps.executions.describe(executionArn));
+  if (!executionArn || !execution) throw new NotFoundError('Execution');
+  return { execution, executionArn };
+}
+
+/** The list item; an unsuccessful execution's failed step comes from its history (`events`, or read). */
+async function itemOf(
+  deps: ExecutionsDeps,
+  execution: DescribeExecutionOutput,
+  executionArn: string,
+  events?: HistoryEvent[],
+): Promise<ExecutionItem> {
+  const unsuccessful = execution.status !== 'RUNNING' && execution.status !== 'SUCCEEDED';
+  const failed = unsuccessful ? failedStepOf(events ?? (await deps.executions.history(executionArn))) : undefined;
+  return executionItem(KIND, execution, failed);
+}

@@ -4,22 +4,22 @@ import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tena
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseOrderInput } from '../../contracts/requests';
 import type { Product } from '../products/products';
+import { defineEnv } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { tenantTable } from '../shared/tenant-table';
 import { createOrder, deleteOrder, getOrder, type Order, type OrderDeps, updateOrder } from './orders';
 
-const ORDERS_TABLE = process.env.ORDERS_TABLE ?? '';
-const PRODUCTS_TABLE = process.env.PRODUCTS_TABLE ?? '';
+const env = defineEnv(['ORDERS_TABLE', 'PRODUCTS_TABLE']);
 
 function depsFor(event: APIGatewayProxyEvent): { deps: OrderDeps; tenantId: string } {
   const tenant = tenantContextOf(event);
   withTenant(tenant);
   const client = tenantDocumentClient(event);
-  const products = tenantTable<Product>(client, PRODUCTS_TABLE, 'productId');
+  const products = tenantTable<Product>(client, env.PRODUCTS_TABLE, 'productId');
   return {
     deps: {
-      orders: tenantTable<Order>(client, ORDERS_TABLE, 'orderId'),
+      orders: tenantTable<Order>(client, env.ORDERS_TABLE, 'orderId'),
       findProducts: (tenantId, ids) => products.getMany(tenantId, ids),
       newId: randomUUID,
       now: () => new Date(),

@@ -3,17 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tenantflow/tenant-context';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseProductInput } from '../../contracts/requests';
+import { defineEnv } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { parseLimit } from '../shared/pagination';
 import { tenantTable } from '../shared/tenant-table';
 import { createProduct, deleteProduct, getProduct, type Product, type ProductDeps, replaceProduct } from './products';
 
-const TABLE_NAME = process.env.PRODUCTS_TABLE ?? '';
+const env = defineEnv(['PRODUCTS_TABLE']);
 
 function depsFor(event: APIGatewayProxyEvent): { deps: ProductDeps; tenantId: string } {
   const tenant = tenantContextOf(event);
   withTenant(tenant);
-  const store = tenantTable<Product>(tenantDocumentClient(event), TABLE_NAME, 'productId');
+  const store = tenantTable<Product>(tenantDocumentClient(event), env.PRODUCTS_TABLE, 'productId');
   return { deps: { store, newId: randomUUID, now: () => new Date() }, tenantId: tenant.tenantId };
 }
 

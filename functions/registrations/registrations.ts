@@ -15,6 +15,7 @@ import type {
 import type { OnboardingInput } from '../../contracts/schemas/events';
 import type { TierName } from '../../contracts/tiers';
 
+/** A row of the Registrations table: what sign-up saved (the registrant's email is never shown). */
 export interface Registration {
   readonly registrationId: string;
   readonly tenantId: string;
@@ -26,12 +27,14 @@ export interface Registration {
 
 export type { OnboardingInput, RegistrationStatus, RegistrationView };
 
+/** What an Idempotency-Key was first used for: a replay with the same body answers the same. */
 export interface IdempotencyRecord {
   readonly registrationId: string;
   readonly tenantId: string;
   readonly requestHash: string;
 }
 
+/** The tables, Step Functions, ids and time that sign-up uses (registration-store.ts, the handler). */
 export interface RegistrationDeps {
   /** Claims the key; resolves the existing record when the key was claimed before. */
   claimIdempotencyKey(key: string, record: IdempotencyRecord): Promise<IdempotencyRecord | undefined>;
@@ -53,6 +56,7 @@ export interface RegistrationDeps {
   now(): Date;
 }
 
+/** 422: the Idempotency-Key belongs to another request body. */
 export class IdempotencyKeyReusedError extends HttpError {
   constructor() {
     super(422, 'Idempotency-Key was already used with a different request body');
@@ -62,6 +66,7 @@ export class IdempotencyKeyReusedError extends HttpError {
 
 export type Accepted = RegistrationAccepted;
 
+/** A hash of the request that does not depend on the order of its fields. */
 export function requestHash(request: RegistrationRequest): string {
   const canonical = JSON.stringify(
     Object.keys(request)
@@ -71,6 +76,7 @@ export function requestHash(request: RegistrationRequest): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** `POST /registrations`: reserves the name and starts one onboarding; idempotent by `idempotencyKey`. */
 export async function registerTenant(
   deps: RegistrationDeps,
   request: RegistrationRequest,
@@ -124,6 +130,7 @@ export async function registerTenant(
 
 export type { ExecutionStatus };
 
+/** A registration's status from its onboarding execution's (none yet: in progress). */
 export function registrationStatusOf(executionStatus: ExecutionStatus | undefined): RegistrationStatus {
   switch (executionStatus) {
     case 'SUCCEEDED':
@@ -144,15 +151,17 @@ export function registrationStatusOf(executionStatus: ExecutionStatus | undefine
  */
 export const START_GRACE_MS = 60_000;
 
+/** What the registration status reads besides the registration: its execution and its tenant. */
+export interface RegistrationStatusDeps {
+  /** The onboarding execution named after the registration; undefined when it does not exist. */
+  describeOnboarding(registrationId: string): Promise<{ status: ExecutionStatus; steps: ExecutionStep[] } | undefined>;
+  /** The tenant row's status, undefined when there is no row. */
+  tenantStatus(tenantId: string): Promise<string | undefined>;
+}
+
+/** `GET /registrations/{registrationId}`: the registration with where its onboarding stands. */
 export async function describeRegistration(
-  deps: Pick<RegistrationDeps, 'getRegistration' | 'now'> & {
-    /** The onboarding execution named after the registration; undefined when it does not exist. */
-    describeOnboarding(
-      registrationId: string,
-    ): Promise<{ status: ExecutionStatus; steps: ExecutionStep[] } | undefined>;
-    /** The tenant row's status, undefined when there is no row. */
-    tenantStatus(tenantId: string): Promise<string | undefined>;
-  },
+  deps: Pick<RegistrationDeps, 'getRegistration' | 'now'> & RegistrationStatusDeps,
   registrationId: string,
 ): Promise<RegistrationView> {
   const registration = await deps.getRegistration(registrationId);

@@ -2,7 +2,7 @@
  * Operators' view of releases: one release is one execution of the fan-out state machine
  * (workflows/deploy-fanout.ts). Everything here is read from Step Functions' own records — the
  * execution's input, its output (the release summary) and its history — so no copy of release
- * state is kept anywhere else. Pure functions; handler.ts adds the I/O.
+ * state is kept anywhere else. Pure functions; release-store.ts is the I/O.
  *
  * Where a tenant stands comes, most reliable first, from: the summary (a finished release), the
  * last AssessWave output (every finished wave), the record steps of the running wave (their
@@ -10,6 +10,7 @@
  * executions, so there the running wave's tenants read IN_PROGRESS until the wave is assessed).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { NotFoundError } from '../../contracts/errors';
 import type { TenantReleaseStatus } from '../../contracts/rules';
 import type {
   Release,
@@ -18,6 +19,8 @@ import type {
   ReleaseTenant,
   ReleaseWave,
 } from '../../contracts/schemas/control-plane';
+import { executionArnOf } from '../executions/execution-arn';
+import type { WorkflowExecutions } from '../executions/executions';
 import {
   ALL_TENANTS,
   DEFAULT_WAVE_SIZE,
@@ -275,7 +278,47 @@ export function releaseDetail(
   };
 }
 
-/** Release ids are execution names (the pipeline execution id, or a generated one). */
-export function isReleaseId(value: string): boolean {
-  return /^[\w-]{1,80}$/.test(value);
+/** The fan-out's executions in Step Functions, and the tenant rows a release detail names. */
+export interface ReleasesDeps {
+  /** The release fan-out state machine: a release is one of its executions. */
+  readonly stateMachineArn: string;
+  readonly executions: Pick<WorkflowExecutions, 'page' | 'history'> & {
+    describe(executionArn: string): Promise<ReleaseExecution | undefined>;
+  };
+  /** What TenantDetails and TenantStackMapping hold of these (distinct) tenants. */
+  readonly tenantFacts: (tenantIds: readonly string[]) => Promise<ReadonlyMap<string, TenantFacts>>;
+}
+
+/** `GET /releases`: one page of releases, newest first. */
+export async function listReleases(
+  deps: ReleasesDeps,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<{ items: ReleaseItem[]; nextToken?: string }> {
+  const page = await deps.executions.page(deps.stateMachineArn, query);
+  const items = await Promise.all(
+    page.executionArns.map(async (executionArn) => {
+      const execution = await deps.executions.describe(executionArn);
+      if (!execution) return undefined;
+      // A finished release counts from its summary; only the others need their history.
+      return releaseItem(execution, needsHistory(execution) ? await deps.executions.history(executionArn) : []);
+    }),
+  );
+  // A release listed but gone by the time it is described is no longer there to show.
+  return {
+    items: items.filter((item) => item !== undefined),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+  };
+}
+
+/** `GET /releases/{releaseId}`: one release with its waves and its tenants' names and versions. */
+export async function getRelease(deps: ReleasesDeps, releaseId: string): Promise<ReleaseDetail> {
+  // Release ids are execution names (the pipeline execution id, or a generated one).
+  const executionArn = executionArnOf(deps.stateMachineArn, releaseId);
+  const execution = executionArn && (await deps.executions.describe(executionArn));
+  if (!executionArn || !execution) throw new NotFoundError('Release');
+  const events = await deps.executions.history(executionArn);
+  // Which tenants a release touches is known only from its history; then their rows are read.
+  // Distinct ids: BatchGetItem refuses a request that names one key twice.
+  const tenantIds = [...new Set(releaseDetail(execution, events).tenants.map((t) => t.tenantId))];
+  return releaseDetail(execution, events, await deps.tenantFacts(tenantIds));
 }

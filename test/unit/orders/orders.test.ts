@@ -65,10 +65,9 @@ describe('orders', () => {
       ],
     });
 
-    await expect(attempt).rejects.toThrow(ValidationError);
-    await expect(attempt).rejects.toMatchObject({
-      errors: [{ field: 'lines[1].productId', message: 'is not a product of this tenant' }],
-    });
+    await expect(attempt).rejects.toStrictEqual(
+      new ValidationError([{ field: 'lines[1].productId', message: 'is not a product of this tenant' }]),
+    );
     expect(findProducts).toHaveBeenCalledWith(TENANT_A, ['a-pen', 'b-gold']);
     expect(orders.partitions.get(TENANT_A)?.size ?? 0).toBe(0);
   });
@@ -91,7 +90,7 @@ describe('orders', () => {
     const { deps } = setup();
     const order = await createOrder(deps, TENANT_A, { lines: [{ productId: 'a-pen', quantity: 1 }] });
 
-    await expect(getOrder(deps, TENANT_B, order.orderId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getOrder(deps, TENANT_B, order.orderId)).rejects.toStrictEqual(new NotFoundError('Order'));
     await expect(getOrder(deps, TENANT_A, order.orderId)).resolves.toEqual(order);
   });
 
@@ -119,10 +118,10 @@ describe('orders', () => {
     const { deps, orders } = setup();
     const order = await createOrder(deps, TENANT_A, { lines: [{ productId: 'a-pen', quantity: 1 }] });
 
-    await expect(updateOrder(deps, TENANT_B, order.orderId, { status: 'CANCELLED' })).rejects.toBeInstanceOf(
-      NotFoundError,
+    await expect(updateOrder(deps, TENANT_B, order.orderId, { status: 'CANCELLED' })).rejects.toStrictEqual(
+      new NotFoundError('Order'),
     );
-    await expect(deleteOrder(deps, TENANT_B, order.orderId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteOrder(deps, TENANT_B, order.orderId)).rejects.toStrictEqual(new NotFoundError('Order'));
     expect(orders.partitions.get(TENANT_A)?.get(order.orderId)).toEqual(order);
   });
 });

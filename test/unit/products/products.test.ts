@@ -41,7 +41,7 @@ describe('products', () => {
   it("returns 404 for another tenant's product", async () => {
     const { deps, bProduct } = setup();
 
-    await expect(getProduct(deps, TENANT_A, bProduct.productId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getProduct(deps, TENANT_A, bProduct.productId)).rejects.toStrictEqual(new NotFoundError('Product'));
     await expect(getProduct(deps, TENANT_B, bProduct.productId)).resolves.toEqual(bProduct);
   });
 
@@ -65,7 +65,7 @@ describe('products', () => {
 
     await expect(
       replaceProduct(deps, TENANT_A, bProduct.productId, { name: 'hijacked', price: 0 }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    ).rejects.toStrictEqual(new NotFoundError('Product'));
     expect(store.partitions.get(TENANT_B)?.get(bProduct.productId)).toEqual(bProduct);
     expect(store.partitions.get(TENANT_A)?.has(bProduct.productId) ?? false).toBe(false);
   });
@@ -73,7 +73,7 @@ describe('products', () => {
   it("returns 404 when deleting another tenant's product and keeps it", async () => {
     const { store, deps, bProduct } = setup();
 
-    await expect(deleteProduct(deps, TENANT_A, bProduct.productId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteProduct(deps, TENANT_A, bProduct.productId)).rejects.toStrictEqual(new NotFoundError('Product'));
     expect(store.partitions.get(TENANT_B)?.has(bProduct.productId)).toBe(true);
   });
 
@@ -83,7 +83,7 @@ describe('products', () => {
 
     await deleteProduct(deps, TENANT_A, created.productId);
 
-    await expect(getProduct(deps, TENANT_A, created.productId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getProduct(deps, TENANT_A, created.productId)).rejects.toStrictEqual(new NotFoundError('Product'));
   });
 });
 

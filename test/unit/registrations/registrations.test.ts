@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../../contracts/errors';
+import type { RegistrationRequest } from '../../../contracts/schemas/control-plane';
 import {
   describeRegistration,
   type ExecutionStatus,
@@ -14,7 +15,6 @@ import {
   START_GRACE_MS,
 } from '../../../functions/registrations/registrations';
 import type { ExecutionStep } from '../../../functions/shared/execution-steps';
-import type { RegistrationRequest } from '../../../functions/shared/tenant-names';
 import { FIXED_NOW, sequentialIds } from '../../support/unit/fake-tenant-table';
 
 const REQUEST: RegistrationRequest = { tenantName: 'acme', email: 'owner@acme.example', tier: 'BASIC' };
@@ -101,7 +101,7 @@ describe('registerTenant', () => {
 
     const reuse = registerTenant(deps, { ...REQUEST, tenantName: 'other' }, 'key-1');
 
-    await expect(reuse).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(reuse).rejects.toStrictEqual(new IdempotencyKeyReusedError());
     await expect(reuse).rejects.toMatchObject({ statusCode: 422 });
     expect(deps.executions).toHaveLength(1);
     expect(deps.names.has('other')).toBe(false);
@@ -113,8 +113,10 @@ describe('registerTenant', () => {
 
     const duplicate = registerTenant(deps, { ...REQUEST, tenantName: 'ACME' }, 'key-2');
 
-    await expect(duplicate).rejects.toBeInstanceOf(ConflictError);
-    await expect(duplicate).rejects.toMatchObject({ statusCode: 409, field: 'tenantName' });
+    await expect(duplicate).rejects.toStrictEqual(
+      new ConflictError("Tenant name 'ACME' is already taken", 'tenantName'),
+    );
+    await expect(duplicate).rejects.toMatchObject({ statusCode: 409 });
     expect(deps.executions).toHaveLength(1);
     expect(deps.idempotency.has('key-2')).toBe(false);
   });
@@ -134,7 +136,11 @@ describe('registerTenant', () => {
 
     const rejected = registerTenant(deps, REQUEST, 'key-1');
 
-    await expect(rejected).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(rejected).rejects.toStrictEqual(
+      new ServiceUnavailableError('Onboarding could not be started; nothing was saved, please try again', {
+        cause: deps.failStart,
+      }),
+    );
     await expect(rejected).rejects.toMatchObject({ statusCode: 503 });
     expect(deps.registrations.size).toBe(0);
     expect(deps.names.has('acme')).toBe(false);
@@ -157,7 +163,9 @@ describe('registerTenant when the answer to StartExecution is lost', () => {
     expect(deps.registrations.has('id-1')).toBe(true);
     expect(deps.names.get('acme')).toBe('id-2');
     expect(deps.idempotency.has('key-1')).toBe(true);
-    await expect(registerTenant(deps, REQUEST)).rejects.toBeInstanceOf(ConflictError);
+    await expect(registerTenant(deps, REQUEST)).rejects.toStrictEqual(
+      new ConflictError("Tenant name 'acme' is already taken", 'tenantName'),
+    );
   });
 });
 
@@ -216,7 +224,9 @@ describe('describeRegistration', () => {
   });
 
   it('answers 404 for an unknown registration', async () => {
-    await expect(describeRegistration(depsWith(undefined, 'RUNNING'), 'nope')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(describeRegistration(depsWith(undefined, 'RUNNING'), 'nope')).rejects.toStrictEqual(
+      new NotFoundError('Registration'),
+    );
   });
 
   it('is IN_PROGRESS with no steps in the moment between saving the row and starting the execution', async () => {

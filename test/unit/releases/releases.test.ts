@@ -1,7 +1,16 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../../contracts/errors';
 import type { ReleasePlan, ReleaseSummary, TenantResult } from '../../../functions/pipeline/fanout';
-import { releaseDetail, releaseItem } from '../../../functions/releases/releases';
+import {
+  getRelease,
+  listReleases,
+  type ReleaseExecution,
+  type ReleasesDeps,
+  releaseDetail,
+  releaseItem,
+  type TenantFacts,
+} from '../../../functions/releases/releases';
 
 const target = (tenantId: string) => ({ tenantId, stackName: `tenantflow-silo-${tenantId}`, parameters: [] });
 const plan: ReleasePlan = {
@@ -169,5 +178,133 @@ describe('release view', () => {
       waves: [],
       counts: { tenants: 0 },
     });
+  });
+});
+
+const FANOUT = 'arn:aws:states:eu-west-1:111122223333:stateMachine:tenantflow-release-fanout';
+const releaseArn = (name: string) =>
+  `arn:aws:states:eu-west-1:111122223333:execution:tenantflow-release-fanout:${name}`;
+const finishedSummary: ReleaseSummary = {
+  version: 'v2',
+  tenantId: '',
+  tenantCount: 1,
+  succeeded: ['a'],
+  unchanged: [],
+  failed: [],
+  skipped: [],
+  notStarted: [],
+  unconfirmed: [],
+};
+
+/** The fan-out's executions and the tenant rows in memory; `calls` records what was read. */
+function releasesDeps(executions: Record<string, { execution: ReleaseExecution; history?: HistoryEvent[] }>) {
+  const calls: string[] = [];
+  const deps: ReleasesDeps = {
+    stateMachineArn: FANOUT,
+    executions: {
+      async page(stateMachineArn, query) {
+        calls.push(`page ${stateMachineArn} ${JSON.stringify(query)}`);
+        return { executionArns: Object.keys(executions).map(releaseArn), nextToken: query.nextToken && 'page-3' };
+      },
+      async describe(executionArn) {
+        calls.push(`describe ${executionArn}`);
+        return Object.entries(executions).find(([name]) => releaseArn(name) === executionArn)?.[1].execution;
+      },
+      async history(executionArn) {
+        calls.push(`history ${executionArn}`);
+        return Object.entries(executions).find(([name]) => releaseArn(name) === executionArn)?.[1].history ?? [];
+      },
+    },
+    async tenantFacts(tenantIds) {
+      calls.push(`facts ${tenantIds.join(',')}`);
+      return new Map(
+        tenantIds.map((tenantId): [string, TenantFacts] => [tenantId, { tenantName: `name-${tenantId}` }]),
+      );
+    },
+  };
+  return { deps, calls };
+}
+
+describe('listReleases', () => {
+  it('counts finished releases from their summary and reads the history only of the others', async () => {
+    const { deps, calls } = releasesDeps({
+      'rel-done': {
+        execution: {
+          name: 'rel-done',
+          status: 'SUCCEEDED',
+          startDate: at(0),
+          input,
+          output: JSON.stringify(finishedSummary),
+        },
+      },
+      'rel-run': {
+        execution: { name: 'rel-run', status: 'RUNNING', startDate: at(1), input },
+        history: secondWaveRunning,
+      },
+    });
+
+    const page = await listReleases(deps, { limit: '5' });
+
+    expect(page.items.map((item) => [item.releaseId, item.counts.tenants])).toEqual([
+      ['rel-done', 1],
+      ['rel-run', 4],
+    ]);
+    expect(calls.filter((call) => call.startsWith('history'))).toEqual([`history ${releaseArn('rel-run')}`]);
+    expect(page).not.toHaveProperty('nextToken');
+  });
+
+  it('passes the next page token on when there is one', async () => {
+    const { deps } = releasesDeps({});
+
+    await expect(listReleases(deps, { nextToken: 'page-2' })).resolves.toEqual({ items: [], nextToken: 'page-3' });
+  });
+});
+
+describe('getRelease', () => {
+  it("shows a release with the names from its tenants' rows", async () => {
+    const { deps, calls } = releasesDeps({
+      'rel-run': {
+        execution: { name: 'rel-run', status: 'RUNNING', startDate: at(1), input },
+        history: secondWaveRunning,
+      },
+    });
+
+    const detail = await getRelease(deps, 'rel-run');
+
+    expect(detail.tenants.map((t) => [t.tenantId, t.tenantName])).toEqual([
+      ['a', 'name-a'],
+      ['b', 'name-b'],
+      ['c', 'name-c'],
+      ['z', 'name-z'],
+    ]);
+    expect(calls).toEqual([`describe ${releaseArn('rel-run')}`, `history ${releaseArn('rel-run')}`, 'facts a,b,c,z']);
+  });
+
+  it('asks once for the rows of a tenant with two rows in the release (BatchGetItem refuses repeated keys)', async () => {
+    const summary: ReleaseSummary = { ...finishedSummary, skipped: [{ tenantId: 'a', reason: 'also skipped' }] };
+    const { deps, calls } = releasesDeps({
+      'rel-done': {
+        execution: { name: 'rel-done', status: 'SUCCEEDED', startDate: at(0), input, output: JSON.stringify(summary) },
+        history: secondWaveRunning.slice(0, 1),
+      },
+    });
+
+    const detail = await getRelease(deps, 'rel-done');
+
+    expect(detail.tenants.filter((t) => t.tenantId === 'a')).toHaveLength(2);
+    expect(calls.filter((call) => call.startsWith('facts'))).toEqual(['facts a,b,c']);
+  });
+
+  it('answers 404 for an unknown release', async () => {
+    const { deps } = releasesDeps({});
+
+    await expect(getRelease(deps, 'rel-none')).rejects.toStrictEqual(new NotFoundError('Release'));
+  });
+
+  it('answers 404 for an id that cannot name a release, without asking Step Functions', async () => {
+    const { deps, calls } = releasesDeps({});
+
+    await expect(getRelease(deps, 'rel 1')).rejects.toStrictEqual(new NotFoundError('Release'));
+    expect(calls).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../../contracts/errors';
+import { describe, expect, it, vi } from 'vitest';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../contracts/errors';
 import { parseNewUser } from '../../../contracts/requests';
+import type { TenantRecord } from '../../../contracts/tenant-record';
 import { temporaryPassword } from '../../../functions/shared/passwords';
 import {
+  callerTenant,
   createUser,
   getUser,
+  type Invitation,
   setUserEnabled,
   type TenantUser,
   type UserDeps,
@@ -47,15 +50,30 @@ function fakeDirectory(): UserDirectory & { users: Map<string, TenantUser & { te
 
 function deps(
   directory = fakeDirectory(),
-): UserDeps & { invitations: string[]; directory: ReturnType<typeof fakeDirectory> } {
-  const invitations: string[] = [];
+): UserDeps & { invitations: Invitation[]; directory: ReturnType<typeof fakeDirectory> } {
+  const invitations: Invitation[] = [];
   return {
     directory,
     invitations,
     temporaryPassword: () => 'Temp-Passw0rd!x',
-    sendInvitation: async (user) => void invitations.push(user.username),
+    sendInvitation: async (invitation) => void invitations.push(invitation),
   };
 }
+
+const T1 = { tenantId: 't1', tenantName: 'Acme' };
+const T2 = { tenantId: 't2', tenantName: 'Globex' };
+const ROW: TenantRecord = {
+  tenantId: 't1',
+  tenantName: 'Acme',
+  tenantNameKey: 'acme',
+  tier: 'BASIC',
+  deploymentModel: 'pool',
+  status: 'ACTIVE',
+  email: 'admin@acme.example',
+  registrationId: 'r-1',
+  userPoolId: 'pool-1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 
 describe('parseNewUser', () => {
   it('accepts a valid user and lower-cases username and email', () => {
@@ -73,33 +91,77 @@ describe('parseNewUser', () => {
   });
 });
 
+describe('callerTenant', () => {
+  it("finds the caller's tenant with its user pool", async () => {
+    await expect(callerTenant(async () => ROW, 't1')).resolves.toEqual(ROW);
+  });
+
+  it('refuses a caller without a tenant (an operator) with 403', async () => {
+    const read = vi.fn(async () => ROW);
+
+    await expect(callerTenant(read, undefined)).rejects.toStrictEqual(
+      new ForbiddenError('Only tenant admins manage users'),
+    );
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 for a tenant without a row, or without a user pool yet', async () => {
+    const { userPoolId: _none, ...withoutPool } = ROW;
+
+    await expect(callerTenant(async () => undefined, 't1')).rejects.toStrictEqual(new NotFoundError('Tenant'));
+    await expect(callerTenant(async () => withoutPool, 't1')).rejects.toStrictEqual(new NotFoundError('Tenant'));
+  });
+});
+
 describe('users of a tenant', () => {
-  it('creates a user and sends one invitation', async () => {
+  it('creates a user and sends one invitation with the tenant name and the temporary password', async () => {
     const d = deps();
 
-    const user = await createUser(d, 't1', { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
+    const user = await createUser(d, T1, { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
 
     expect(user).toMatchObject({ username: 'bob', enabled: true });
-    expect(d.invitations).toEqual(['bob']);
+    expect(d.directory.users.get('bob')).toMatchObject({ tenantId: 't1', role: 'TenantUser' });
+    expect(d.invitations).toEqual([
+      { email: 'b@x.io', tenantName: 'Acme', username: 'bob', temporaryPassword: 'Temp-Passw0rd!x' },
+    ]);
   });
 
   it('reports a taken username as a conflict on username, without an invitation', async () => {
     const d = deps();
-    await createUser(d, 't2', { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
+    await createUser(d, T2, { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
 
-    await expect(createUser(d, 't1', { username: 'bob', email: 'c@x.io', role: 'TenantUser' })).rejects.toBeInstanceOf(
-      ConflictError,
+    await expect(createUser(d, T1, { username: 'bob', email: 'c@x.io', role: 'TenantUser' })).rejects.toStrictEqual(
+      new ConflictError("Username 'bob' is already taken", 'username'),
     );
-    expect(d.invitations).toEqual(['bob']);
+    expect(d.invitations.map((invitation) => invitation.tenantName)).toEqual(['Globex']);
   });
 
   it('treats another tenant’s user as not found, for reads and changes', async () => {
     const d = deps();
-    await createUser(d, 't2', { username: 'eve', email: 'e@x.io', role: 'TenantAdmin' });
+    await createUser(d, T2, { username: 'eve', email: 'e@x.io', role: 'TenantAdmin' });
 
-    await expect(getUser(d, 't1', 'eve')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(setUserEnabled(d, 't1', 'eve', false)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getUser(d, 't1', 'eve')).rejects.toStrictEqual(new NotFoundError('User'));
+    await expect(setUserEnabled(d, 't1', 'eve', false, 'admin')).rejects.toStrictEqual(new NotFoundError('User'));
     expect(d.directory.users.get('eve')?.enabled).toBe(true);
+  });
+
+  it('disables and enables a user of the tenant', async () => {
+    const d = deps();
+    await createUser(d, T1, { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
+
+    await expect(setUserEnabled(d, 't1', 'bob', false, 'admin')).resolves.toMatchObject({ enabled: false });
+    await expect(setUserEnabled(d, 't1', 'bob', true, 'admin')).resolves.toMatchObject({ enabled: true });
+  });
+
+  it('refuses to let the caller disable their own user, whatever the case, with 409', async () => {
+    const d = deps();
+    await createUser(d, T1, { username: 'admin', email: 'a@x.io', role: 'TenantAdmin' });
+
+    await expect(setUserEnabled(d, 't1', 'ADMIN', false, 'admin')).rejects.toStrictEqual(
+      new ConflictError('You cannot disable your own user'),
+    );
+    expect(d.directory.users.get('admin')?.enabled).toBe(true);
+    await expect(setUserEnabled(d, 't1', 'admin', true, 'admin')).resolves.toMatchObject({ enabled: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../contracts/errors';
-import { parseRegistrationRequest, TENANT_NAME_PATTERN, tenantNameKey } from '../../../functions/shared/tenant-names';
+import { parseRegistrationRequest } from '../../../contracts/requests';
+import { TENANT_NAME_PATTERN, tenantNameKey } from '../../../contracts/rules';
 
 const VALID = { tenantName: 'acme-co', email: 'Owner@Acme.example', tier: 'BASIC' };
 

@@ -1,0 +1,89 @@
+/**
+ * The executions API's I/O: Step Functions' executions, and the tenant registry a redrive
+ * updates. The releases and registrations functions read executions with the same functions.
+ */
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  DescribeStateMachineCommand,
+  RedriveExecutionCommand,
+  type SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally } from '../shared/conditional-write';
+import { executionHistory, listExecutionsPage } from '../shared/execution-history';
+import type { WorkflowExecutions } from './executions';
+
+/** One page of a state machine's executions' ARNs (WorkflowExecutions.page). */
+export async function executionsPage(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<{ executionArns: string[]; nextToken?: string }> {
+  const page = await listExecutionsPage(sfn, stateMachineArn, query);
+  return {
+    executionArns: (page.executions ?? []).map((listed) => listed.executionArn as string),
+    nextToken: page.nextToken,
+  };
+}
+
+/** An execution; undefined when Step Functions has none of that ARN (WorkflowExecutions.describe). */
+export async function describeExecution(
+  sfn: Pick<SFNClient, 'send'>,
+  executionArn: string,
+): Promise<DescribeExecutionOutput | undefined> {
+  try {
+    return await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
+    throw error;
+  }
+}
+
+/** Step Functions' executions on the SFNClient (the shared history and list readers take the client itself). */
+export function stepFunctionsExecutions(sfn: SFNClient): WorkflowExecutions {
+  return {
+    page: (stateMachineArn, query) => executionsPage(sfn, stateMachineArn, query),
+    describe: (executionArn) => describeExecution(sfn, executionArn),
+    history: (executionArn) => executionHistory(sfn, executionArn),
+    async definition(stateMachineArn) {
+      const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+      return JSON.parse(machine.definition ?? '{}');
+    },
+    async redrive(executionArn) {
+      try {
+        await sfn.send(new RedriveExecutionCommand({ executionArn }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionNotRedrivable') return false;
+        throw error;
+      }
+    },
+    async stop(executionArn, error, cause) {
+      await sfn.send(new StopExecutionCommand({ executionArn, error, cause }));
+    },
+  };
+}
+
+/** Sets a FAILED tenant of TenantDetails back to ONBOARDING (ExecutionsDeps.markOnboardingAgain). */
+export async function markOnboardingAgain(
+  db: Pick<DynamoDBDocumentClient, 'send'>,
+  tableName: string,
+  tenantId: string,
+  at: string,
+): Promise<void> {
+  // Refused when the tenant is not FAILED: then there is nothing to undo.
+  await conditionally(
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { tenantId },
+        UpdateExpression: 'SET #status = :onboarding, updatedAt = :now REMOVE failedStep, failureCause',
+        ConditionExpression: '#status = :failed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':failed': 'FAILED', ':now': at },
+      }),
+    ),
+  );
+}

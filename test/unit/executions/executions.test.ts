@@ -1,0 +1,261 @@
+import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../../contracts/errors';
+import { STOPPED_BY_OPERATOR_ERROR } from '../../../contracts/onboarding-states';
+import {
+  type ExecutionsDeps,
+  executionDetail,
+  executionEvent,
+  listExecutions,
+  redriveExecution,
+  stopExecution,
+  type WorkflowExecutions,
+} from '../../../functions/executions/executions';
+import { FIXED_NOW } from '../../support/unit/fake-tenant-table';
+
+const MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:onboarding';
+const arnOf = (name: string) => `arn:aws:states:eu-west-1:111122223333:execution:onboarding:${name}`;
+const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
+const DEFINITION = { StartAt: 'ValidateRegistration', States: {} };
+
+const execution = (name: string, status: string, extra: Partial<DescribeExecutionOutput> = {}) =>
+  ({
+    executionArn: arnOf(name),
+    stateMachineArn: MACHINE,
+    name,
+    status,
+    startDate: at(0),
+    input: JSON.stringify({ tenantId: `tenant-${name}`, tenantName: `Name ${name}` }),
+    ...extra,
+  }) as DescribeExecutionOutput;
+
+/** A history whose StoreTenant step failed. */
+const failedHistory: HistoryEvent[] = [
+  { id: 1, type: 'ExecutionStarted', timestamp: at(0), executionStartedEventDetails: { input: '{"a":1}' } },
+  { id: 2, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'StoreTenant' } },
+  {
+    id: 3,
+    type: 'TaskFailed',
+    timestamp: at(2),
+    taskFailedEventDetails: { resource: 'invoke', resourceType: 'lambda', error: 'Boom', cause: 'disk full' },
+  },
+  { id: 4, type: 'ExecutionFailed', timestamp: at(3), executionFailedEventDetails: { error: 'Boom' } },
+];
+
+/** Step Functions in memory: executions by ARN, each with its history; `calls` records the calls. */
+class FakeWorkflow implements WorkflowExecutions {
+  readonly executions = new Map<string, DescribeExecutionOutput>();
+  readonly histories = new Map<string, HistoryEvent[]>();
+  readonly calls: string[] = [];
+  /** Executions that are listed but gone when described. */
+  readonly vanished = new Set<string>();
+
+  add(described: DescribeExecutionOutput, history: HistoryEvent[] = []): this {
+    this.executions.set(described.executionArn as string, described);
+    this.histories.set(described.executionArn as string, history);
+    return this;
+  }
+  async page(stateMachineArn: string, query: Readonly<Record<string, string | undefined>>) {
+    this.calls.push(`page ${stateMachineArn} ${JSON.stringify(query)}`);
+    return { executionArns: [...this.executions.keys(), ...this.vanished], nextToken: 'page-2' };
+  }
+  async describe(executionArn: string) {
+    this.calls.push(`describe ${executionArn}`);
+    return this.executions.get(executionArn);
+  }
+  async history(executionArn: string) {
+    this.calls.push(`history ${executionArn}`);
+    return this.histories.get(executionArn) ?? [];
+  }
+  async definition(stateMachineArn: string) {
+    this.calls.push(`definition ${stateMachineArn}`);
+    return DEFINITION;
+  }
+  async redrive(executionArn: string) {
+    this.calls.push(`redrive ${executionArn}`);
+    const found = this.executions.get(executionArn);
+    if (!found || !['FAILED', 'ABORTED', 'TIMED_OUT'].includes(found.status as string)) return false;
+    this.executions.set(executionArn, { ...found, status: 'RUNNING', redriveCount: (found.redriveCount ?? 0) + 1 });
+    return true;
+  }
+  async stop(executionArn: string, error: string, cause: string) {
+    this.calls.push(`stop ${executionArn} ${error} ${cause}`);
+    const found = this.executions.get(executionArn) as DescribeExecutionOutput;
+    this.executions.set(executionArn, { ...found, status: 'ABORTED', stopDate: at(9), error, cause });
+  }
+}
+
+function setup(workflow = new FakeWorkflow()) {
+  const marked: string[] = [];
+  const deps: ExecutionsDeps = {
+    stateMachineArn: MACHINE,
+    executions: workflow,
+    markOnboardingAgain: async (tenantId, when) => void marked.push(`${tenantId} ${when}`),
+    now: () => FIXED_NOW,
+  };
+  return { deps, workflow, marked };
+}
+
+describe('listExecutions', () => {
+  it('lists a page of onboarding executions, reading the history only of unsuccessful ones', async () => {
+    const { deps, workflow } = setup(
+      new FakeWorkflow()
+        .add(execution('ok', 'SUCCEEDED', { stopDate: at(5) }))
+        .add(execution('bad', 'FAILED', { stopDate: at(3) }), failedHistory),
+    );
+
+    const page = await listExecutions(deps, { status: 'FAILED', limit: '10' });
+
+    expect(page).toEqual({
+      items: [
+        {
+          executionId: 'ok',
+          kind: 'onboarding',
+          tenantId: 'tenant-ok',
+          tenantName: 'Name ok',
+          status: 'SUCCEEDED',
+          startedAt: at(0).toISOString(),
+          stoppedAt: at(5).toISOString(),
+          redriveCount: undefined,
+          failedStep: undefined,
+          error: undefined,
+        },
+        expect.objectContaining({
+          executionId: 'bad',
+          status: 'FAILED',
+          failedStep: 'StoreTenant',
+          error: 'Boom: disk full',
+        }),
+      ],
+      nextToken: 'page-2',
+    });
+    expect(workflow.calls[0]).toBe(`page ${MACHINE} {"status":"FAILED","limit":"10"}`);
+    expect(workflow.calls.filter((call) => call.startsWith('history'))).toEqual([`history ${arnOf('bad')}`]);
+  });
+
+  it('leaves out an execution that is listed but gone when described', async () => {
+    const workflow = new FakeWorkflow().add(execution('ok', 'SUCCEEDED'));
+    workflow.vanished.add(arnOf('gone'));
+    const { deps } = setup(workflow);
+
+    const page = await listExecutions(deps, {});
+
+    expect(page.items.map((item) => item.executionId)).toEqual(['ok']);
+  });
+});
+
+describe('executionDetail', () => {
+  it("shows the execution with its state machine's definition and its history as flat events", async () => {
+    const { deps } = setup(new FakeWorkflow().add(execution('bad', 'FAILED'), failedHistory));
+
+    const detail = await executionDetail(deps, 'bad');
+
+    expect(detail).toMatchObject({ executionId: 'bad', failedStep: 'StoreTenant', definition: DEFINITION });
+    expect(detail.events).toHaveLength(4);
+    expect(detail.events[0]).toEqual({
+      id: 1,
+      type: 'ExecutionStarted',
+      timestamp: at(0).toISOString(),
+      stateName: undefined,
+      input: { a: 1 },
+      output: undefined,
+      error: undefined,
+      cause: undefined,
+    });
+    expect(detail.events[2]).toMatchObject({ type: 'TaskFailed', error: 'Boom', cause: 'disk full' });
+  });
+
+  it('answers 404 for an unknown execution', async () => {
+    const { deps } = setup();
+
+    await expect(executionDetail(deps, 'nope')).rejects.toStrictEqual(new NotFoundError('Execution'));
+  });
+
+  it('answers 404 for an id that cannot name an execution, without asking Step Functions', async () => {
+    const { deps, workflow } = setup();
+
+    await expect(executionDetail(deps, '../other-machine:x')).rejects.toStrictEqual(new NotFoundError('Execution'));
+    await expect(executionDetail(deps, 'x'.repeat(81))).rejects.toStrictEqual(new NotFoundError('Execution'));
+    expect(workflow.calls).toEqual([]);
+  });
+});
+
+describe('redriveExecution', () => {
+  it('redrives a failed onboarding, sets its tenant back to ONBOARDING and shows it running', async () => {
+    const { deps, workflow, marked } = setup(new FakeWorkflow().add(execution('bad', 'FAILED'), failedHistory));
+
+    const redriven = await redriveExecution(deps, 'bad');
+
+    expect(redriven).toMatchObject({ executionId: 'bad', status: 'RUNNING', redriveCount: 1, failedStep: undefined });
+    expect(marked).toEqual([`tenant-bad ${FIXED_NOW.toISOString()}`]);
+    expect(workflow.calls).toEqual([`describe ${arnOf('bad')}`, `redrive ${arnOf('bad')}`, `describe ${arnOf('bad')}`]);
+  });
+
+  it('answers 409 naming the status when Step Functions cannot redrive it, leaving the tenant alone', async () => {
+    const { deps, marked } = setup(new FakeWorkflow().add(execution('ok', 'SUCCEEDED')));
+
+    await expect(redriveExecution(deps, 'ok')).rejects.toStrictEqual(
+      new ConflictError('Execution is SUCCEEDED and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can'),
+    );
+    expect(marked).toEqual([]);
+  });
+
+  it('redrives an execution whose input names no tenant without touching the registry', async () => {
+    const { deps, marked } = setup(new FakeWorkflow().add(execution('bad', 'TIMED_OUT', { input: 'not json' })));
+
+    await expect(redriveExecution(deps, 'bad')).resolves.toMatchObject({ status: 'RUNNING' });
+    expect(marked).toEqual([]);
+  });
+
+  it('answers 404 for an unknown execution', async () => {
+    const { deps } = setup();
+
+    await expect(redriveExecution(deps, 'nope')).rejects.toStrictEqual(new NotFoundError('Execution'));
+  });
+});
+
+describe('stopExecution', () => {
+  it('stops a running onboarding with the error its cleanup matches on, and shows it aborted', async () => {
+    const { deps, workflow } = setup(new FakeWorkflow().add(execution('run', 'RUNNING')));
+
+    const stopped = await stopExecution(deps, 'run');
+
+    expect(workflow.calls).toContain(
+      `stop ${arnOf('run')} ${STOPPED_BY_OPERATOR_ERROR} Stopped by an operator; what it created is removed`,
+    );
+    expect(stopped).toMatchObject({
+      executionId: 'run',
+      status: 'ABORTED',
+      stoppedAt: at(9).toISOString(),
+      error: `${STOPPED_BY_OPERATOR_ERROR}: Stopped by an operator; what it created is removed`,
+    });
+  });
+
+  it.each(['SUCCEEDED', 'FAILED', 'ABORTED'])('answers 409 for a %s execution, stopping nothing', async (status) => {
+    const { deps, workflow } = setup(new FakeWorkflow().add(execution('done', status)));
+
+    await expect(stopExecution(deps, 'done')).rejects.toStrictEqual(
+      new ConflictError(`Execution is ${status}; only RUNNING executions can be stopped`),
+    );
+    expect(workflow.calls.some((call) => call.startsWith('stop'))).toBe(false);
+  });
+
+  it('answers 404 for an unknown execution', async () => {
+    const { deps } = setup();
+
+    await expect(stopExecution(deps, 'nope')).rejects.toStrictEqual(new NotFoundError('Execution'));
+  });
+});
+
+describe('executionEvent', () => {
+  it('reads the state name of state events and keeps text that is not JSON as text', () => {
+    const event = executionEvent({
+      id: 7,
+      type: 'TaskStateExited',
+      timestamp: at(4),
+      stateExitedEventDetails: { name: 'StoreTenant', output: 'plain text' },
+    });
+
+    expect(event).toMatchObject({ id: 7, stateName: 'StoreTenant', output: 'plain text' });
+  });
+});
