@@ -1,6 +1,6 @@
 /** Orders API of a tenant stack (pooled or silo). Thin: parse, call the domain, respond. */
 import { randomUUID } from 'node:crypto';
-import { logger, tenantContextOf, tenantDocumentClient, withTenant } from '@tenantflow/tenant-context';
+import { instrumentApi, logger, tenantContextOf, tenantDocumentClient } from '@tenantflow/tenant-context';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseOrderInput } from '../../contracts/requests';
 import type { Product } from '../products/products';
@@ -14,7 +14,6 @@ const env = defineEnv(['ORDERS_TABLE', 'PRODUCTS_TABLE']);
 
 function depsFor(event: APIGatewayProxyEvent): { deps: OrderDeps; tenantId: string } {
   const tenant = tenantContextOf(event);
-  withTenant(tenant);
   const client = tenantDocumentClient(event);
   const products = tenantTable<Product>(client, env.PRODUCTS_TABLE, 'productId');
   return {
@@ -28,32 +27,34 @@ function depsFor(event: APIGatewayProxyEvent): { deps: OrderDeps; tenantId: stri
   };
 }
 
-export const handler = router(
-  {
-    'GET /orders': async (event) => {
-      const { deps, tenantId } = depsFor(event);
-      const query = event.queryStringParameters;
-      return json(200, await deps.orders.list(tenantId, parseLimit(query), query?.nextToken));
+export const handler = instrumentApi(
+  router(
+    {
+      'GET /orders': async (event) => {
+        const { deps, tenantId } = depsFor(event);
+        const query = event.queryStringParameters;
+        return json(200, await deps.orders.list(tenantId, parseLimit(query), query?.nextToken));
+      },
+      'POST /orders': async (event) => {
+        const input = parseOrderInput(parseJsonBody(event), 'create');
+        const { deps, tenantId } = depsFor(event);
+        return json(201, await createOrder(deps, tenantId, input));
+      },
+      'GET /orders/{orderId}': async (event) => {
+        const { deps, tenantId } = depsFor(event);
+        return json(200, await getOrder(deps, tenantId, pathParam(event, 'orderId')));
+      },
+      'PUT /orders/{orderId}': async (event) => {
+        const input = parseOrderInput(parseJsonBody(event), 'update');
+        const { deps, tenantId } = depsFor(event);
+        return json(200, await updateOrder(deps, tenantId, pathParam(event, 'orderId'), input));
+      },
+      'DELETE /orders/{orderId}': async (event) => {
+        const { deps, tenantId } = depsFor(event);
+        await deleteOrder(deps, tenantId, pathParam(event, 'orderId'));
+        return { statusCode: 204, headers: { 'Access-Control-Allow-Origin': '*' }, body: '' };
+      },
     },
-    'POST /orders': async (event) => {
-      const input = parseOrderInput(parseJsonBody(event), 'create');
-      const { deps, tenantId } = depsFor(event);
-      return json(201, await createOrder(deps, tenantId, input));
-    },
-    'GET /orders/{orderId}': async (event) => {
-      const { deps, tenantId } = depsFor(event);
-      return json(200, await getOrder(deps, tenantId, pathParam(event, 'orderId')));
-    },
-    'PUT /orders/{orderId}': async (event) => {
-      const input = parseOrderInput(parseJsonBody(event), 'update');
-      const { deps, tenantId } = depsFor(event);
-      return json(200, await updateOrder(deps, tenantId, pathParam(event, 'orderId'), input));
-    },
-    'DELETE /orders/{orderId}': async (event) => {
-      const { deps, tenantId } = depsFor(event);
-      await deleteOrder(deps, tenantId, pathParam(event, 'orderId'));
-      return { statusCode: 204, headers: { 'Access-Control-Allow-Origin': '*' }, body: '' };
-    },
-  },
-  (message, error) => logger.error(message, error as Error),
+    (message, error) => logger.error(message, error as Error),
+  ),
 );

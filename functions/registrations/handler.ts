@@ -1,8 +1,8 @@
 /** `POST /registrations` and `GET /registrations/{registrationId}` (public). */
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseRegistrationRequest } from '../../contracts/requests';
+import { instrumentApi, logger, tagTenant, traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
@@ -15,24 +15,31 @@ const env = defineEnv([
   'TENANT_DETAILS_TABLE',
   'ONBOARDING_STATE_MACHINE_ARN',
 ]);
-const logger = new Logger();
 const deps = lazy(() => ({
-  ...registrationStore({ dynamoDb: dynamoDb(), sfn: new SFNClient({}) }, env),
+  ...registrationStore({ dynamoDb: dynamoDb(), sfn: traced(new SFNClient({})) }, env),
   newId: randomUUID,
   now: () => new Date(),
 }));
 
-export const handler = router(
-  {
-    'POST /registrations': async (event) => {
-      const request = parseRegistrationRequest(parseJsonBody(event));
-      const idempotencyKey = Object.entries(event.headers ?? {}).find(
-        ([name]) => name.toLowerCase() === 'idempotency-key',
-      )?.[1];
-      return json(202, await registerTenant(deps(), request, idempotencyKey || undefined));
+export const handler = instrumentApi(
+  router(
+    {
+      'POST /registrations': async (event) => {
+        const request = parseRegistrationRequest(parseJsonBody(event));
+        const idempotencyKey = Object.entries(event.headers ?? {}).find(
+          ([name]) => name.toLowerCase() === 'idempotency-key',
+        )?.[1];
+        const accepted = await registerTenant(deps(), request, idempotencyKey || undefined);
+        // From here on the sign-up's lines and trace belong to the tenant it created.
+        tagTenant({ tenantId: accepted.tenantId, tier: request.tier });
+        return json(202, accepted);
+      },
+      'GET /registrations/{registrationId}': async (event) => {
+        const registration = await describeRegistration(deps(), pathParam(event, 'registrationId'));
+        tagTenant({ tenantId: registration.tenantId, tier: registration.tier });
+        return json(200, registration);
+      },
     },
-    'GET /registrations/{registrationId}': async (event) =>
-      json(200, await describeRegistration(deps(), pathParam(event, 'registrationId'))),
-  },
-  (message, error) => logger.error(message, error as Error),
+    (message, error) => logger.error(message, error as Error),
+  ),
 );

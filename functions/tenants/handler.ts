@@ -1,6 +1,6 @@
 /** Tenant registry API: public `GET /tenant-config/{tenantName}` and the operators' `/tenants` routes. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { instrumentApi, logger, traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, pathParam, router } from '../shared/http';
@@ -11,8 +11,7 @@ import { tenantStore } from './tenant-store';
 import { activateTenant, deactivateTenant, getTenant, listTenants, type TenantDeps, tenantConfig } from './tenants';
 
 const env = defineEnv(['TENANT_DETAILS_TABLE', 'TENANT_NAMES_TABLE', 'POOLED_API_URL', 'AWS_REGION']);
-const logger = new Logger();
-const cognito = lazy(() => new CognitoIdentityProviderClient({}));
+const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
 const registry = lazy(() => tenantStore(dynamoDb(), env));
 const deps = (): TenantDeps => ({
   registry: registry(),
@@ -20,26 +19,28 @@ const deps = (): TenantDeps => ({
   now: () => new Date(),
 });
 
-export const handler = router(
-  {
-    'GET /tenant-config/{tenantName}': async (event) =>
-      json(
-        200,
-        await tenantConfig(registry(), pathParam(event, 'tenantName'), {
-          pooledApiUrl: env.POOLED_API_URL,
-          region: env.AWS_REGION,
-          cognitoEndpoint: cognitoEndpointOverride(),
-        }),
-      ),
-    'GET /tenants': async (event) => {
-      const query = event.queryStringParameters;
-      return json(200, await listTenants(registry(), parseLimit(query), query?.nextToken));
+export const handler = instrumentApi(
+  router(
+    {
+      'GET /tenant-config/{tenantName}': async (event) =>
+        json(
+          200,
+          await tenantConfig(registry(), pathParam(event, 'tenantName'), {
+            pooledApiUrl: env.POOLED_API_URL,
+            region: env.AWS_REGION,
+            cognitoEndpoint: cognitoEndpointOverride(),
+          }),
+        ),
+      'GET /tenants': async (event) => {
+        const query = event.queryStringParameters;
+        return json(200, await listTenants(registry(), parseLimit(query), query?.nextToken));
+      },
+      'GET /tenants/{tenantId}': async (event) => json(200, await getTenant(registry(), pathParam(event, 'tenantId'))),
+      'POST /tenants/{tenantId}/deactivate': async (event) =>
+        json(200, await deactivateTenant(deps(), pathParam(event, 'tenantId'))),
+      'POST /tenants/{tenantId}/activate': async (event) =>
+        json(200, await activateTenant(deps(), pathParam(event, 'tenantId'))),
     },
-    'GET /tenants/{tenantId}': async (event) => json(200, await getTenant(registry(), pathParam(event, 'tenantId'))),
-    'POST /tenants/{tenantId}/deactivate': async (event) =>
-      json(200, await deactivateTenant(deps(), pathParam(event, 'tenantId'))),
-    'POST /tenants/{tenantId}/activate': async (event) =>
-      json(200, await activateTenant(deps(), pathParam(event, 'tenantId'))),
-  },
-  (message, error) => logger.error(message, error as Error),
+    (message, error) => logger.error(message, error as Error),
+  ),
 );

@@ -1,11 +1,11 @@
 /** Tenant admins' users API (`/users`), on the control plane; the tenant comes from the authorizer. */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseNewUser } from '../../contracts/requests';
 import type { TenantRecord } from '../../contracts/tenant-record';
+import { instrumentApi, logger, traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
@@ -15,9 +15,8 @@ import { cognitoUserDirectory } from './user-directory';
 import { callerTenant, createUser, getUser, setUserEnabled, type UserDeps, type UsersTenant } from './users';
 
 const env = defineEnv(['TENANT_DETAILS_TABLE', 'MAIL_FROM', 'INVITE_TEMPLATE_NAME']);
-const logger = new Logger();
-const cognito = lazy(() => new CognitoIdentityProviderClient({}));
-const ses = lazy(() => new SESv2Client({}));
+const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
+const ses = lazy(() => traced(new SESv2Client({})));
 
 async function readTenant(tenantId: string): Promise<TenantRecord | undefined> {
   const result = await dynamoDb().send(new GetCommand({ TableName: env.TENANT_DETAILS_TABLE, Key: { tenantId } }));
@@ -52,24 +51,26 @@ async function toggle(event: APIGatewayProxyEvent, enabled: boolean) {
   return json(200, await setUserEnabled(deps, tenant.tenantId, pathParam(event, 'username'), enabled, caller));
 }
 
-export const handler = router(
-  {
-    'GET /users': async (event) => {
-      const { deps, tenant } = await contextOf(event);
-      const query = event.queryStringParameters;
-      return json(200, await deps.directory.list(tenant.tenantId, parseLimit(query), query?.nextToken));
+export const handler = instrumentApi(
+  router(
+    {
+      'GET /users': async (event) => {
+        const { deps, tenant } = await contextOf(event);
+        const query = event.queryStringParameters;
+        return json(200, await deps.directory.list(tenant.tenantId, parseLimit(query), query?.nextToken));
+      },
+      'POST /users': async (event) => {
+        const user = parseNewUser(parseJsonBody(event));
+        const { deps, tenant } = await contextOf(event);
+        return json(201, await createUser(deps, tenant, user));
+      },
+      'GET /users/{username}': async (event) => {
+        const { deps, tenant } = await contextOf(event);
+        return json(200, await getUser(deps, tenant.tenantId, pathParam(event, 'username')));
+      },
+      'POST /users/{username}/disable': (event) => toggle(event, false),
+      'POST /users/{username}/enable': (event) => toggle(event, true),
     },
-    'POST /users': async (event) => {
-      const user = parseNewUser(parseJsonBody(event));
-      const { deps, tenant } = await contextOf(event);
-      return json(201, await createUser(deps, tenant, user));
-    },
-    'GET /users/{username}': async (event) => {
-      const { deps, tenant } = await contextOf(event);
-      return json(200, await getUser(deps, tenant.tenantId, pathParam(event, 'username')));
-    },
-    'POST /users/{username}/disable': (event) => toggle(event, false),
-    'POST /users/{username}/enable': (event) => toggle(event, true),
-  },
-  (message, error) => logger.error(message, error as Error),
+    (message, error) => logger.error(message, error as Error),
+  ),
 );

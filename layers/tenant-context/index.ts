@@ -74,12 +74,6 @@ function scopedCredentialsOf(event: AuthorizerContextCarrier): ScopedCredentials
   return undefined;
 }
 
-/** Tags the current request with its tenant (logs, trace, metrics); see ./observability. */
-export function withTenant(context: TenantContext): typeof logger {
-  tagTenant(context);
-  return logger;
-}
-
 const defaultClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
