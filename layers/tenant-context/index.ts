@@ -8,7 +8,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { logger, tagTenant, traced } from './observability';
+import { traced } from './observability';
 
 export {
   BatchGetCommand,
