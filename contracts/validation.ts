@@ -2,7 +2,7 @@
  * Request validation at the edge: a body is normalised (strings trimmed, nulls dropped), checked
  * against its contract schema by a validator that ajv compiled at build time
  * (contracts/generated/validators.ts), and every failure becomes a `{field, message}` of one 400
- * (API.md "Errors": `lines[0].quantity`-style fields, one entry per bad field). The API and the
+ * (docs/api.md "Errors": `lines[0].quantity`-style fields, one entry per bad field). The API and the
  * console's forms run the same validators, so they cannot disagree.
  */
 import type { ErrorObject } from 'ajv';

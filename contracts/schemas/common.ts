@@ -24,7 +24,7 @@ export const OneOf = <const T extends readonly string[]>(values: T, description?
 /** ISO 8601 date-time string (as `Date.prototype.toISOString` writes it). */
 export const Timestamp = Type.String({ description: 'ISO 8601 date and time' });
 
-/** The body of every error answer (API.md "Errors"). */
+/** The body of every error answer (docs/api.md "Errors"). */
 export const FieldError = Type.Object(
   { field: Type.String(), message: Type.String() },
   { additionalProperties: false },

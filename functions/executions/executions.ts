@@ -23,7 +23,7 @@ function parseJson(value: string | undefined): unknown {
   }
 }
 
-/** One execution as API.md lists it; `failed` is the step it stopped at, when it did not succeed. */
+/** One execution as docs/api.md lists it; `failed` is the step it stopped at, when it did not succeed. */
 export function executionItem(
   kind: string,
   execution: DescribeExecutionOutput,

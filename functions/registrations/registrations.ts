@@ -169,7 +169,7 @@ export async function describeRegistration(
   const execution = await deps.describeOnboarding(registrationId);
   const view = {
     registrationId: registration.registrationId,
-    // An onboarding's execution is named after its registration (API.md).
+    // An onboarding's execution is named after its registration (docs/api.md).
     executionId: registration.registrationId,
     tenantId: registration.tenantId,
     tenantName: registration.tenantName,

@@ -102,7 +102,7 @@ export class AppFunction extends NodejsFunction {
       {
         id: 'AwsSolutions-L1',
         reason:
-          'nodejs22.x is the platform runtime on purpose (DESIGN.md): the tenant-context layer, the esbuild target and the local cloud are built for it; moving to a newer runtime is a deliberate platform upgrade, not a per-function default.',
+          'nodejs22.x is the platform runtime on purpose (docs/design.md): the tenant-context layer, the esbuild target and the local cloud are built for it; moving to a newer runtime is a deliberate platform upgrade, not a per-function default.',
       },
     ]);
     acknowledge(role, [

@@ -89,7 +89,7 @@ export class RoutedRestApi extends Construct {
       {
         id: 'AwsSolutions-APIG2',
         reason:
-          'Each function validates its input and answers 400 naming the field (API.md); a model would duplicate those rules.',
+          'Each function validates its input and answers 400 naming the field (docs/api.md); a model would duplicate those rules.',
       },
       {
         id: 'AwsSolutions-APIG3',
@@ -98,7 +98,7 @@ export class RoutedRestApi extends Construct {
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public routes (sign-up, registration status, tenant-config, CORS preflight) are public by design (API.md); all others use the Lambda authorizer.',
+          'Public routes (sign-up, registration status, tenant-config, CORS preflight) are public by design (docs/api.md); all others use the Lambda authorizer.',
       },
       {
         id: 'AwsSolutions-COG4',

@@ -17,7 +17,7 @@ import { acknowledgeBucketDeploymentProvider } from '../constructs/bucket-deploy
 import { acknowledge } from '../constructs/nag';
 
 export interface ConsoleStackProps extends StackProps {
-  /** The values of `config.json` (API.md "Discovery"), usually the control plane's. */
+  /** The values of `config.json` (docs/api.md "Discovery"), usually the control plane's. */
   readonly consoleConfig: {
     readonly controlPlaneApiUrl: string;
     readonly operatorUserPoolId: string;

@@ -39,7 +39,7 @@ export interface ControlPlaneStackProps extends StackProps {
  * logical ids stay those of the stack; adding an endpoint is one module and one service below.
  */
 export class ControlPlaneStack extends Stack {
-  /** What the web apps' config.json needs (API.md "Discovery"). */
+  /** What the web apps' config.json needs (docs/api.md "Discovery"). */
   readonly consoleConfig: {
     readonly controlPlaneApiUrl: string;
     readonly operatorUserPoolId: string;

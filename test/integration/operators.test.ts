@@ -18,7 +18,7 @@ async function allTenants(token: string): Promise<{ statuses: number[]; items: A
 }
 
 describe('discovery and the operator', () => {
-  it('serves config.json as API.md describes', async () => {
+  it('serves config.json as docs/api.md describes', async () => {
     const config = await http('GET', at(cloud().consoleUrl, '/config.json'));
 
     expect(config.status).toBe(200);

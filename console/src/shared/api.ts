@@ -1,4 +1,4 @@
-/** A small JSON client for the tenantflow APIs, turning every failure into words (API.md "Errors"). */
+/** A small JSON client for the tenantflow APIs, turning every failure into words (docs/api.md "Errors"). */
 import { joinUrl } from './config';
 
 export interface FieldError {

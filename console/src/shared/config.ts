@@ -1,4 +1,4 @@
-/** The discovery document served next to the apps (API.md "Discovery"). */
+/** The discovery document served next to the apps (docs/api.md "Discovery"). */
 export interface ConsoleConfig {
   readonly region: string;
   readonly controlPlaneApiUrl: string;

@@ -31,7 +31,7 @@ describe('route table', () => {
     }
   });
 
-  it('serves every API.md tenant route from the service that owns its resource', () => {
+  it('serves every tenant route of docs/api.md from the service that owns its resource', () => {
     const services = Object.fromEntries(
       routesOf('tenant').map((route) => [`${route.method} ${route.path}`, route.service]),
     );

@@ -29,7 +29,7 @@ export interface StateGraph {
   readonly edges: readonly GraphEdge[];
 }
 
-/** One event of `GET /executions/{id}` (API.md). */
+/** One event of `GET /executions/{id}` (docs/api.md). */
 export interface ExecutionEvent {
   readonly id: number | string;
   readonly type: string;
