@@ -29,7 +29,7 @@ export interface LocalCloudOptions {
   readonly dataDir?: string;
   readonly operatorEmail?: string;
   readonly operatorPassword?: string;
-  /** Function logs at INFO instead of WARN. @default false */
+  /** Also print the functions' output on the terminal (it always goes to the local CloudWatch Logs). @default false */
   readonly verbose?: boolean;
   /** Called once per resource type the deployer skips. */
   readonly onSkippedType?: (type: string) => void;
@@ -84,6 +84,10 @@ export interface LocalEndpoints {
   readonly apigateway: string;
   readonly sts: string;
   readonly sesv2: string;
+  /** CloudWatch Logs: the functions' log groups (`aws logs --endpoint-url`). */
+  readonly logs: string;
+  /** CloudWatch metrics from the functions' EMF records (`aws cloudwatch --endpoint-url`). */
+  readonly monitoring: string;
   /** Names of the pipelines deployed from the templates. */
   readonly pipelines: readonly string[];
   /** The cloud assembly the local cloud deployed (cdk.out). */

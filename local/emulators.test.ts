@@ -10,14 +10,13 @@ const ENDPOINTS: ServiceEndpoints = {
   apigateway: 'http://127.0.0.1:5',
   sts: 'http://127.0.0.1:6',
   sesv2: 'http://127.0.0.1:7',
+  logs: 'http://127.0.0.1:8',
+  monitoring: 'http://127.0.0.1:9',
 };
 
 describe('functionEnvironmentOf', () => {
   it('points every SDK at the local endpoints and signs with the role’s own key', () => {
-    const environment = functionEnvironmentOf(
-      ENDPOINTS,
-      false,
-    )({
+    const environment = functionEnvironmentOf(ENDPOINTS)({
       functionName: 'products',
       roleArn: 'arn:aws:iam::000000000000:role/ProductsFn',
       memorySize: 256,
@@ -27,18 +26,20 @@ describe('functionEnvironmentOf', () => {
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4',
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:3',
       AWS_ENDPOINT_URL_CODEPIPELINE: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:8',
+      AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9',
       AWS_ACCESS_KEY_ID: localAccessKeyOf('arn:aws:iam::000000000000:role/ProductsFn'),
       AWS_LAMBDA_FUNCTION_NAME: 'products',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
     });
-    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(7);
+    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(9);
   });
 
-  it('logs at INFO when verbose, and keys a function without a role by its name', () => {
-    const environment = functionEnvironmentOf(ENDPOINTS, true)({ functionName: 'fn', memorySize: 128 });
+  it('leaves the log level to the template, and keys a function without a role by its name', () => {
+    const environment = functionEnvironmentOf(ENDPOINTS)({ functionName: 'fn', memorySize: 128 });
 
-    expect(environment).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'INFO', AWS_ACCESS_KEY_ID: localAccessKeyOf('fn') });
+    expect(environment).toMatchObject({ AWS_ACCESS_KEY_ID: localAccessKeyOf('fn') });
+    expect(environment).not.toHaveProperty('POWERTOOLS_LOG_LEVEL');
   });
 });
 

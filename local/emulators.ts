@@ -23,7 +23,9 @@ import { startDynamoDbFront } from './iam/dynamodb-front';
 import { IamRegistry } from './iam/iam-registry';
 import { LambdaRuntime } from './lambda/runtime';
 import { listenOnLoopback } from './listen';
+import { type LocalLogs, startLocalLogs } from './logs';
 import { startOutbox } from './mail/outbox';
+import { type LocalMonitoring, startLocalMonitoring } from './monitoring';
 import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations';
 import type { Shutdown } from './shutdown';
 import { startStepFunctions } from './stepfunctions';
@@ -38,7 +40,7 @@ export interface EmulatorOptions {
   readonly dataDir: string;
   /** The console origin's port on 127.0.0.1; 0 picks a free one. */
   readonly port: number;
-  /** Denied IAM requests on the console, function logs at INFO. */
+  /** Denied IAM requests and the functions' output on the terminal (they always go to the local CloudWatch Logs). */
   readonly verbose: boolean;
   /** The deploy stage's template and version, read at each pipeline execution. */
   readonly deployInput: LocalCodePipelineOptions['deployInput'];
@@ -56,6 +58,10 @@ export interface ServiceEndpoints {
   readonly apigateway: string;
   readonly sesv2: string;
   readonly codepipeline: string;
+  /** CloudWatch Logs (`aws logs`, `@aws-sdk/client-cloudwatch-logs`). */
+  readonly logs: string;
+  /** CloudWatch metrics (`aws cloudwatch`, `@aws-sdk/client-cloudwatch`). */
+  readonly monitoring: string;
 }
 
 /** The running emulators. */
@@ -80,10 +86,16 @@ const ENDPOINT_VARIABLES: Readonly<Record<keyof ServiceEndpoints, string>> = {
   apigateway: 'AWS_ENDPOINT_URL_API_GATEWAY',
   sesv2: 'AWS_ENDPOINT_URL_SESV2',
   codepipeline: 'AWS_ENDPOINT_URL_CODEPIPELINE',
+  logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  monitoring: 'AWS_ENDPOINT_URL_CLOUDWATCH',
 };
 
-/** The local part of a function's environment: endpoints, region and its role's own access key. */
-export function functionEnvironmentOf(endpoints: ServiceEndpoints, verbose: boolean): Services['functionEnvironment'] {
+/**
+ * The local part of a function's environment: endpoints, region and its role's own access key.
+ * The log level is the template's (Powertools' default INFO), as on AWS: the output goes to the
+ * local CloudWatch Logs, not to the terminal.
+ */
+export function functionEnvironmentOf(endpoints: ServiceEndpoints): Services['functionEnvironment'] {
   const variables = Object.fromEntries(
     Object.entries(ENDPOINT_VARIABLES).map(([service, name]) => [name, endpoints[service as keyof ServiceEndpoints]]),
   );
@@ -97,7 +109,6 @@ export function functionEnvironmentOf(endpoints: ServiceEndpoints, verbose: bool
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
-    POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'WARN',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 }
@@ -121,6 +132,27 @@ function deployStageOn(sfn: SFNClient): Pick<LocalCodePipelineOptions, 'startSta
       return { status: String(execution.status), error: execution.error, cause: execution.cause };
     },
   };
+}
+
+/**
+ * CloudWatch: the metrics endpoint, then the Logs that feed it (EMF records, metric filters).
+ * The Lambda runtime ships to the Logs; subscription delivery is connected to it once it runs.
+ */
+async function startObservability(
+  dataDir: string,
+  shutdown: Shutdown,
+): Promise<{ logs: LocalLogs; monitoring: LocalMonitoring }> {
+  const monitoring = await startLocalMonitoring({ dataDir: path.join(dataDir, 'monitoring') });
+  shutdown.add(() => monitoring.close());
+  const logs = await startLocalLogs({
+    dataDir: path.join(dataDir, 'logs'),
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT,
+    metrics: (data) => monitoring.putMetricFilterData(data),
+  });
+  shutdown.add(() => logs.close());
+  logs.onIngest((batch) => monitoring.ingestLogEvents(batch));
+  return { logs, monitoring };
 }
 
 /** Starts the emulators; each is added to `shutdown` as it starts. */
@@ -154,8 +186,11 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
   shutdown.add(() => cognito.close());
   const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
   shutdown.add(() => outbox.close());
-  const lambda = new LambdaRuntime();
+  const { logs, monitoring } = await startObservability(dataDir, shutdown);
+  // Closed before the logs (closers run last-added first): the last output is shipped.
+  const lambda = new LambdaRuntime({ logs, printOutput: opts.verbose });
   shutdown.add(() => lambda.close());
+  logs.connectFunctions({ invoke: (arn, event) => lambda.invoke(arn, event), has: (arn) => lambda.has(arn) });
   const gateway = await startLocalApiGateway({
     dataDir,
     invoke: (name, event) => lambda.invoke(name, event),
@@ -219,6 +254,8 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     apigateway: gateway.managementEndpoint,
     sts: sts.endpoint,
     sesv2: outbox.endpoint,
+    logs: logs.endpoint,
+    monitoring: monitoring.endpoint,
   };
   const services: Services = {
     dynamodb: new DynamoDBClient({
@@ -235,7 +272,8 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     events,
     apiRegistry: new ApiRegistry(),
     codePipeline,
-    functionEnvironment: functionEnvironmentOf(endpoints, opts.verbose),
+    logs,
+    functionEnvironment: functionEnvironmentOf(endpoints),
     localizeUrl: localizeUrlWith(gateway),
   };
   return { consoleUrl, routes, services, codePipeline, sdkIntegrations, endpoints };

@@ -11,7 +11,8 @@
  *   `UPDATE_ROLLBACK_COMPLETE` (the previous template re-deployed, new resources undone).
  *   `StackStatusReason` keeps the failure's reason after the rollback.
  * - Undo = functions unregistered from the Lambda runtime, REST APIs and usage plans from the
- *   gateway, pipelines from the local CodePipeline, DynamoDB tables deleted unless their
+ *   gateway, pipelines from the local CodePipeline, subscription and metric filters and saved
+ *   queries from the local CloudWatch Logs, DynamoDB tables and log groups deleted unless their
  *   DeletionPolicy is `Retain` (or `RetainExceptOnCreate` outside a create rollback). Other
  *   registrations (IAM roles, user pools, state machines, rules) stay behind: harmless locally.
  * - Stacks (and a copy of each deployed template and of the Lambda assets it references)
@@ -29,7 +30,7 @@ import * as path from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../deployer/constants';
 import { deployStack } from '../deployer/deploy';
-import type { DeployedResource, Services } from '../deployer/resource-handlers';
+import { type DeployedResource, parseFilterRef, type Services } from '../deployer/resource-handlers';
 import { CloudFormationError } from './errors';
 import { allAssetDirs, resolveTemplate } from './template-source';
 
@@ -564,6 +565,26 @@ export class LocalCloudFormation {
           case 'AWS::CodePipeline::Pipeline':
             services.codePipeline?.unregisterPipeline?.(ref);
             break;
+          case 'AWS::Logs::SubscriptionFilter': {
+            const { logGroupName, filterName } = parseFilterRef(ref);
+            services.logs?.deleteSubscriptionFilter(logGroupName, filterName);
+            break;
+          }
+          case 'AWS::Logs::MetricFilter': {
+            const { logGroupName, filterName } = parseFilterRef(ref);
+            services.logs?.deleteMetricFilter(logGroupName, filterName);
+            break;
+          }
+          case 'AWS::Logs::QueryDefinition':
+            services.logs?.deleteQueryDefinition(ref);
+            break;
+          case 'AWS::Logs::LogGroup': {
+            // As CloudFormation: the group goes with its events and filters unless it is retained.
+            const policy = resource.deletionPolicy ?? 'Delete';
+            if (policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !creating)) break;
+            services.logs?.deleteLogGroup(ref);
+            break;
+          }
           case 'AWS::DynamoDB::Table': {
             const policy = resource.deletionPolicy ?? 'Delete';
             if (policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !creating)) break;

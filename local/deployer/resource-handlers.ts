@@ -9,6 +9,7 @@ import type { LocalEventBus } from '../events/event-bus';
 import type { LocalApiGateway, MethodModel, RestApiModel } from '../gateway';
 import type { IamRegistry } from '../iam/iam-registry';
 import type { LambdaRuntime } from '../lambda/runtime';
+import type { LocalLogs } from '../logs';
 import type { Outbox } from '../mail/outbox';
 import { stableId } from '../stable-id';
 import type { StepFunctionsService } from '../stepfunctions';
@@ -38,6 +39,36 @@ export interface Services {
   localizeUrl(value: string): string;
   /** The local CodePipeline (absent: `AWS::CodePipeline::Pipeline` resources are recorded nowhere). */
   readonly codePipeline?: PipelineRegistry;
+  /** The local CloudWatch Logs (absent: log groups and filters are recorded nowhere). */
+  readonly logs?: LogsRegistry;
+}
+
+/** What the deployer creates in the local CloudWatch Logs (implemented by local/logs). */
+export type LogsRegistry = Pick<
+  LocalLogs,
+  | 'ensureLogGroup'
+  | 'deleteLogGroup'
+  | 'putSubscriptionFilter'
+  | 'deleteSubscriptionFilter'
+  | 'putMetricFilter'
+  | 'deleteMetricFilter'
+  | 'putQueryDefinition'
+  | 'deleteQueryDefinition'
+>;
+
+/**
+ * The Ref of a subscription or metric filter: its primary identifier, filter name and log group
+ * name joined by `|` (how CloudFormation and Cloud Control name resources with a composite id),
+ * so a stack's deletion finds the group again.
+ */
+export function filterRefOf(filterName: string, logGroupName: string): string {
+  return `${filterName}|${logGroupName}`;
+}
+
+/** The filter name and log group of a {@link filterRefOf} value. */
+export function parseFilterRef(ref: string): { filterName: string; logGroupName: string } {
+  const bar = ref.indexOf('|');
+  return { filterName: ref.slice(0, bar), logGroupName: ref.slice(bar + 1) };
 }
 
 /** A pipeline as the local cloud runs it: its deploy stage starts one state machine. */
@@ -278,6 +309,11 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
       layerDirs: ((p.Layers ?? []) as string[]).map((layer) => ctx.apis.layerDir(layer)),
       timeoutSeconds: Number(p.Timeout ?? 3),
       memorySize,
+      logging: {
+        logGroup: typeof p.LoggingConfig?.LogGroup === 'string' ? p.LoggingConfig.LogGroup : undefined,
+        logFormat: p.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
+        applicationLogLevel: p.LoggingConfig?.ApplicationLogLevel,
+      },
     });
     return { ref: functionName, attributes: { Arn: functionArn } };
   },
@@ -423,7 +459,58 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
 
   'AWS::Logs::LogGroup': async (ctx) => {
     const name = physicalName(ctx, ctx.properties.LogGroupName, 512);
+    const retention = ctx.properties.RetentionInDays;
+    ctx.services.logs?.ensureLogGroup(name, retention === undefined ? undefined : Number(retention));
     return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
+  },
+
+  'AWS::Logs::SubscriptionFilter': async (ctx) => {
+    const p = ctx.properties;
+    const filterName = physicalName(ctx, p.FilterName, 512);
+    ctx.services.logs?.putSubscriptionFilter({
+      logGroupName: String(p.LogGroupName),
+      filterName,
+      filterPattern: String(p.FilterPattern ?? ''),
+      destinationArn: String(p.DestinationArn),
+      roleArn: p.RoleArn,
+      distribution: p.Distribution,
+    });
+    return { ref: filterRefOf(filterName, String(p.LogGroupName)), attributes: {} };
+  },
+
+  'AWS::Logs::MetricFilter': async (ctx) => {
+    const p = ctx.properties;
+    const filterName = physicalName(ctx, p.FilterName, 512);
+    ctx.services.logs?.putMetricFilter({
+      logGroupName: String(p.LogGroupName),
+      filterName,
+      filterPattern: String(p.FilterPattern ?? ''),
+      metricTransformations: ((p.MetricTransformations ?? []) as Array<Record<string, unknown>>).map((t) => ({
+        metricName: t.MetricName,
+        metricNamespace: t.MetricNamespace,
+        metricValue: String(t.MetricValue),
+        defaultValue: t.DefaultValue === undefined ? undefined : Number(t.DefaultValue),
+        unit: t.Unit,
+        dimensions: t.Dimensions
+          ? Object.fromEntries((t.Dimensions as Array<{ Key: string; Value: string }>).map((d) => [d.Key, d.Value]))
+          : undefined,
+      })),
+    });
+    return { ref: filterRefOf(filterName, String(p.LogGroupName)), attributes: {} };
+  },
+
+  // Saved Logs Insights queries: listed by DescribeQueryDefinitions; Logs Insights itself is not emulated.
+  'AWS::Logs::QueryDefinition': async (ctx) => {
+    const p = ctx.properties;
+    const id = stableId(ctx.stackName, ctx.logicalId, 32);
+    ctx.services.logs?.putQueryDefinition({
+      queryDefinitionId: id,
+      name: String(p.Name),
+      queryString: String(p.QueryString),
+      logGroupNames: (p.LogGroupNames ?? []) as string[],
+      lastModified: Date.now(),
+    });
+    return { ref: id, attributes: { QueryDefinitionId: id } };
   },
 
   'AWS::IAM::Policy': async (ctx) => {

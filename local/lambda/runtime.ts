@@ -7,6 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import {
+  type CapturedLine,
+  EnvironmentLog,
+  type FunctionLogging,
+  type FunctionLogSink,
+  type InvocationReport,
+} from './function-logs';
+
+export type { FunctionLogging, FunctionLogSink } from './function-logs';
 
 export interface LocalFunction {
   readonly functionName: string;
@@ -20,6 +29,16 @@ export interface LocalFunction {
   readonly layerDirs: readonly string[];
   readonly timeoutSeconds: number;
   readonly memorySize: number;
+  /** Its LoggingConfig (log group, format); absent: `/aws/lambda/<name>` in text format. */
+  readonly logging?: FunctionLogging;
+}
+
+/** Options of {@link LambdaRuntime}. */
+export interface LambdaRuntimeOptions {
+  /** Where each environment's log stream goes (the local CloudWatch Logs). */
+  readonly logs?: FunctionLogSink;
+  /** Also print the functions' own output lines. @default true without `logs`, false with them */
+  readonly printOutput?: boolean;
 }
 
 /** A function error, named like Lambda's errorType so Step Functions can match it. */
@@ -45,11 +64,23 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** The invocation's request id (none for a pre-warm). */
+  requestId?: string;
 }
 
 interface Environment {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  readonly log: EnvironmentLog;
+}
+
+/** What a worker posts: an invocation's outcome, or captured output lines. */
+interface WorkerMessage {
+  id: number;
+  result?: unknown;
+  error?: { errorType: string; errorMessage: string };
+  report?: InvocationReport;
+  logs?: CapturedLine[];
 }
 
 const WORKER_FILE = path.join(__dirname, 'worker.cjs');
@@ -61,6 +92,8 @@ export class LambdaRuntime {
   private closed = false;
   /** Invocations per function name (for tests and benchmarks). */
   readonly invocations = new Map<string, number>();
+
+  constructor(private readonly options: LambdaRuntimeOptions = {}) {}
 
   /** Adds or replaces a function; a replaced function gets a fresh environment on next invoke. */
   register(fn: LocalFunction): void {
@@ -95,9 +128,11 @@ export class LambdaRuntime {
     const env = this.environmentOf(fn);
     const id = this.nextId++;
     const timeoutMs = fn.timeoutSeconds * 1000;
+    const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         env.pending.delete(id);
+        if (!message.warm) env.log.timedOut(requestId, fn.timeoutSeconds);
         reject(
           new FunctionError(
             'Sandbox.Timedout',
@@ -106,8 +141,8 @@ export class LambdaRuntime {
           ),
         );
       }, timeoutMs);
-      env.pending.set(id, { resolve, reject, timer });
-      env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
+      env.pending.set(id, { resolve, reject, timer, requestId: message.warm ? undefined : requestId });
+      env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId });
     });
   }
 
@@ -129,9 +164,11 @@ export class LambdaRuntime {
   private environmentOf(fn: LocalFunction): Environment {
     const existing = this.environments.get(fn.functionName);
     if (existing) return existing;
+    const log = this.environmentLogOf(fn);
     const worker = new Worker(WORKER_FILE, {
-      env: { ...fn.environment },
+      env: { ...fn.environment, ...log.environmentVariables() },
       workerData: {
+        logging: log.workerOptions(),
         codeDir: fn.codeDir,
         handler: fn.handler,
         arn: fn.arn,
@@ -143,22 +180,26 @@ export class LambdaRuntime {
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, fn.memorySize) },
     });
     worker.unref();
-    const env: Environment = { worker, pending: new Map() };
-    worker.on(
-      'message',
-      (message: { id: number; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-        const pending = env.pending.get(message.id);
-        if (!pending) return;
-        env.pending.delete(message.id);
-        clearTimeout(pending.timer);
-        if (message.error)
-          pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
-        else pending.resolve(message.result);
-      },
-    );
+    const env: Environment = { worker, pending: new Map(), log };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.logs) {
+        env.log.output(message.logs);
+        return;
+      }
+      const pending = env.pending.get(message.id);
+      if (!pending) return;
+      env.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      if (pending.requestId && message.report)
+        env.log.end(pending.requestId, message.report, message.error ? 'error' : 'success');
+      if (message.error)
+        pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
+      else pending.resolve(message.result);
+    });
     const fail = (error: Error) => {
       for (const pending of env.pending.values()) {
         clearTimeout(pending.timer);
+        if (pending.requestId) env.log.crashed(pending.requestId, error.message);
         pending.reject(new FunctionError('Runtime.ExitError', error.message, fn.functionName));
       }
       env.pending.clear();
@@ -174,6 +215,19 @@ export class LambdaRuntime {
     const env = this.environments.get(name);
     this.environments.delete(name);
     if (env) await env.worker.terminate();
+    env?.log.flush();
+  }
+
+  /** The log stream of a new environment of `fn`. */
+  private environmentLogOf(fn: LocalFunction): EnvironmentLog {
+    const print = this.options.printOutput ?? !this.options.logs;
+    return new EnvironmentLog({
+      functionName: fn.functionName,
+      memorySize: fn.memorySize,
+      logging: fn.logging,
+      sink: this.options.logs,
+      print: print ? (line) => process.stdout.write(`${line}\n`) : undefined,
+    });
   }
 
   async close(): Promise<void> {
