@@ -10,6 +10,7 @@ const ENDPOINTS: ServiceEndpoints = {
   apigateway: 'http://127.0.0.1:5',
   sts: 'http://127.0.0.1:6',
   sesv2: 'http://127.0.0.1:7',
+  xray: 'http://127.0.0.1:8',
 };
 
 describe('functionEnvironmentOf', () => {
@@ -32,7 +33,7 @@ describe('functionEnvironmentOf', () => {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
-    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(7);
+    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(8);
   });
 
   it('logs at INFO when verbose, and keys a function without a role by its name', () => {

@@ -28,6 +28,7 @@ import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations'
 import type { Shutdown } from './shutdown';
 import { startStepFunctions } from './stepfunctions';
 import { startLocalSts } from './sts';
+import { startLocalXRay } from './xray';
 
 /** The deployer's own credentials: unrestricted, straight to dynalite, past the local IAM. */
 const DEPLOYER_CREDENTIALS = { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' };
@@ -56,6 +57,8 @@ export interface ServiceEndpoints {
   readonly apigateway: string;
   readonly sesv2: string;
   readonly codepipeline: string;
+  /** The X-Ray API (the daemon listens for UDP on the same port: each function's AWS_XRAY_DAEMON_ADDRESS). */
+  readonly xray: string;
 }
 
 /** The running emulators. */
@@ -80,6 +83,7 @@ const ENDPOINT_VARIABLES: Readonly<Record<keyof ServiceEndpoints, string>> = {
   apigateway: 'AWS_ENDPOINT_URL_API_GATEWAY',
   sesv2: 'AWS_ENDPOINT_URL_SESV2',
   codepipeline: 'AWS_ENDPOINT_URL_CODEPIPELINE',
+  xray: 'AWS_ENDPOINT_URL_XRAY',
 };
 
 /** The local part of a function's environment: endpoints, region and its role's own access key. */
@@ -154,11 +158,19 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
   shutdown.add(() => cognito.close());
   const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
   shutdown.add(() => outbox.close());
-  const lambda = new LambdaRuntime();
+  // X-Ray before the services it traces: the Lambda service and the gateway send it segments.
+  const xray = await startLocalXRay({
+    dataDir: path.join(dataDir, 'xray'),
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT,
+  });
+  shutdown.add(() => xray.close());
+  const lambda = new LambdaRuntime({ tracing: { sink: xray, daemonAddress: xray.daemonAddress } });
   shutdown.add(() => lambda.close());
   const gateway = await startLocalApiGateway({
     dataDir,
-    invoke: (name, event) => lambda.invoke(name, event),
+    invoke: (name, event, options) => lambda.invoke(name, event, options),
+    tracing: xray,
     createCache: opts.createCache,
     publicBaseUrl: consoleUrl,
     region: LOCAL_REGION,
@@ -219,6 +231,7 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     apigateway: gateway.managementEndpoint,
     sts: sts.endpoint,
     sesv2: outbox.endpoint,
+    xray: xray.endpoint,
   };
   const services: Services = {
     dynamodb: new DynamoDBClient({
@@ -235,6 +248,7 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     events,
     apiRegistry: new ApiRegistry(),
     codePipeline,
+    xray: xray.groups,
     functionEnvironment: functionEnvironmentOf(endpoints, opts.verbose),
     localizeUrl: localizeUrlWith(gateway),
   };

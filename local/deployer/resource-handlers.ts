@@ -38,6 +38,19 @@ export interface Services {
   localizeUrl(value: string): string;
   /** The local CodePipeline (absent: `AWS::CodePipeline::Pipeline` resources are recorded nowhere). */
   readonly codePipeline?: PipelineRegistry;
+  /** The local X-Ray's groups and sampling rules (absent: `AWS::XRay::*` resources are recorded nowhere). */
+  readonly xray?: XRayRegistry;
+}
+
+/** Where the deployer puts X-Ray groups and sampling rules (implemented by local/xray). */
+export interface XRayRegistry {
+  /** Throws for a filter expression X-Ray would refuse. */
+  putGroup(
+    name: string,
+    filterExpression?: string,
+    insights?: { InsightsEnabled?: boolean; NotificationsEnabled?: boolean },
+  ): { readonly GroupARN: string };
+  putSamplingRule(rule: Record<string, unknown>): { readonly RuleARN: string; readonly RuleName: string };
 }
 
 /** A pipeline as the local cloud runs it: its deploy stage starts one state machine. */
@@ -92,7 +105,13 @@ function assetDirOf(ctx: HandlerContext, s3Key: unknown): string {
 export class ApiRegistry {
   private readonly apis = new Map<
     string,
-    { name: string; apiKeySource: 'HEADER' | 'AUTHORIZER'; rootId: string; stageName?: string }
+    {
+      name: string;
+      apiKeySource: 'HEADER' | 'AUTHORIZER';
+      rootId: string;
+      stageName?: string;
+      tracingEnabled?: boolean;
+    }
   >();
   private readonly resources = new Map<string, { parentId: string; pathPart: string }>();
   private readonly methods: Array<{
@@ -115,9 +134,12 @@ export class ApiRegistry {
   addAuthorizer(id: string, restApiId: string, model: RestApiModel['authorizers'][string]) {
     this.authorizers.set(id, { restApiId, model });
   }
-  setStage(restApiId: string, stageName: string) {
+  setStage(restApiId: string, stageName: string, tracingEnabled = false) {
     const api = this.apis.get(restApiId);
-    if (api) api.stageName = stageName;
+    if (api) {
+      api.stageName = stageName;
+      api.tracingEnabled = tracingEnabled;
+    }
   }
   addLayer(layerArn: string, dir: string) {
     this.layers.set(layerArn, dir);
@@ -173,6 +195,7 @@ export class ApiRegistry {
         name: api.name,
         stageName: api.stageName,
         apiKeySource: api.apiKeySource,
+        tracingEnabled: api.tracingEnabled === true,
         authorizers,
         methods: this.methods
           .filter((m) => m.restApiId === restApiId)
@@ -278,6 +301,7 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
       layerDirs: ((p.Layers ?? []) as string[]).map((layer) => ctx.apis.layerDir(layer)),
       timeoutSeconds: Number(p.Timeout ?? 3),
       memorySize,
+      tracingMode: p.TracingConfig?.Mode === 'Active' ? 'Active' : 'PassThrough',
     });
     return { ref: functionName, attributes: { Arn: functionArn } };
   },
@@ -379,7 +403,8 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   },
 
   'AWS::ApiGateway::Stage': async (ctx) => {
-    ctx.apis.setStage(ctx.properties.RestApiId, ctx.properties.StageName);
+    const tracing = ctx.properties.TracingEnabled;
+    ctx.apis.setStage(ctx.properties.RestApiId, ctx.properties.StageName, tracing === true || tracing === 'true');
     return { ref: ctx.properties.StageName, attributes: {} };
   },
 
@@ -480,6 +505,25 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
       })),
     });
     return { ref: name, attributes: { Version: '1' } };
+  },
+
+  'AWS::XRay::Group': async (ctx) => {
+    const p = ctx.properties;
+    const name = physicalName(ctx, p.GroupName, 32);
+    const group = ctx.services.xray?.putGroup(name, p.FilterExpression, p.InsightsConfiguration) ?? {
+      GroupARN: arn('xray', `group/${name}`),
+    };
+    return { ref: group.GroupARN, attributes: { GroupARN: group.GroupARN } };
+  },
+
+  'AWS::XRay::SamplingRule': async (ctx) => {
+    const rule = (ctx.properties.SamplingRule ?? {}) as Record<string, unknown>;
+    const name = physicalName(ctx, rule.RuleName, 32);
+    const stored = ctx.services.xray?.putSamplingRule({ ...rule, RuleName: name }) ?? {
+      RuleARN: arn('xray', `sampling-rule/${name}`),
+      RuleName: name,
+    };
+    return { ref: stored.RuleARN, attributes: { RuleARN: stored.RuleARN, RuleName: stored.RuleName } };
   },
 
   // Accepted and ignored: they change nothing observable on the local cloud.

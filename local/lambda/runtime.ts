@@ -7,6 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import {
+  type InvocationTiming,
+  type LambdaTracing,
+  startInvocationTrace,
+  type TracingMode,
+  tracingEnvironmentOf,
+} from './tracing';
 
 export interface LocalFunction {
   readonly functionName: string;
@@ -20,6 +27,20 @@ export interface LocalFunction {
   readonly layerDirs: readonly string[];
   readonly timeoutSeconds: number;
   readonly memorySize: number;
+  /** `TracingConfig.Mode` of the template. @default 'PassThrough' */
+  readonly tracingMode?: TracingMode;
+}
+
+/** Options of an invocation. */
+export interface InvokeOptions {
+  /** The caller's trace header (`X-Amzn-Trace-Id`), which the invocation's segments join. */
+  readonly traceHeader?: string;
+}
+
+/** Options of {@link LambdaRuntime}. */
+export interface LambdaRuntimeOptions {
+  /** X-Ray: without it no function is traced and none gets a trace header. */
+  readonly tracing?: LambdaTracing;
 }
 
 /** A function error, named like Lambda's errorType so Step Functions can match it. */
@@ -41,8 +62,15 @@ export class FunctionNotFoundError extends Error {
   }
 }
 
+/** What the worker answers an invocation with. */
+interface WorkerReply {
+  readonly result?: unknown;
+  readonly error?: { errorType: string; errorMessage: string };
+  readonly timing?: InvocationTiming;
+}
+
 interface Pending {
-  resolve(value: unknown): void;
+  resolve(value: WorkerReply): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -61,6 +89,8 @@ export class LambdaRuntime {
   private closed = false;
   /** Invocations per function name (for tests and benchmarks). */
   readonly invocations = new Map<string, number>();
+
+  constructor(private readonly options: LambdaRuntimeOptions = {}) {}
 
   /** Adds or replaces a function; a replaced function gets a fresh environment on next invoke. */
   register(fn: LocalFunction): void {
@@ -83,15 +113,37 @@ export class LambdaRuntime {
     return [...this.functions.values()];
   }
 
-  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+  async invoke(nameOrArn: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const name = functionNameOf(nameOrArn);
     const fn = this.functions.get(name);
     if (!fn) throw new FunctionNotFoundError(nameOrArn);
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
-    return this.post(fn, { event });
+    const requestId = randomUUID();
+    const tracing = this.options.tracing;
+    const trace = tracing ? startInvocationTrace(fn, options.traceHeader, tracing.sink, requestId) : undefined;
+    let reply: WorkerReply;
+    try {
+      reply = await this.post(fn, { event, traceHeader: trace?.header }, requestId);
+    } catch (error) {
+      trace?.finish({ error: error as Error });
+      throw error;
+    }
+    if (reply.error) {
+      trace?.finish({
+        timing: reply.timing,
+        error: { name: reply.error.errorType, message: reply.error.errorMessage },
+      });
+      throw new FunctionError(reply.error.errorType, reply.error.errorMessage, fn.functionName);
+    }
+    trace?.finish({ timing: reply.timing });
+    return reply.result;
   }
 
-  private post(fn: LocalFunction, message: { event?: unknown; warm?: boolean }): Promise<unknown> {
+  private post(
+    fn: LocalFunction,
+    message: { event?: unknown; warm?: boolean; traceHeader?: string },
+    requestId: string = randomUUID(),
+  ): Promise<WorkerReply> {
     const env = this.environmentOf(fn);
     const id = this.nextId++;
     const timeoutMs = fn.timeoutSeconds * 1000;
@@ -107,7 +159,7 @@ export class LambdaRuntime {
         );
       }, timeoutMs);
       env.pending.set(id, { resolve, reject, timer });
-      env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
+      env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId });
     });
   }
 
@@ -129,8 +181,9 @@ export class LambdaRuntime {
   private environmentOf(fn: LocalFunction): Environment {
     const existing = this.environments.get(fn.functionName);
     if (existing) return existing;
+    const tracing = this.options.tracing;
     const worker = new Worker(WORKER_FILE, {
-      env: { ...fn.environment },
+      env: { ...fn.environment, ...(tracing ? tracingEnvironmentOf(fn, tracing) : {}) },
       workerData: {
         codeDir: fn.codeDir,
         handler: fn.handler,
@@ -144,18 +197,14 @@ export class LambdaRuntime {
     });
     worker.unref();
     const env: Environment = { worker, pending: new Map() };
-    worker.on(
-      'message',
-      (message: { id: number; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-        const pending = env.pending.get(message.id);
-        if (!pending) return;
-        env.pending.delete(message.id);
-        clearTimeout(pending.timer);
-        if (message.error)
-          pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
-        else pending.resolve(message.result);
-      },
-    );
+    worker.on('message', (message: WorkerReply & { id: number }) => {
+      const pending = env.pending.get(message.id);
+      if (!pending) return;
+      env.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      // A function error is the invoker's to raise: it also ends the invocation's trace.
+      pending.resolve(message);
+    });
     const fail = (error: Error) => {
       for (const pending of env.pending.values()) {
         clearTimeout(pending.timer);

@@ -12,6 +12,44 @@ Module._initPaths();
 const [file, exportName] = splitHandler(workerData.handler);
 let handlerFn;
 
+// The Lambda runtime client's invoke store, made before the function's code loads (as the
+// runtime client does), so the function's copy of @aws/lambda-invoke-store finds it on
+// globalThis.awslambda. Backed by AsyncLocalStorage: calls may overlap in one worker here.
+// Without the package (it comes with Powertools) the trace header travels in the variable only.
+let invokeStoreReady = Promise.resolve(undefined);
+let storeKeys;
+try {
+  const { InvokeStore, InvokeStoreBase } = require('@aws/lambda-invoke-store');
+  invokeStoreReady = InvokeStore.getInstanceAsync(true);
+  storeKeys = InvokeStoreBase.PROTECTED_KEYS;
+} catch {}
+
+/**
+ * Runs one invocation in its trace context: the header in the invoke store, which
+ * aws-xray-sdk-core and Powertools read first, and in _X_AMZN_TRACE_ID, which older ones read.
+ */
+async function withTraceContext(requestId, traceHeader, run) {
+  const store = await invokeStoreReady;
+  if (traceHeader === undefined) delete process.env._X_AMZN_TRACE_ID;
+  else process.env._X_AMZN_TRACE_ID = traceHeader;
+  if (!store) return run();
+  return store.run({ [storeKeys.REQUEST_ID]: requestId, [storeKeys.X_RAY_TRACE_ID]: traceHeader }, run);
+}
+
+/** Epoch milliseconds with sub-millisecond precision, for the invocation's trace segments. */
+function epochNow() {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Loads the handler, noting the cold start's span in `timing` (the trace's Initialization). */
+function loadTimed(timing) {
+  if (handlerFn) return handlerFn;
+  timing.initStart = epochNow();
+  const loaded = load();
+  timing.initEnd = epochNow();
+  return loaded;
+}
+
 function splitHandler(handler) {
   const dot = handler.lastIndexOf('.');
   return [handler.slice(0, dot), handler.slice(dot + 1)];
@@ -32,7 +70,8 @@ function serializeError(error) {
   return { errorType: 'Error', errorMessage: String(error) };
 }
 
-parentPort.on('message', async ({ id, event, deadline, requestId, warm }) => {
+parentPort.on('message', async ({ id, event, deadline, requestId, warm, traceHeader }) => {
+  await invokeStoreReady;
   if (warm) {
     // Pre-warming: run the module's init code now; problems surface on the first real invoke.
     try {
@@ -52,10 +91,15 @@ parentPort.on('message', async ({ id, event, deadline, requestId, warm }) => {
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
+  const timing = {};
   try {
-    const result = await load()(event, context);
-    parentPort.postMessage({ id, result: result === undefined ? null : result });
+    const handler = loadTimed(timing);
+    timing.start = epochNow();
+    const result = await withTraceContext(requestId, traceHeader, () => handler(event, context));
+    timing.end = epochNow();
+    parentPort.postMessage({ id, result: result === undefined ? null : result, timing });
   } catch (error) {
-    parentPort.postMessage({ id, error: serializeError(error) });
+    timing.end = epochNow();
+    parentPort.postMessage({ id, error: serializeError(error), timing });
   }
 });
