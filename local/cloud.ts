@@ -88,6 +88,8 @@ export interface LocalEndpoints {
   readonly logs: string;
   /** CloudWatch metrics from the functions' EMF records (`aws cloudwatch --endpoint-url`). */
   readonly monitoring: string;
+  /** The X-Ray API; its port number is also the daemon's (UDP), each function's `AWS_XRAY_DAEMON_ADDRESS`. */
+  readonly xray: string;
   /** Names of the pipelines deployed from the templates. */
   readonly pipelines: readonly string[];
   /** The cloud assembly the local cloud deployed (cdk.out). */

@@ -12,6 +12,7 @@ const ENDPOINTS: ServiceEndpoints = {
   sesv2: 'http://127.0.0.1:7',
   logs: 'http://127.0.0.1:8',
   monitoring: 'http://127.0.0.1:9',
+  xray: 'http://127.0.0.1:10',
 };
 
 describe('functionEnvironmentOf', () => {
@@ -32,7 +33,7 @@ describe('functionEnvironmentOf', () => {
       AWS_LAMBDA_FUNCTION_NAME: 'products',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     });
-    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(9);
+    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(10);
   });
 
   it('leaves the log level to the template, and keys a function without a role by its name', () => {

@@ -30,6 +30,7 @@ import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations'
 import type { Shutdown } from './shutdown';
 import { startStepFunctions } from './stepfunctions';
 import { startLocalSts } from './sts';
+import { startLocalXRay } from './xray';
 
 /** The deployer's own credentials: unrestricted, straight to dynalite, past the local IAM. */
 const DEPLOYER_CREDENTIALS = { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' };
@@ -62,6 +63,8 @@ export interface ServiceEndpoints {
   readonly logs: string;
   /** CloudWatch metrics (`aws cloudwatch`, `@aws-sdk/client-cloudwatch`). */
   readonly monitoring: string;
+  /** The X-Ray API (the daemon listens for UDP on the same port: each function's AWS_XRAY_DAEMON_ADDRESS). */
+  readonly xray: string;
 }
 
 /** The running emulators. */
@@ -88,6 +91,7 @@ const ENDPOINT_VARIABLES: Readonly<Record<keyof ServiceEndpoints, string>> = {
   codepipeline: 'AWS_ENDPOINT_URL_CODEPIPELINE',
   logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
   monitoring: 'AWS_ENDPOINT_URL_CLOUDWATCH',
+  xray: 'AWS_ENDPOINT_URL_XRAY',
 };
 
 /**
@@ -186,14 +190,26 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
   shutdown.add(() => cognito.close());
   const outbox = await startOutbox({ dataDir: path.join(dataDir, 'mail') });
   shutdown.add(() => outbox.close());
+  // X-Ray before the services it traces: the Lambda service and the gateway send it segments.
+  const xray = await startLocalXRay({
+    dataDir: path.join(dataDir, 'xray'),
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT,
+  });
+  shutdown.add(() => xray.close());
   const { logs, monitoring } = await startObservability(dataDir, shutdown);
   // Closed before the logs (closers run last-added first): the last output is shipped.
-  const lambda = new LambdaRuntime({ logs, printOutput: opts.verbose });
+  const lambda = new LambdaRuntime({
+    logs,
+    printOutput: opts.verbose,
+    tracing: { sink: xray, daemonAddress: xray.daemonAddress },
+  });
   shutdown.add(() => lambda.close());
   logs.connectFunctions({ invoke: (arn, event) => lambda.invoke(arn, event), has: (arn) => lambda.has(arn) });
   const gateway = await startLocalApiGateway({
     dataDir,
-    invoke: (name, event) => lambda.invoke(name, event),
+    invoke: (name, event, options) => lambda.invoke(name, event, options),
+    tracing: xray,
     createCache: opts.createCache,
     publicBaseUrl: consoleUrl,
     region: LOCAL_REGION,
@@ -256,6 +272,7 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     sesv2: outbox.endpoint,
     logs: logs.endpoint,
     monitoring: monitoring.endpoint,
+    xray: xray.endpoint,
   };
   const services: Services = {
     dynamodb: new DynamoDBClient({
@@ -273,6 +290,7 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     apiRegistry: new ApiRegistry(),
     codePipeline,
     logs,
+    xray: xray.groups,
     functionEnvironment: functionEnvironmentOf(endpoints),
     localizeUrl: localizeUrlWith(gateway),
   };

@@ -41,6 +41,8 @@ export interface Services {
   readonly codePipeline?: PipelineRegistry;
   /** The local CloudWatch Logs (absent: log groups and filters are recorded nowhere). */
   readonly logs?: LogsRegistry;
+  /** The local X-Ray's groups and sampling rules (absent: `AWS::XRay::*` resources are recorded nowhere). */
+  readonly xray?: XRayRegistry;
 }
 
 /** What the deployer creates in the local CloudWatch Logs (implemented by local/logs). */
@@ -69,6 +71,17 @@ export function filterRefOf(filterName: string, logGroupName: string): string {
 export function parseFilterRef(ref: string): { filterName: string; logGroupName: string } {
   const bar = ref.indexOf('|');
   return { filterName: ref.slice(0, bar), logGroupName: ref.slice(bar + 1) };
+}
+
+/** Where the deployer puts X-Ray groups and sampling rules (implemented by local/xray). */
+export interface XRayRegistry {
+  /** Throws for a filter expression X-Ray would refuse. */
+  putGroup(
+    name: string,
+    filterExpression?: string,
+    insights?: { InsightsEnabled?: boolean; NotificationsEnabled?: boolean },
+  ): { readonly GroupARN: string };
+  putSamplingRule(rule: Record<string, unknown>): { readonly RuleARN: string; readonly RuleName: string };
 }
 
 /** A pipeline as the local cloud runs it: its deploy stage starts one state machine. */
@@ -123,7 +136,13 @@ function assetDirOf(ctx: HandlerContext, s3Key: unknown): string {
 export class ApiRegistry {
   private readonly apis = new Map<
     string,
-    { name: string; apiKeySource: 'HEADER' | 'AUTHORIZER'; rootId: string; stageName?: string }
+    {
+      name: string;
+      apiKeySource: 'HEADER' | 'AUTHORIZER';
+      rootId: string;
+      stageName?: string;
+      tracingEnabled?: boolean;
+    }
   >();
   private readonly resources = new Map<string, { parentId: string; pathPart: string }>();
   private readonly methods: Array<{
@@ -146,9 +165,12 @@ export class ApiRegistry {
   addAuthorizer(id: string, restApiId: string, model: RestApiModel['authorizers'][string]) {
     this.authorizers.set(id, { restApiId, model });
   }
-  setStage(restApiId: string, stageName: string) {
+  setStage(restApiId: string, stageName: string, tracingEnabled = false) {
     const api = this.apis.get(restApiId);
-    if (api) api.stageName = stageName;
+    if (api) {
+      api.stageName = stageName;
+      api.tracingEnabled = tracingEnabled;
+    }
   }
   addLayer(layerArn: string, dir: string) {
     this.layers.set(layerArn, dir);
@@ -204,6 +226,7 @@ export class ApiRegistry {
         name: api.name,
         stageName: api.stageName,
         apiKeySource: api.apiKeySource,
+        tracingEnabled: api.tracingEnabled === true,
         authorizers,
         methods: this.methods
           .filter((m) => m.restApiId === restApiId)
@@ -314,6 +337,7 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
         logFormat: p.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
         applicationLogLevel: p.LoggingConfig?.ApplicationLogLevel,
       },
+      tracingMode: p.TracingConfig?.Mode === 'Active' ? 'Active' : 'PassThrough',
     });
     return { ref: functionName, attributes: { Arn: functionArn } };
   },
@@ -415,7 +439,8 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   },
 
   'AWS::ApiGateway::Stage': async (ctx) => {
-    ctx.apis.setStage(ctx.properties.RestApiId, ctx.properties.StageName);
+    const tracing = ctx.properties.TracingEnabled;
+    ctx.apis.setStage(ctx.properties.RestApiId, ctx.properties.StageName, tracing === true || tracing === 'true');
     return { ref: ctx.properties.StageName, attributes: {} };
   },
 
@@ -567,6 +592,25 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
       })),
     });
     return { ref: name, attributes: { Version: '1' } };
+  },
+
+  'AWS::XRay::Group': async (ctx) => {
+    const p = ctx.properties;
+    const name = physicalName(ctx, p.GroupName, 32);
+    const group = ctx.services.xray?.putGroup(name, p.FilterExpression, p.InsightsConfiguration) ?? {
+      GroupARN: arn('xray', `group/${name}`),
+    };
+    return { ref: group.GroupARN, attributes: { GroupARN: group.GroupARN } };
+  },
+
+  'AWS::XRay::SamplingRule': async (ctx) => {
+    const rule = (ctx.properties.SamplingRule ?? {}) as Record<string, unknown>;
+    const name = physicalName(ctx, rule.RuleName, 32);
+    const stored = ctx.services.xray?.putSamplingRule({ ...rule, RuleName: name }) ?? {
+      RuleARN: arn('xray', `sampling-rule/${name}`),
+      RuleName: name,
+    };
+    return { ref: stored.RuleARN, attributes: { RuleARN: stored.RuleARN, RuleName: stored.RuleName } };
   },
 
   // Accepted and ignored: they change nothing observable on the local cloud.

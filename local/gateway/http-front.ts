@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TraceSink } from '../xray/segment-document';
 import { type AuthorizationDeps, authorize } from './authorization';
 import type { DeployedApis } from './deployed-apis';
 import { buildProxyEvent, type RequestFacts } from './events';
@@ -15,7 +16,8 @@ import { methodArn } from './policy';
 import type { HttpReply } from './proxy-result';
 import { headerMaps, headerValue, queryMaps, withForwardedHeaders } from './request-parts';
 import type { RouteMatch } from './route-matcher';
-import type { GatewayStats } from './types';
+import { type RequestTrace, startRequestTrace, TRACE_HEADER, withTraceHeader } from './tracing';
+import type { GatewayStats, RestApiModel } from './types';
 import type { UsagePlans } from './usage-plans';
 
 /** API Gateway's payload limit for REST APIs. */
@@ -39,6 +41,8 @@ export interface HttpFrontDeps {
   readonly domainName: string;
   /** Its port, for X-Forwarded-Port. */
   readonly forwardedPort: string;
+  /** Where traced stages' segments go (absent: no stage is traced). */
+  readonly tracing?: TraceSink;
 }
 
 /** Writes one of API Gateway's own responses. */
@@ -72,6 +76,36 @@ export function sendReply(res: ServerResponse, reply: HttpReply, requestId: stri
   res.end(reply.body);
 }
 
+const sourceIpOf = (req: IncomingMessage) => (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+
+/** The request's trace if its stage is traced: started now, with what is known of the request. */
+function traceOf(
+  deps: HttpFrontDeps,
+  api: RestApiModel,
+  req: IncomingMessage,
+  res: ServerResponse,
+  at: { readonly requestId: string; readonly startedAt: number; readonly rawPath: string },
+): RequestTrace | undefined {
+  if (!deps.tracing || !api.tracingEnabled) return undefined;
+  const header = req.headers[TRACE_HEADER.toLowerCase()];
+  return startRequestTrace(
+    deps.tracing,
+    {
+      api,
+      region: deps.region,
+      accountId: deps.accountId,
+      requestId: at.requestId,
+      method: (req.method ?? 'GET').toUpperCase(),
+      url: `http://${deps.domainName}${at.rawPath}`,
+      clientIp: sourceIpOf(req),
+      userAgent: req.headers['user-agent'],
+      incomingHeader: Array.isArray(header) ? header[0] : header,
+      startedAt: at.startedAt,
+    },
+    res,
+  );
+}
+
 /** What the events say about a matched request. */
 function requestFactsOf(
   deps: HttpFrontDeps,
@@ -81,9 +115,10 @@ function requestFactsOf(
   path: string,
   rawQuery: string,
   requestId: string,
+  rawHeaders: readonly string[],
 ): RequestFacts {
-  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const headers = headerMaps(withForwardedHeaders(req.rawHeaders, sourceIp, deps.forwardedPort));
+  const sourceIp = sourceIpOf(req);
+  const headers = headerMaps(withForwardedHeaders(rawHeaders, sourceIp, deps.forwardedPort));
   const query = queryMaps(rawQuery);
   return {
     accountId: deps.accountId,
@@ -116,10 +151,12 @@ async function serve(
   rawPath: string,
   rawQuery: string,
   requestId: string,
+  startedAt: number,
 ): Promise<void> {
   const route = deps.apis.route((req.method ?? 'GET').toUpperCase(), rawPath);
   if (!route.ok) return sendGatewayResponse(res, route.response, requestId);
   const { api, match } = route;
+  const trace = traceOf(deps, api.model, req, res, { requestId, startedAt, rawPath });
   let body: Buffer;
   try {
     body = await readBody(req, MAX_REQUEST_BODY_BYTES);
@@ -130,11 +167,16 @@ async function serve(
   }
   const { restApiId, stageName: stage } = api.model;
   const resourceId = api.resourceIds.get(match.method.resourcePath) ?? '';
-  const facts = requestFactsOf(deps, req, { restApiId, stage, resourceId }, match, route.path, rawQuery, requestId);
+  const rawHeaders = trace ? withTraceHeader(req.rawHeaders, trace.forwardedHeader) : req.rawHeaders;
+  const resource = { restApiId, stage, resourceId };
+  const facts = requestFactsOf(deps, req, resource, match, route.path, rawQuery, requestId, rawHeaders);
   const { region, accountId } = deps;
   const arn = methodArn({ region, accountId, restApiId, stage, httpMethod: facts.httpMethod, path: facts.path });
   const apiKeyHeader = headerValue(facts.multiValueHeaders, 'x-api-key') ?? null;
-  const auth = await authorize(deps.authorization, api.model, match.method, facts, arn, apiKeyHeader);
+  const authorization = trace
+    ? { ...deps.authorization, invoke: trace.traced(deps.authorization.invoke) }
+    : deps.authorization;
+  const auth = await authorize(authorization, api.model, match.method, facts, arn, apiKeyHeader);
   if (!auth.ok) return sendGatewayResponse(res, auth.response, requestId);
 
   let key: { readonly value: string; readonly id: string } | null = null;
@@ -156,7 +198,8 @@ async function serve(
     const payload = body.length > 0 ? body.toString('utf8') : null;
     const event = buildProxyEvent(facts, payload, auth.facts, key?.value ?? null, key?.id ?? null);
     deps.counters.integrationInvocations += 1;
-    result = await invokeLambdaProxy(deps.proxy, integration.functionName, event, requestId);
+    const proxy = trace ? { ...deps.proxy, invoke: trace.traced(deps.proxy.invoke) } : deps.proxy;
+    result = await invokeLambdaProxy(proxy, integration.functionName, event, requestId);
   }
   if (result.ok) sendReply(res, result.reply, requestId);
   else sendGatewayResponse(res, result.response, requestId);
@@ -175,8 +218,9 @@ export function createHttpFront(deps: HttpFrontDeps): (req: IncomingMessage, res
     const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
     deps.counters.requests += 1;
     const requestId = randomUUID();
+    const startedAt = Date.now();
     try {
-      await serve(deps, req, res, rawPath, rawQuery, requestId);
+      await serve(deps, req, res, rawPath, rawQuery, requestId, startedAt);
     } catch (error) {
       deps.log('local gateway: request failed', { requestId, error });
       if (!res.headersSent) sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, requestId);

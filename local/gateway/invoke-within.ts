@@ -2,7 +2,7 @@
  * Invokes a Lambda function the way API Gateway waits for one: within the integration timeout,
  * a synchronous throw counted as a function error, no timer left behind.
  */
-import type { Invoke } from './types';
+import type { Invoke, InvokeOptions } from './types';
 
 /** How an invocation ended. */
 export type Settled<T> =
@@ -11,7 +11,7 @@ export type Settled<T> =
   | { readonly kind: 'timeout' };
 
 /** Invokes a function and says how that ended; never rejects. */
-export type InvokeWithin = (functionName: string, event: unknown) => Promise<Settled<unknown>>;
+export type InvokeWithin = (functionName: string, event: unknown, options?: InvokeOptions) => Promise<Settled<unknown>>;
 
 /** Settles a promise or times out after `ms`, clearing the timer either way. */
 export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
@@ -35,9 +35,9 @@ export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<
 /** `invoke` bounded by `timeoutMs`. */
 export function invokeWithin(invoke: Invoke, timeoutMs: number): InvokeWithin {
   // Through a resolved promise, so that a runtime that throws synchronously is a rejection too.
-  return (functionName, event) =>
+  return (functionName, event, options) =>
     settleWithin(
-      Promise.resolve().then(() => invoke(functionName, event)),
+      Promise.resolve().then(() => invoke(functionName, event, options)),
       timeoutMs,
     );
 }

@@ -52,6 +52,7 @@ export async function startLocalApiGateway(opts: LocalApiGatewayOptions): Promis
     accountId: opts.accountId ?? '000000000000',
     domainName: new URL(publicBaseUrl).host,
     forwardedPort: new URL(publicBaseUrl).port || '80',
+    tracing: opts.tracing,
   });
   const management = await startManagementServer(
     {

@@ -4,6 +4,7 @@
  * (which resolves CloudFormation into them) and the Lambda runtime (reached through {@link Invoke}).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TraceSink } from '../xray/segment-document';
 import type { ExpiringStoreFactory } from './authorizer-cache';
 
 /** A REST API as deployed from a CloudFormation template, already resolved by the deployer. */
@@ -16,6 +17,8 @@ export interface RestApiModel {
   readonly methods: readonly MethodModel[];
   /** Authorizers by authorizer id. */
   readonly authorizers: Readonly<Record<string, AuthorizerModel>>;
+  /** X-Ray tracing of the stage (`TracingEnabled` of `AWS::ApiGateway::Stage`). @default false */
+  readonly tracingEnabled?: boolean;
 }
 
 /** One method (HTTP verb on a resource) of a REST API. */
@@ -57,7 +60,12 @@ export interface UsagePlanModel {
 }
 
 /** Invokes a Lambda function by name with an event; rejects on a function error. */
-export type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
+export type Invoke = (functionName: string, event: unknown, options?: InvokeOptions) => Promise<unknown>;
+
+/** How the gateway invokes: with the trace header of the request's trace, when the stage is traced. */
+export interface InvokeOptions {
+  readonly traceHeader?: string;
+}
 
 /** Counters for tests and benchmarks; monotonic since start. */
 export interface GatewayStats {
@@ -113,6 +121,8 @@ export interface LocalApiGatewayOptions {
   readonly accountId?: string;
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   readonly now?: () => number;
+  /** Where traced stages send their segments (the local X-Ray). @default no tracing */
+  readonly tracing?: TraceSink;
   /** Integration timeout, like API Gateway's 29 s limit. @default 29000 */
   readonly integrationTimeoutMs?: number;
   /**

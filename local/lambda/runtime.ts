@@ -15,6 +15,14 @@ import {
   type InvocationReport,
 } from './function-logs';
 
+import {
+  type InvocationTiming,
+  type LambdaTracing,
+  startInvocationTrace,
+  type TracingMode,
+  tracingEnvironmentOf,
+} from './tracing';
+
 export type { FunctionLogging, FunctionLogSink } from './function-logs';
 
 export interface LocalFunction {
@@ -31,6 +39,14 @@ export interface LocalFunction {
   readonly memorySize: number;
   /** Its LoggingConfig (log group, format); absent: `/aws/lambda/<name>` in text format. */
   readonly logging?: FunctionLogging;
+  /** `TracingConfig.Mode` of the template. @default 'PassThrough' */
+  readonly tracingMode?: TracingMode;
+}
+
+/** Options of an invocation. */
+export interface InvokeOptions {
+  /** The caller's trace header (`X-Amzn-Trace-Id`), which the invocation's segments join. */
+  readonly traceHeader?: string;
 }
 
 /** Options of {@link LambdaRuntime}. */
@@ -39,6 +55,8 @@ export interface LambdaRuntimeOptions {
   readonly logs?: FunctionLogSink;
   /** Also print the functions' own output lines. @default true without `logs`, false with them */
   readonly printOutput?: boolean;
+  /** X-Ray: without it no function is traced and none gets a trace header. */
+  readonly tracing?: LambdaTracing;
 }
 
 /** A function error, named like Lambda's errorType so Step Functions can match it. */
@@ -61,7 +79,7 @@ export class FunctionNotFoundError extends Error {
 }
 
 interface Pending {
-  resolve(value: unknown): void;
+  resolve(value: WorkerMessage): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
   /** The invocation's request id (none for a pre-warm). */
@@ -80,6 +98,7 @@ interface WorkerMessage {
   result?: unknown;
   error?: { errorType: string; errorMessage: string };
   report?: InvocationReport;
+  timing?: InvocationTiming;
   logs?: CapturedLine[];
 }
 
@@ -116,19 +135,40 @@ export class LambdaRuntime {
     return [...this.functions.values()];
   }
 
-  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+  async invoke(nameOrArn: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const name = functionNameOf(nameOrArn);
     const fn = this.functions.get(name);
     if (!fn) throw new FunctionNotFoundError(nameOrArn);
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
-    return this.post(fn, { event });
+    const requestId = randomUUID();
+    const tracing = this.options.tracing;
+    const trace = tracing ? startInvocationTrace(fn, options.traceHeader, tracing.sink, requestId) : undefined;
+    let reply: WorkerMessage;
+    try {
+      reply = await this.post(fn, { event, traceHeader: trace?.header }, requestId);
+    } catch (error) {
+      trace?.finish({ error: error as Error });
+      throw error;
+    }
+    if (reply.error) {
+      trace?.finish({
+        timing: reply.timing,
+        error: { name: reply.error.errorType, message: reply.error.errorMessage },
+      });
+      throw new FunctionError(reply.error.errorType, reply.error.errorMessage, fn.functionName);
+    }
+    trace?.finish({ timing: reply.timing });
+    return reply.result;
   }
 
-  private post(fn: LocalFunction, message: { event?: unknown; warm?: boolean }): Promise<unknown> {
+  private post(
+    fn: LocalFunction,
+    message: { event?: unknown; warm?: boolean; traceHeader?: string },
+    requestId: string = randomUUID(),
+  ): Promise<WorkerMessage> {
     const env = this.environmentOf(fn);
     const id = this.nextId++;
     const timeoutMs = fn.timeoutSeconds * 1000;
-    const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         env.pending.delete(id);
@@ -165,8 +205,13 @@ export class LambdaRuntime {
     const existing = this.environments.get(fn.functionName);
     if (existing) return existing;
     const log = this.environmentLogOf(fn);
+    const tracing = this.options.tracing;
     const worker = new Worker(WORKER_FILE, {
-      env: { ...fn.environment, ...log.environmentVariables() },
+      env: {
+        ...fn.environment,
+        ...log.environmentVariables(),
+        ...(tracing ? tracingEnvironmentOf(fn, tracing) : {}),
+      },
       workerData: {
         logging: log.workerOptions(),
         codeDir: fn.codeDir,
@@ -192,9 +237,8 @@ export class LambdaRuntime {
       clearTimeout(pending.timer);
       if (pending.requestId && message.report)
         env.log.end(pending.requestId, message.report, message.error ? 'error' : 'success');
-      if (message.error)
-        pending.reject(new FunctionError(message.error.errorType, message.error.errorMessage, fn.functionName));
-      else pending.resolve(message.result);
+      // A function error is the invoker's to raise: it also ends the invocation's trace.
+      pending.resolve(message);
     });
     const fail = (error: Error) => {
       for (const pending of env.pending.values()) {

@@ -13,10 +13,41 @@ capture.install(parentPort, workerData.logging || {});
 process.env.NODE_PATH = workerData.nodePath.join(path.delimiter);
 Module._initPaths();
 
+// The Lambda runtime client's invoke store, made before the function's code loads (as the
+// runtime client does), so the function's copy of @aws/lambda-invoke-store finds it on
+// globalThis.awslambda. Backed by AsyncLocalStorage: calls may overlap in one worker here.
+// Without the package (it comes with Powertools) the trace header travels in the variable only.
+let invokeStoreReady = Promise.resolve(undefined);
+let storeKeys;
+try {
+  const { InvokeStore, InvokeStoreBase } = require('@aws/lambda-invoke-store');
+  invokeStoreReady = InvokeStore.getInstanceAsync(true);
+  storeKeys = InvokeStoreBase.PROTECTED_KEYS;
+} catch {}
+
+/**
+ * Runs one invocation in its trace context: the header in the invoke store, which
+ * aws-xray-sdk-core and Powertools read first, and in _X_AMZN_TRACE_ID, which older ones read.
+ */
+async function withTraceContext(requestId, traceHeader, run) {
+  const store = await invokeStoreReady;
+  if (traceHeader === undefined) delete process.env._X_AMZN_TRACE_ID;
+  else process.env._X_AMZN_TRACE_ID = traceHeader;
+  if (!store) return run();
+  return store.run({ [storeKeys.REQUEST_ID]: requestId, [storeKeys.X_RAY_TRACE_ID]: traceHeader }, run);
+}
+
+/** Epoch milliseconds with sub-millisecond precision, for the invocation's trace segments. */
+function epochNow() {
+  return performance.timeOrigin + performance.now();
+}
+
 const [file, exportName] = splitHandler(workerData.handler);
 let handlerFn;
 /** How long loading the handler's module took, until the invocation that reports it (REPORT's Init Duration). */
 let initMs;
+/** The same span in epoch milliseconds, for that invocation's trace (its Initialization subsegment). */
+let initSpan;
 
 function splitHandler(handler) {
   const dot = handler.lastIndexOf('.');
@@ -26,8 +57,10 @@ function splitHandler(handler) {
 function load() {
   if (!handlerFn) {
     const started = performance.now();
+    initSpan = { initStart: epochNow() };
     const mod = require(path.join(workerData.codeDir, file));
     initMs = performance.now() - started;
+    initSpan.initEnd = epochNow();
     handlerFn = mod[exportName];
     if (typeof handlerFn !== 'function') throw new Error(`Handler '${workerData.handler}' is not a function`);
   }
@@ -40,7 +73,8 @@ function serializeError(error) {
   return { errorType: 'Error', errorMessage: String(error) };
 }
 
-parentPort.on('message', async ({ id, event, deadline, requestId, warm }) => {
+parentPort.on('message', async ({ id, event, deadline, requestId, warm, traceHeader }) => {
+  await invokeStoreReady;
   if (warm) {
     // Pre-warming: run the module's init code now; problems surface on the first real invoke.
     try {
@@ -69,6 +103,8 @@ parentPort.on('message', async ({ id, event, deadline, requestId, warm }) => {
   } catch (error) {
     loadError = error;
   }
+  const timing = { ...initSpan };
+  initSpan = undefined;
   await capture.run(requestId, async () => {
     capture.started(requestId);
     let started;
@@ -81,14 +117,17 @@ parentPort.on('message', async ({ id, event, deadline, requestId, warm }) => {
     try {
       if (loadError) throw loadError;
       started = performance.now();
-      const result = await handler(event, context);
+      timing.start = epochNow();
+      const result = await withTraceContext(requestId, traceHeader, () => handler(event, context));
+      timing.end = epochNow();
       capture.flush();
-      parentPort.postMessage({ id, result: result === undefined ? null : result, report: report() });
+      parentPort.postMessage({ id, result: result === undefined ? null : result, report: report(), timing });
     } catch (error) {
+      timing.end = epochNow();
       const serialized = serializeError(error);
       capture.invokeError(serialized);
       capture.flush();
-      parentPort.postMessage({ id, error: serialized, report: report() });
+      parentPort.postMessage({ id, error: serialized, report: report(), timing });
     }
   });
 });

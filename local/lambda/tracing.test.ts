@@ -1,0 +1,194 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalXRay, startLocalXRay } from '../xray';
+import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader } from '../xray/trace-header';
+import { LambdaRuntime, type LocalFunction } from './runtime';
+
+/** A segment document as BatchGetTraces returns it, the fields these tests read. */
+interface Doc {
+  readonly id: string;
+  readonly name: string;
+  readonly origin?: string;
+  readonly parent_id?: string;
+  readonly start_time: number;
+  readonly end_time: number;
+  readonly fault?: boolean;
+  readonly annotations?: Record<string, unknown>;
+  readonly aws?: { readonly function_name?: string };
+  readonly subsegments?: Doc[];
+}
+
+/** The value, or a test failure naming what is missing. */
+function must<T>(value: T | undefined, what = 'a document'): T {
+  if (value === undefined) throw new Error(`missing ${what}`);
+  return value;
+}
+
+/** A function instrumented as tenantflow's are: Powertools Tracer, a handler subsegment, an annotation. */
+const TRACED_HANDLER = `
+const { Tracer } = require('@aws-lambda-powertools/tracer');
+const tracer = new Tracer({ serviceName: 'traced' });
+exports.handler = async (event) => {
+  const facade = tracer.getSegment();
+  const sub = facade.addNewSubsegment('## index.handler');
+  tracer.setSegment(sub);
+  tracer.putAnnotation('tenantId', event.tenantId);
+  try {
+    if (event.fail) throw new TypeError('boom');
+    return { header: process.env._X_AMZN_TRACE_ID, root: tracer.getRootXrayTraceId(), sampled: tracer.isTraceSampled() };
+  } catch (error) {
+    sub.addError(error);
+    throw error;
+  } finally {
+    sub.close();
+    tracer.setSegment(facade);
+  }
+};
+`;
+
+/** Reads the invoke store after a pause, so that two calls overlap in the one worker. */
+const STORE_HANDLER = `
+exports.handler = async (event) => {
+  await new Promise((resolve) => setTimeout(resolve, event.delayMs));
+  return { store: globalThis.awslambda.InvokeStore.getXRayTraceId(), env: process.env._X_AMZN_TRACE_ID };
+};
+`;
+
+let dir: string;
+let xray: LocalXRay;
+let runtime: LambdaRuntime;
+let client: XRayClient;
+
+const fn = (name: string, tracingMode: LocalFunction['tracingMode'], handler = 'index.handler'): LocalFunction => ({
+  functionName: name,
+  arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+  codeDir: path.join(dir, 'code'),
+  handler,
+  environment: { AWS_LAMBDA_FUNCTION_NAME: name },
+  // The repository's node_modules as a layer: the bundle's dependencies, as Lambda finds them in /opt/nodejs.
+  layerDirs: [path.join(dir, 'layer')],
+  timeoutSeconds: 10,
+  memorySize: 256,
+  tracingMode,
+});
+
+/** The trace's documents once `until` holds (segments arrive by UDP and from the runtime). */
+async function traceDocuments(traceId: string, until: (docs: Doc[]) => boolean): Promise<Doc[]> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Traces } = await client.send(new BatchGetTracesCommand({ TraceIds: [traceId] }));
+    const docs = (Traces?.[0]?.Segments ?? []).map((segment) => JSON.parse(segment.Document as string));
+    if (until(docs)) return docs;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`trace ${traceId} incomplete`);
+}
+
+const functionSegmentOf = (docs: Doc[]) => docs.find((doc) => doc.origin === 'AWS::Lambda::Function');
+const hasHandlerSubsegment = (docs: Doc[]) =>
+  functionSegmentOf(docs)?.subsegments?.some((sub: Doc) => sub.name === '## index.handler') === true;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-lambda-trace-'));
+  fs.mkdirSync(path.join(dir, 'code'));
+  fs.writeFileSync(path.join(dir, 'code', 'index.js'), TRACED_HANDLER);
+  fs.writeFileSync(path.join(dir, 'code', 'store.js'), STORE_HANDLER);
+  fs.mkdirSync(path.join(dir, 'layer', 'nodejs'), { recursive: true });
+  fs.symlinkSync(path.resolve('node_modules'), path.join(dir, 'layer', 'nodejs', 'node_modules'));
+  xray = await startLocalXRay({ dataDir: path.join(dir, 'xray'), region: 'us-east-1', accountId: '000000000000' });
+  runtime = new LambdaRuntime({ tracing: { sink: xray, daemonAddress: xray.daemonAddress } });
+  runtime.register(fn('active', 'Active'));
+  runtime.register(fn('passthrough', 'PassThrough'));
+  runtime.register(fn('store', 'Active', 'store.handler'));
+  client = new XRayClient({
+    endpoint: xray.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(async () => {
+  client.destroy();
+  await runtime.close();
+  await xray.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the Lambda service’s tracing', () => {
+  it('traces an Active function: Lambda’s two segments, the function’s subsegments under its segment', async () => {
+    const result = (await runtime.invoke('active', { tenantId: 't-1' })) as { header: string; root: string };
+    const header = parseTraceHeader(result.header);
+    expect(header).toMatchObject({ sampled: true });
+    expect(result.root).toBe(header?.root);
+
+    const docs = await traceDocuments(result.root, hasHandlerSubsegment);
+    const service = must(docs.find((doc) => doc.origin === 'AWS::Lambda'));
+    const functionSegment = must(functionSegmentOf(docs));
+    expect(service).toMatchObject({ name: 'active', http: { response: { status: 200 } } });
+    expect(service.parent_id).toBeUndefined();
+    expect(functionSegment).toMatchObject({ id: header?.parent, parent_id: service.id, name: 'active' });
+    expect(functionSegment.fault).toBeUndefined();
+    const names = must(functionSegment.subsegments).map((sub: Doc) => sub.name);
+    expect(names).toEqual(expect.arrayContaining(['Initialization', 'Invocation', 'Overhead', '## index.handler']));
+    const handler = must(functionSegment.subsegments?.find((sub: Doc) => sub.name === '## index.handler'));
+    expect(handler.annotations).toMatchObject({ tenantId: 't-1' });
+    expect(functionSegment.start_time).toBeGreaterThanOrEqual(service.start_time);
+    expect(functionSegment.end_time).toBeLessThanOrEqual(service.end_time);
+  });
+
+  it('gives each invocation its own trace, warm or not, and marks a function error as a fault', async () => {
+    const first = (await runtime.invoke('active', { tenantId: 't-2' })) as { root: string };
+    await expect(runtime.invoke('active', { tenantId: 't-3', fail: true })).rejects.toMatchObject({
+      name: 'TypeError',
+    });
+    const second = (await runtime.invoke('active', { tenantId: 't-4' })) as { root: string };
+    expect(new Set([first.root, second.root]).size).toBe(2);
+
+    const firstDocs = await traceDocuments(first.root, hasHandlerSubsegment);
+    const subsegments = must(functionSegmentOf(firstDocs)?.subsegments);
+    const handler = must(subsegments.find((sub: Doc) => sub.name === '## index.handler'));
+    expect(handler.annotations?.tenantId).toBe('t-2');
+    expect(subsegments.map((sub: Doc) => sub.name)).not.toContain('Initialization');
+  });
+
+  it('joins the caller’s trace, and records a PassThrough function only when the caller sampled', async () => {
+    const root = newTraceId();
+    const parent = newSegmentId();
+    const joined = (await runtime.invoke(
+      'passthrough',
+      { tenantId: 't-5' },
+      { traceHeader: formatTraceHeader({ root, parent, sampled: true }) },
+    )) as { header: string; root: string };
+    expect(joined.root).toBe(root);
+    const docs = await traceDocuments(root, hasHandlerSubsegment);
+    expect(docs.find((doc) => doc.origin === 'AWS::Lambda')?.parent_id).toBe(parent);
+
+    const alone = (await runtime.invoke('passthrough', { tenantId: 't-6' })) as { header: string; sampled: boolean };
+    expect(parseTraceHeader(alone.header)).toMatchObject({ sampled: false });
+    expect(alone.sampled).toBe(false);
+    const refused = (await runtime.invoke(
+      'active',
+      { tenantId: 't-7' },
+      { traceHeader: formatTraceHeader({ root: newTraceId(), sampled: false }) },
+    )) as { root: string };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { Traces, UnprocessedTraceIds } = await client.send(
+      new BatchGetTracesCommand({ TraceIds: [parseTraceHeader(alone.header)?.root as string, refused.root] }),
+    );
+    expect(Traces).toEqual([]);
+    expect(UnprocessedTraceIds).toHaveLength(2);
+  });
+
+  it('keeps each invocation’s trace header in the invoke store, also when calls overlap in one worker', async () => {
+    const headers = [1, 2].map(() => formatTraceHeader({ root: newTraceId(), parent: newSegmentId(), sampled: true }));
+    const [slow, fast] = (await Promise.all([
+      runtime.invoke('store', { delayMs: 150 }, { traceHeader: headers[0] }),
+      runtime.invoke('store', { delayMs: 0 }, { traceHeader: headers[1] }),
+    ])) as { store: string; env: string }[];
+    expect(parseTraceHeader(slow?.store)?.root).toBe(parseTraceHeader(headers[0])?.root);
+    expect(parseTraceHeader(fast?.store)?.root).toBe(parseTraceHeader(headers[1])?.root);
+    // The variable is the process's: the later call's header, as a Lambda runtime would leave it.
+    expect(slow?.env).toBe(fast?.store);
+  });
+});
