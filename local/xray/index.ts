@@ -131,7 +131,9 @@ async function listenPair(server: Server, onDatagram: (message: Buffer) => void,
   for (let attempt = 0; ; attempt++) {
     const endpoint = await listenOnLoopback(server, port);
     const bound = Number(new URL(endpoint).port);
-    const socket = dgram.createSocket('udp4', onDatagram);
+    // A larger receive buffer (the kernel caps it at net.core.rmem_max): bursts of segments from
+    // many functions at once must not overflow it, as a real daemon reads them off quickly too.
+    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 }, onDatagram);
     try {
       await bindUdp(socket, bound);
       return { endpoint, socket, port: bound };
