@@ -3,29 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SegmentDoc as Doc, must } from '../../test/support/local/xray';
 import { type LocalXRay, startLocalXRay } from '../xray';
 import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader } from '../xray/trace-header';
 import { LambdaRuntime, type LocalFunction } from './runtime';
-
-/** A segment document as BatchGetTraces returns it, the fields these tests read. */
-interface Doc {
-  readonly id: string;
-  readonly name: string;
-  readonly origin?: string;
-  readonly parent_id?: string;
-  readonly start_time: number;
-  readonly end_time: number;
-  readonly fault?: boolean;
-  readonly annotations?: Record<string, unknown>;
-  readonly aws?: { readonly function_name?: string };
-  readonly subsegments?: Doc[];
-}
-
-/** The value, or a test failure naming what is missing. */
-function must<T>(value: T | undefined, what = 'a document'): T {
-  if (value === undefined) throw new Error(`missing ${what}`);
-  return value;
-}
 
 /** A function instrumented as tenantflow's are: Powertools Tracer, a handler subsegment, an annotation. */
 const TRACED_HANDLER = `

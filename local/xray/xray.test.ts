@@ -14,22 +14,9 @@ import {
 } from '@aws-sdk/client-xray';
 import AWSXRay from 'aws-xray-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SegmentDoc as Doc } from '../../test/support/local/xray';
 import { type LocalXRay, startLocalXRay } from './index';
 import { newSegmentId, newTraceId } from './trace-header';
-
-/** A segment document as BatchGetTraces returns it, the fields these tests read. */
-interface Doc {
-  readonly id: string;
-  readonly name: string;
-  readonly origin?: string;
-  readonly parent_id?: string;
-  readonly start_time: number;
-  readonly end_time: number;
-  readonly fault?: boolean;
-  readonly annotations?: Record<string, unknown>;
-  readonly aws?: { readonly function_name?: string };
-  readonly subsegments?: Doc[];
-}
 
 let dir: string;
 let xray: LocalXRay;
