@@ -41,6 +41,23 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     responses: { 200: cp.Registration },
     errors: [404],
   },
+  'GET /registrations': {
+    summary: 'Registrations waiting for an operator’s approval (operators), oldest first',
+    query: { status: Type.Literal('AWAITING_APPROVAL', { default: 'AWAITING_APPROVAL' }), ...LIST },
+    responses: { 200: cp.RegistrationPage },
+  },
+  'POST /registrations/{registrationId}/approve': {
+    summary: 'Approve a registration waiting for approval: its onboarding continues',
+    responses: { 200: cp.Execution },
+    errors: [404, 409],
+  },
+  'POST /registrations/{registrationId}/reject': {
+    summary:
+      'Reject a registration waiting for approval: nothing is created, the name is freed, the applicant is told why',
+    body: cp.RejectRequest,
+    responses: { 200: cp.Execution },
+    errors: [404, 409],
+  },
   'GET /tenant-config/{tenantName}': {
     summary: 'What a client needs to sign a tenant’s users in and call its API',
     responses: { 200: cp.TenantConfig },
@@ -78,6 +95,17 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
   'POST /executions/{executionId}/stop': {
     summary: 'Stop a running execution (an onboarding is then cleaned up)',
+    responses: { 200: cp.Execution },
+    errors: [404, 409],
+  },
+  'POST /executions/{executionId}/approve': {
+    summary: 'Approve a lifecycle execution waiting for approval: it continues',
+    responses: { 200: cp.Execution },
+    errors: [404, 409],
+  },
+  'POST /executions/{executionId}/reject': {
+    summary: 'Reject a lifecycle execution waiting for approval: it ends without changing anything',
+    body: cp.RejectRequest,
     responses: { 200: cp.Execution },
     errors: [404, 409],
   },

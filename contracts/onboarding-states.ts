@@ -6,6 +6,10 @@
 export const ONBOARDING_STATES = {
   validate: 'ValidateRegistration',
   storeTenant: 'StoreTenant',
+  needsApproval: 'NeedsApproval',
+  awaitApproval: 'AwaitApproval',
+  closeRejected: 'CloseRejectedRegistration',
+  rejected: 'RegistrationRejected',
   routeByTier: 'RouteByTier',
   createTenantUserPool: 'CreateTenantUserPool',
   createTenantAppClient: 'CreateTenantAppClient',
@@ -43,6 +47,22 @@ export const SILO_ONBOARDING_TASKS = [
   ONBOARDING_STATES.sendWelcome,
   ONBOARDING_STATES.activateTenant,
 ] as const;
+
+/**
+ * The task states an onboarding runs, in order: a pool or a silo tenant's, with AwaitApproval
+ * after StoreTenant when its tier needs an operator's approval (context `approvalTiers`).
+ */
+export function onboardingTasks(deploymentModel: 'pool' | 'silo', needsApproval: boolean): readonly string[] {
+  const tasks: string[] = [...(deploymentModel === 'silo' ? SILO_ONBOARDING_TASKS : POOL_ONBOARDING_TASKS)];
+  if (needsApproval) tasks.splice(tasks.indexOf(ONBOARDING_STATES.storeTenant) + 1, 0, ONBOARDING_STATES.awaitApproval);
+  return tasks;
+}
+
+/** The error an operator's rejection fails the approval task with; its cause is the reason. */
+export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
+
+/** The error of an onboarding that ended because its approval was refused or never came. */
+export const REGISTRATION_REJECTED_ERROR = 'RegistrationRejected';
 
 /** A silo tenant's stack name (CloudFormation), from its tenant id. */
 export function siloStackName(tenantId: string): string {

@@ -6,12 +6,15 @@
  *
  * Imports only types from schemas/: no bundle that parses a request carries the schema builder.
  */
+
+import { ValidationError } from './errors';
 import { validateNewOrder } from './generated/new-order';
 import { validateNewUser } from './generated/new-user';
 import { validateOrderUpdate } from './generated/order-update';
 import { validateProductInput } from './generated/product-input';
 import { validateRegistrationRequest } from './generated/registration-request';
-import type { NewUser, RegistrationRequest } from './schemas/control-plane';
+import { validateRejectRequest } from './generated/reject-request';
+import type { NewUser, RegistrationRequest, RejectRequest } from './schemas/control-plane';
 import type { NewOrder, OrderUpdate, ProductInput } from './schemas/tenant-api';
 import { validated } from './validation';
 
@@ -40,4 +43,12 @@ export function parseOrderInput(body: unknown, mode: 'create' | 'update'): Order
   // Only the product and the quantity of a line are the client's to say.
   const lines = input.lines?.map(({ productId, quantity }) => ({ productId, quantity }));
   return { ...input, ...(lines ? { lines } : {}) };
+}
+
+/** `POST /executions/{executionId}/reject`, `POST /registrations/{registrationId}/reject`: the reason, trimmed. */
+export function parseRejectRequest(body: unknown): RejectRequest {
+  const request = validated<RejectRequest>(validateRejectRequest, body);
+  const reason = request.reason.trim();
+  if (reason === '') throw new ValidationError([{ field: 'reason', message: 'must not be blank' }]);
+  return { reason };
 }

@@ -1,7 +1,7 @@
 import type { DeploymentModel, TierName } from './tiers';
 
 /** Where a tenant stands in its lifecycle. */
-export const TENANT_STATUSES = ['ONBOARDING', 'ACTIVE', 'INACTIVE', 'FAILED'] as const;
+export const TENANT_STATUSES = ['AWAITING_APPROVAL', 'ONBOARDING', 'ACTIVE', 'INACTIVE', 'FAILED'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 /** A row of TenantDetails (the tenant registry). */

@@ -5,6 +5,7 @@
  * infra/ never imports console/ or local/: whoever builds the web apps passes their directory.
  */
 import { App, type AppProps, Duration, Stage } from 'aws-cdk-lib';
+import { isTierName, TIER_NAMES, type TierName } from '../contracts/tiers';
 import { logLevelOf } from './constructs/observability/function-environment';
 import { ConsoleStack } from './stacks/console-stack';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
@@ -50,6 +51,8 @@ export function buildApp(props: BuildAppProps = {}): App {
     pooledStack,
     mailFrom: app.node.tryGetContext('mailFrom'),
     alarmEmail: alarmEmailOf(app),
+    approvalTiers: approvalTiersOf(app),
+    approvalTimeout: approvalTimeoutOf(app),
   });
   new ConsoleStack(app, STACK_NAMES.console, {
     description: 'tenantflow: web apps (operator console, sign-up, commerce app) on S3 + CloudFront',
@@ -110,4 +113,36 @@ export function alarmEmailOf(app: App): string | undefined {
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
     throw new Error(`Context alarmEmail must be an email address, got ${String(raw)}`);
   return email;
+}
+
+/**
+ * Tiers whose sign-ups wait for an operator's approval, from context `approvalTiers`: a JSON list
+ * (`cdk.json`) or a comma-separated string (`-c approvalTiers=PLATINUM,PREMIUM`; `-c approvalTiers=`
+ * for none); default `["PLATINUM"]`.
+ */
+export function approvalTiersOf(app: App): readonly TierName[] | undefined {
+  const raw: unknown = app.node.tryGetContext('approvalTiers');
+  if (raw === undefined) return undefined;
+  const tiers = Array.isArray(raw)
+    ? raw.map(String)
+    : String(raw)
+        .split(',')
+        .map((tier) => tier.trim())
+        .filter(Boolean);
+  const unknown = tiers.filter((tier) => !isTierName(tier));
+  if (unknown.length > 0)
+    throw new Error(
+      `Context approvalTiers names unknown tiers ${unknown.join(', ')}; tiers are ${TIER_NAMES.join(', ')}`,
+    );
+  return tiers as TierName[];
+}
+
+/** How long a sign-up may wait for approval, from context `approvalTimeoutDays` (1–30), default 7. */
+export function approvalTimeoutOf(app: App): Duration | undefined {
+  const raw: unknown = app.node.tryGetContext('approvalTimeoutDays');
+  if (raw === undefined || raw === '') return undefined;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 30)
+    throw new Error(`Context approvalTimeoutDays must be a whole number of days from 1 to 30, got ${String(raw)}`);
+  return Duration.days(days);
 }

@@ -10,16 +10,27 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ONBOARDING_STATES } from '../contracts/onboarding-states';
 import { acknowledge, lambdaInvokeAcknowledgment } from '../infra/constructs/nag';
-import { type OnboardingStepFunctions, onboardingDefinition } from './onboarding';
+import {
+  DEFAULT_APPROVAL_TIMEOUT,
+  type OnboardingDefinitionProps,
+  type OnboardingStepFunctions,
+  onboardingDefinition,
+} from './onboarding';
 
 /** The onboarding state machine (standard, traced, logged without execution data). */
-export function onboardingStateMachine(stack: Stack, steps: OnboardingStepFunctions): sfn.StateMachine {
+export function onboardingStateMachine(
+  stack: Stack,
+  steps: OnboardingStepFunctions,
+  props: OnboardingDefinitionProps = {},
+): sfn.StateMachine {
+  const approvalTimeout = props.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT;
   const stateMachineLogs = new logs.LogGroup(stack, 'OnboardingLogs', { retention: logs.RetentionDays.ONE_MONTH });
   const onboarding = new sfn.StateMachine(stack, 'OnboardingStateMachine', {
     stateMachineType: sfn.StateMachineType.STANDARD,
-    definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(stack, steps)),
+    definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(stack, steps, props)),
     tracingEnabled: true,
-    timeout: Duration.hours(2),
+    // The work takes minutes; a registration may also wait for approval that long.
+    timeout: Duration.hours(2).plus(approvalTimeout),
     logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     comment: `tenantflow onboarding (${Object.values(ONBOARDING_STATES).length} states)`,
   });

@@ -2,7 +2,10 @@
  * The onboarding state machine (JSONPath), defined once: CDK deploys it to Step Functions and
  * the local cloud runs the same synthesized definition.
  *
- *   ValidateRegistration → StoreTenant → RouteByTier
+ *   ValidateRegistration → StoreTenant → NeedsApproval
+ *     tier in approvalTiers → AwaitApproval (an operator answers its task token) ─┐
+ *         rejected / timed out → CloseRejectedRegistration → RegistrationRejected  │
+ *     other tiers ─────────────────────────────────────────────────────────────────┴→ RouteByTier
  *     silo → CreateTenantUserPool → CreateTenantAppClient ─┐   (Cognito SDK integrations)
  *     pool ────────────────────────────────────────────────┴→ CreateTenantAdmin → WriteStackMapping → NeedsTenantStack
  *     silo → DeployTenantStack (the tenant pipeline; waits for the stack with a task token) ─┐
@@ -14,13 +17,19 @@
  * resumes at the state that failed, and a redrive of a Catch → Fail path would only run the
  * Fail state again. The failure is recorded on the tenant by a rule on the execution's status
  * change event (see onboarding-state-machine.ts), and an operator stop triggers the cleanup the same way.
+ * The one Catch is the approval's: a refusal is an outcome, not a failure to redrive, and nothing
+ * has been created yet that a later step would need.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ONBOARDING_STATES as S } from '../contracts/onboarding-states';
+import {
+  APPROVAL_REJECTED_ERROR,
+  REGISTRATION_REJECTED_ERROR,
+  ONBOARDING_STATES as S,
+} from '../contracts/onboarding-states';
 
 /** The Lambda function behind each onboarding step. */
 export interface OnboardingStepFunctions {
@@ -33,11 +42,53 @@ export interface OnboardingStepFunctions {
   readonly activateTenant: lambda.IFunction;
   /** Starts the tenant pipeline for a silo tenant and hands it the task token to resume with. */
   readonly deployTenantStack: lambda.IFunction;
+  /** Records the approval task token for operators to answer (any lifecycle workflow's approval step). */
+  readonly requestApproval: lambda.IFunction;
+  /** Closes a registration that was not approved: tenant FAILED, name freed, the applicant told why. */
+  readonly closeRejectedRegistration: lambda.IFunction;
 }
 
 export interface OnboardingDefinitionProps {
   /** How long a silo tenant's stack deployment may take before the step fails. @default 1 hour */
   readonly tenantStackTimeout?: Duration;
+  /** Tiers whose onboarding waits for an operator's approval before anything is created. @default ['PLATINUM'] */
+  readonly approvalTiers?: readonly string[];
+  /** How long a registration may wait for approval before it is refused. @default 7 days */
+  readonly approvalTimeout?: Duration;
+}
+
+/** The default of context `approvalTiers`: the tier that gets its own (paid) stack and user pool. */
+export const DEFAULT_APPROVAL_TIERS: readonly string[] = ['PLATINUM'];
+/** The default of context `approvalTimeoutDays`. */
+export const DEFAULT_APPROVAL_TIMEOUT = Duration.days(7);
+
+/**
+ * The approval step of every lifecycle workflow: the function stores the task token where the
+ * operators' approve/reject routes find it (keyed by execution name), and the execution waits.
+ * An operator's rejection fails it with ApprovalRejected (cause: the reason); no answer within
+ * `timeout` fails it with States.Timeout.
+ */
+export function approvalTask(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  props: { readonly kind: string; readonly timeout: Duration },
+): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      taskToken: sfn.JsonPath.taskToken,
+      executionId: sfn.JsonPath.stringAt('$$.Execution.Name'),
+      kind: props.kind,
+      tenantId: sfn.JsonPath.stringAt('$.tenantId'),
+      tenantName: sfn.JsonPath.stringAt('$.tenantName'),
+      tier: sfn.JsonPath.stringAt('$.tier'),
+    }),
+    taskTimeout: sfn.Timeout.duration(props.timeout),
+    resultPath: '$.approval',
+  });
+  return retryTransientErrors(task);
 }
 
 /** Errors that are worth retrying: Lambda service hiccups and our TransientStepError. */
@@ -184,5 +235,31 @@ export function onboardingDefinition(
     .when(isSilo, createTenantUserPool.next(createTenantAppClient).next(afterAdmin))
     .otherwise(afterAdmin);
 
-  return validate.next(storeTenant).next(routeByTier);
+  const approvalTiers = props.approvalTiers ?? DEFAULT_APPROVAL_TIERS;
+  if (approvalTiers.length === 0) return validate.next(storeTenant).next(routeByTier);
+  const awaitApproval = approvalTask(scope, S.awaitApproval, fns.requestApproval, {
+    kind: 'onboarding',
+    timeout: props.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT,
+  });
+  const closeRejected = invoke(scope, S.closeRejected, fns.closeRejectedRegistration, undefined);
+  awaitApproval.addCatch(
+    closeRejected.next(
+      new sfn.Fail(scope, S.rejected, {
+        error: REGISTRATION_REJECTED_ERROR,
+        cause: 'The registration was not approved',
+      }),
+    ),
+    {
+      errors: [APPROVAL_REJECTED_ERROR, 'States.Timeout'],
+      resultPath: '$.rejection',
+    },
+  );
+  const tierConditions = approvalTiers.map((tier) => sfn.Condition.stringEquals('$.tier', tier));
+  const needsApproval = new sfn.Choice(scope, S.needsApproval)
+    .when(
+      tierConditions.length === 1 ? (tierConditions[0] as sfn.Condition) : sfn.Condition.or(...tierConditions),
+      awaitApproval.next(routeByTier),
+    )
+    .otherwise(routeByTier);
+  return validate.next(storeTenant).next(needsApproval);
 }

@@ -71,6 +71,17 @@ export const Registration = Type.Object(
   { additionalProperties: false, $id: 'Registration' },
 );
 export type Registration = Static<typeof Registration>;
+export const RegistrationPage = Type.Object(Page(Registration).properties, {
+  additionalProperties: false,
+  $id: 'RegistrationPage',
+});
+
+/** An operator's answer to a request waiting for approval: why it is refused (the applicant reads it). */
+export const RejectRequest = Type.Object(
+  { reason: Text(500, { min: 1 }) },
+  { additionalProperties: false, $id: 'RejectRequest' },
+);
+export type RejectRequest = Static<typeof RejectRequest>;
 
 export const TenantConfig = Type.Object(
   {
@@ -128,6 +139,9 @@ export const Execution = Type.Object(
     redriveCount: Type.Optional(Type.Integer()),
     failedStep: Type.Optional(Type.String()),
     error: Type.Optional(Type.String()),
+    awaitingApproval: Type.Optional(
+      Type.Boolean({ description: 'true while it waits for an operator to approve or reject' }),
+    ),
   },
   { additionalProperties: false, $id: 'Execution' },
 );

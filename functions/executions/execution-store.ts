@@ -7,13 +7,15 @@ import {
   type DescribeExecutionOutput,
   DescribeStateMachineCommand,
   RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   type SFNClient,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from '../shared/conditional-write';
 import { executionHistory, listExecutionsPage } from '../shared/execution-history';
-import type { WorkflowExecutions } from './executions';
+import type { TaskAnswers, WorkflowExecutions } from './executions';
 
 /** One page of a state machine's executions' ARNs (WorkflowExecutions.page). */
 export async function executionsPage(
@@ -66,24 +68,44 @@ export function stepFunctionsExecutions(sfn: SFNClient): WorkflowExecutions {
   };
 }
 
-/** Sets a FAILED tenant of TenantDetails back to ONBOARDING (ExecutionsDeps.markOnboardingAgain). */
+/**
+ * Moves a tenant of TenantDetails from status `from` to ONBOARDING (a redriven FAILED onboarding,
+ * an approved AWAITING_APPROVAL one); refused, and nothing done, when the tenant is not in `from`.
+ */
 export async function markOnboardingAgain(
   db: Pick<DynamoDBDocumentClient, 'send'>,
   tableName: string,
   tenantId: string,
   at: string,
+  from: 'FAILED' | 'AWAITING_APPROVAL' = 'FAILED',
 ): Promise<void> {
-  // Refused when the tenant is not FAILED: then there is nothing to undo.
   await conditionally(
     db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { tenantId },
         UpdateExpression: 'SET #status = :onboarding, updatedAt = :now REMOVE failedStep, failureCause',
-        ConditionExpression: '#status = :failed',
+        ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':failed': 'FAILED', ':now': at },
+        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':from': from, ':now': at },
       }),
     ),
   );
+}
+
+/** Errors that mean a task token no longer resumes anything (answered, timed out, or its execution ended). */
+const SPENT_TOKEN_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
+
+/** Answers a waiting task (ExecutionsDeps.answerTask); false when the token was already spent. */
+export function taskAnswers(sfn: Pick<SFNClient, 'send'>): TaskAnswers {
+  const spent = (error: unknown) => {
+    if (SPENT_TOKEN_ERRORS.includes((error as Error).name)) return false;
+    throw error;
+  };
+  return {
+    succeed: (taskToken, output) =>
+      sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })).then(() => true, spent),
+    fail: (taskToken, error, cause) =>
+      sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })).then(() => true, spent),
+  };
 }

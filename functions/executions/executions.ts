@@ -5,8 +5,13 @@
  */
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import { ConflictError, NotFoundError } from '../../contracts/errors';
-import { STOPPED_BY_OPERATOR_ERROR } from '../../contracts/onboarding-states';
+import {
+  APPROVAL_REJECTED_ERROR,
+  REGISTRATION_REJECTED_ERROR,
+  STOPPED_BY_OPERATOR_ERROR,
+} from '../../contracts/onboarding-states';
 import type { Execution, ExecutionDetail, ExecutionEvent } from '../../contracts/schemas/control-plane';
+import type { ApprovalStore } from '../approvals/approval-store';
 import { type ExecutionStep, failedStepOf } from '../shared/execution-steps';
 import { executionArnOf } from './execution-arn';
 
@@ -83,13 +88,25 @@ export interface WorkflowExecutions {
   stop(executionArn: string, error: string, cause: string): Promise<void>;
 }
 
+/** Answers to a task waiting on a token; each resolves false when the token was already spent. */
+export interface TaskAnswers {
+  succeed(taskToken: string, output: unknown): Promise<boolean>;
+  fail(taskToken: string, error: string, cause: string): Promise<boolean>;
+}
+
 /** The onboarding executions in Step Functions, the tenant registry a redrive updates, and time. */
 export interface ExecutionsDeps {
   /** The onboarding state machine: the only one whose executions this API shows. */
   readonly stateMachineArn: string;
   readonly executions: WorkflowExecutions;
-  /** Sets a FAILED tenant back to ONBOARDING (at `at`); a tenant in any other status is left alone. */
-  readonly markOnboardingAgain: (tenantId: string, at: string) => Promise<void>;
+  /**
+   * Sets a tenant in `from` (default FAILED) back to ONBOARDING (at `at`); a tenant in any other
+   * status is left alone.
+   */
+  readonly markOnboardingAgain: (tenantId: string, at: string, from?: 'FAILED' | 'AWAITING_APPROVAL') => Promise<void>;
+  /** The executions waiting for an operator, with the task tokens that resume them. */
+  readonly approvals: Pick<ApprovalStore, 'get' | 'delete' | 'pending'>;
+  readonly answerTask: TaskAnswers;
   readonly now: () => Date;
 }
 
@@ -100,11 +117,15 @@ export async function listExecutions(
   deps: ExecutionsDeps,
   query: Readonly<Record<string, string | undefined>>,
 ): Promise<{ items: ExecutionItem[]; nextToken?: string }> {
-  const page = await deps.executions.page(deps.stateMachineArn, query);
+  const [page, pending] = await Promise.all([
+    deps.executions.page(deps.stateMachineArn, query),
+    deps.approvals.pending(),
+  ]);
+  const awaiting = new Set(pending.map((approval) => approval.executionId));
   const described = await Promise.all(
     page.executionArns.map(async (executionArn) => {
       const execution = await deps.executions.describe(executionArn);
-      return execution && (await itemOf(deps, execution, executionArn));
+      return execution && withApproval(await itemOf(deps, execution, executionArn), awaiting);
     }),
   );
   // An execution listed but gone by the time it is described is no longer there to show.
@@ -114,16 +135,72 @@ export async function listExecutions(
 /** `GET /executions/{executionId}`: the execution with its state machine's definition and its history. */
 export async function executionDetail(deps: ExecutionsDeps, executionId: string): Promise<ExecutionDetail> {
   const { execution, executionArn } = await existing(deps, executionId);
-  const [events, definition] = await Promise.all([
+  const [events, definition, approval] = await Promise.all([
     deps.executions.history(executionArn),
     deps.executions.definition(execution.stateMachineArn as string),
+    deps.approvals.get(executionId),
   ]);
-  return { ...(await itemOf(deps, execution, executionArn, events)), definition, events: events.map(executionEvent) };
+  const item = withApproval(
+    await itemOf(deps, execution, executionArn, events),
+    new Set(approval ? [executionId] : []),
+  );
+  return { ...item, definition, events: events.map(executionEvent) };
+}
+
+/** Marks a RUNNING item that waits for an operator's answer. */
+function withApproval(item: ExecutionItem, awaiting: ReadonlySet<string>): ExecutionItem {
+  return item.status === 'RUNNING' && awaiting.has(item.executionId) ? { ...item, awaitingApproval: true } : item;
+}
+
+/**
+ * `POST /executions/{executionId}/approve` (and a registration's): the waiting execution
+ * continues. Step Functions decides who answered first: a token already spent is a 409.
+ */
+export async function approveExecution(deps: ExecutionsDeps, executionId: string): Promise<ExecutionItem> {
+  const { approval, executionArn } = await waitingApproval(deps, executionId);
+  const approvedAt = deps.now().toISOString();
+  const answered = await deps.answerTask.succeed(approval.taskToken, { approved: true, approvedAt });
+  await deps.approvals.delete(executionId);
+  if (!answered) throw new ConflictError('The execution is no longer waiting for approval');
+  if (approval.kind === 'onboarding')
+    await deps.markOnboardingAgain(approval.tenantId, approvedAt, 'AWAITING_APPROVAL');
+  return answeredItem(deps, executionId, executionArn);
+}
+
+/**
+ * `POST /executions/{executionId}/reject` (and a registration's): the approval step fails with
+ * ApprovalRejected and the reason as cause; the workflow's rejection path undoes what it must.
+ */
+export async function rejectExecution(
+  deps: ExecutionsDeps,
+  executionId: string,
+  reason: string,
+): Promise<ExecutionItem> {
+  const { approval, executionArn } = await waitingApproval(deps, executionId);
+  const answered = await deps.answerTask.fail(approval.taskToken, APPROVAL_REJECTED_ERROR, reason);
+  await deps.approvals.delete(executionId);
+  if (!answered) throw new ConflictError('The execution is no longer waiting for approval');
+  return answeredItem(deps, executionId, executionArn);
+}
+
+async function waitingApproval(deps: ExecutionsDeps, executionId: string) {
+  const { execution, executionArn } = await existing(deps, executionId);
+  const approval = execution.status === 'RUNNING' ? await deps.approvals.get(executionId) : undefined;
+  if (!approval) throw new ConflictError(`Execution is ${execution.status} and not waiting for approval`);
+  return { approval, executionArn };
+}
+
+async function answeredItem(deps: ExecutionsDeps, executionId: string, executionArn: string): Promise<ExecutionItem> {
+  const { execution } = await existing(deps, executionId);
+  return itemOf(deps, execution, executionArn, []);
 }
 
 /** `POST /executions/{executionId}/redrive`: resumes a failed onboarding from its failed step. */
 export async function redriveExecution(deps: ExecutionsDeps, executionId: string): Promise<ExecutionItem> {
   const { execution, executionArn } = await existing(deps, executionId);
+  if (execution.error === REGISTRATION_REJECTED_ERROR) {
+    throw new ConflictError('A registration that was not approved cannot be redriven; the applicant may sign up again');
+  }
   if (!(await deps.executions.redrive(executionArn))) {
     throw new ConflictError(
       `Execution is ${execution.status} and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can`,

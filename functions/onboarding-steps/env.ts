@@ -17,4 +17,6 @@ export const env = defineEnv([
   'USAGE_PLAN_IDS',
   'MAIL_FROM',
   'WELCOME_TEMPLATE_NAME',
+  'REJECTION_TEMPLATE_NAME',
+  'APPROVALS_TABLE',
 ]);

@@ -14,9 +14,12 @@ import { grantOnTenantUserPools } from '../../infra/constructs/tenant-user-pool-
 import type { FoundationStack } from '../../infra/stacks/foundation-stack';
 import type { TenantStack } from '../../infra/stacks/tenant-stack';
 import type { OnboardingStepFunctions } from '../../workflows/onboarding';
+import type { Approvals } from '../approvals/infra';
 
 /** The welcome mail's SES template name; the local outbox reports it as template "welcome". */
 export const WELCOME_TEMPLATE_NAME = 'tenantflow-welcome';
+/** The mail telling an applicant their registration was not approved (template "rejection" locally). */
+export const REJECTION_TEMPLATE_NAME = 'tenantflow-rejection';
 
 export interface OnboardingStepFunctionsProps {
   readonly foundation: FoundationStack;
@@ -26,6 +29,8 @@ export interface OnboardingStepFunctionsProps {
   readonly mailFrom: string;
   /** The tenant pipeline a silo tenant's onboarding starts. */
   readonly tenantPipelineName: string;
+  /** The pending approvals and the approval step every lifecycle workflow shares. */
+  readonly approvals: Approvals;
 }
 
 /** The onboarding's step functions, as AppFunctions. */
@@ -53,7 +58,7 @@ function stepFunction(
 
 /** The functions behind the onboarding's Lambda tasks, in the order of the workflow. */
 export function onboardingStepFunctions(stack: Stack, props: OnboardingStepFunctionsProps): OnboardingSteps {
-  const { foundation, pooledStack, mailFrom, tenantPipelineName } = props;
+  const { foundation, pooledStack, mailFrom, tenantPipelineName, approvals } = props;
   const { tenantDetails, tenantStackMapping } = foundation;
   const pooled = foundation.pooledIdentity;
   const step = (id: string, handler: string, extra?: Partial<AppFunctionProps>) =>
@@ -87,7 +92,26 @@ export function onboardingStepFunctions(stack: Stack, props: OnboardingStepFunct
         TENANT_PIPELINE_NAME: tenantPipelineName,
       },
     }),
+    requestApproval: approvals.requestApproval,
+    closeRejectedRegistration: step('CloseRejectedRegistrationFunction', 'closeRejectedRegistration', {
+      environment: {
+        APPROVALS_TABLE: approvals.table.tableName,
+        TENANT_NAMES_TABLE: foundation.tenantNames.tableName,
+        MAIL_FROM: mailFrom,
+        REJECTION_TEMPLATE_NAME,
+      },
+    }),
   };
+  tenantDetails.grant(steps.closeRejectedRegistration, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+  approvals.table.grant(steps.closeRejectedRegistration, 'dynamodb:DeleteItem');
+  foundation.tenantNames.grant(steps.closeRejectedRegistration, 'dynamodb:DeleteItem');
+  sendTemplatedMail(steps.closeRejectedRegistration, {
+    id: 'RejectionTemplate',
+    templateName: REJECTION_TEMPLATE_NAME,
+    subject: 'Your tenantflow registration of {{tenantName}} was not approved',
+    text: 'Your registration of {{tenantName}} ({{tier}}) was not approved.\nReason: {{reason}}\nNothing was created for it, and the name is free again.',
+    mailFrom,
+  });
   tenantDetails.grant(steps.storeTenant, 'dynamodb:PutItem', 'dynamodb:GetItem');
   for (const fn of [steps.createTenantAdmin, steps.createApiKey, steps.writeStackMapping, steps.activateTenant]) {
     tenantDetails.grant(fn, 'dynamodb:UpdateItem');

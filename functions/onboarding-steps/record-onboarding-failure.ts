@@ -2,6 +2,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { METRICS } from '../../contracts/observability';
+import { REGISTRATION_REJECTED_ERROR } from '../../contracts/onboarding-states';
 import { MetricUnit, metrics, traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { conditionally } from '../shared/conditional-write';
@@ -32,7 +33,8 @@ export async function recordOnboardingFailureWith(
   event: ExecutionStatusChange,
 ): Promise<{ recorded: boolean }> {
   const input = JSON.parse(event.detail.input) as Partial<OnboardingState>;
-  if (!input.tenantId) return { recorded: false };
+  // A refused registration was closed by its own CloseRejectedRegistration step, reason and all.
+  if (!input.tenantId || event.detail.error === REGISTRATION_REJECTED_ERROR) return { recorded: false };
   const failed = failedStepOf(await deps.executionHistory(event.detail.executionArn));
   const cause = (failed?.error ?? `${event.detail.error ?? 'Error'}: ${event.detail.cause ?? ''}`).slice(0, 1000);
   const recorded = await conditionally(

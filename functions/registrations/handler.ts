@@ -1,4 +1,4 @@
-/** `POST /registrations` and `GET /registrations/{registrationId}` (public). */
+/** `POST /registrations` and `GET /registrations/{registrationId}` (public); `GET /registrations` (operators). */
 import { randomUUID } from 'node:crypto';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseRegistrationRequest } from '../../contracts/requests';
@@ -7,13 +7,14 @@ import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
 import { registrationStore } from './registration-store';
-import { describeRegistration, registerTenant } from './registrations';
+import { describeRegistration, listAwaitingRegistrations, registerTenant } from './registrations';
 
 const env = defineEnv([
   'REGISTRATIONS_TABLE',
   'TENANT_NAMES_TABLE',
   'TENANT_DETAILS_TABLE',
   'ONBOARDING_STATE_MACHINE_ARN',
+  'APPROVALS_TABLE',
 ]);
 const deps = lazy(() => ({
   ...registrationStore({ dynamoDb: dynamoDb(), sfn: traced(new SFNClient({})) }, env),
@@ -34,6 +35,8 @@ export const handler = instrumentApi(
         tagTenant({ tenantId: accepted.tenantId, tier: request.tier });
         return json(202, accepted);
       },
+      'GET /registrations': async (event) =>
+        json(200, await listAwaitingRegistrations(deps(), event.queryStringParameters ?? {})),
       'GET /registrations/{registrationId}': async (event) => {
         const registration = await describeRegistration(deps(), pathParam(event, 'registrationId'));
         tagTenant({ tenantId: registration.tenantId, tier: registration.tier });

@@ -1,4 +1,5 @@
 import type { Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AppFunction } from '../../infra/constructs/app-function';
 import { acknowledgeExecutionsOf } from '../../infra/constructs/nag';
@@ -9,6 +10,8 @@ export interface RegistrationsFunctionProps {
   readonly foundation: FoundationStack;
   /** The onboarding state machine a sign-up starts (one execution per registration). */
   readonly onboarding: sfn.StateMachine;
+  /** Pending approvals: a registration waiting for one reads AWAITING_APPROVAL. */
+  readonly approvals: dynamodb.ITable;
 }
 
 /** The control plane's sign-up and registration status, with its Registrations table. */
@@ -23,8 +26,10 @@ export function registrationsFunction(stack: Stack, props: RegistrationsFunction
       TENANT_NAMES_TABLE: foundation.tenantNames.tableName,
       REGISTRATIONS_TABLE: registrations.tableName,
       ONBOARDING_STATE_MACHINE_ARN: onboarding.stateMachineArn,
+      APPROVALS_TABLE: props.approvals.tableName,
     },
   });
+  props.approvals.grant(fn, 'dynamodb:GetItem', 'dynamodb:Scan');
   registrations.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   foundation.tenantNames.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   // A registration whose execution left Step Functions' history reads its tenant's status.

@@ -5,6 +5,7 @@
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { approvalStore } from '../approvals/approval-store';
 import { executionArnOf } from '../executions/execution-arn';
 import { describeExecution } from '../executions/execution-store';
 import { conditionally, isConditionalCheckFailed } from '../shared/conditional-write';
@@ -24,6 +25,7 @@ export interface RegistrationResources {
   readonly TENANT_NAMES_TABLE: string;
   readonly TENANT_DETAILS_TABLE: string;
   readonly ONBOARDING_STATE_MACHINE_ARN: string;
+  readonly APPROVALS_TABLE: string;
 }
 
 export interface RegistrationClients {
@@ -40,7 +42,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function registrationStore(
   { dynamoDb, sfn }: RegistrationClients,
   resources: RegistrationResources,
-): Omit<RegistrationDeps & RegistrationStatusDeps, 'newId' | 'now'> {
+): Omit<RegistrationDeps & RegistrationStatusDeps, 'newId' | 'now'> & {
+  pendingOnboardingApprovals(): Promise<string[]>;
+} {
+  const approvals = approvalStore(dynamoDb, resources.APPROVALS_TABLE);
   // An onboarding's execution is named after its registration.
   const describeOnboarding: RegistrationStatusDeps['describeOnboarding'] = async (registrationId) => {
     const executionArn = executionArnOf(resources.ONBOARDING_STATE_MACHINE_ARN, registrationId);
@@ -139,6 +144,12 @@ export function registrationStore(
       return (await describeOnboarding(registrationId)) !== undefined;
     },
     describeOnboarding,
+    async awaitingApproval(registrationId) {
+      return (await approvals.get(registrationId)) !== undefined;
+    },
+    async pendingOnboardingApprovals() {
+      return (await approvals.pending('onboarding')).map((approval) => approval.executionId);
+    },
     async tenantStatus(tenantId) {
       const { Item } = await dynamoDb.send(
         new GetCommand({

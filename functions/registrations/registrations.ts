@@ -4,7 +4,14 @@
  * starts none.
  */
 import { createHash } from 'node:crypto';
-import { ConflictError, HttpError, NotFoundError, ServiceUnavailableError } from '../../contracts/errors';
+import {
+  ConflictError,
+  HttpError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../contracts/errors';
+import { APPROVAL_REJECTED_ERROR, ONBOARDING_STATES } from '../../contracts/onboarding-states';
 import { type ExecutionStatus, type RegistrationStatus, tenantNameKey } from '../../contracts/rules';
 import type {
   ExecutionStep,
@@ -14,6 +21,7 @@ import type {
 } from '../../contracts/schemas/control-plane';
 import type { OnboardingInput } from '../../contracts/schemas/events';
 import type { TierName } from '../../contracts/tiers';
+import { decodeNextToken, encodeNextToken, parseLimit } from '../shared/pagination';
 
 /** A row of the Registrations table: what sign-up saved (the registrant's email is never shown). */
 export interface Registration {
@@ -131,7 +139,10 @@ export async function registerTenant(
 export type { ExecutionStatus };
 
 /** A registration's status from its onboarding execution's (none yet: in progress). */
-export function registrationStatusOf(executionStatus: ExecutionStatus | undefined): RegistrationStatus {
+export function registrationStatusOf(
+  executionStatus: ExecutionStatus | undefined,
+  awaitingApproval = false,
+): RegistrationStatus {
   switch (executionStatus) {
     case 'SUCCEEDED':
       return 'SUCCEEDED';
@@ -140,8 +151,23 @@ export function registrationStatusOf(executionStatus: ExecutionStatus | undefine
     case 'ABORTED':
       return 'FAILED';
     default:
-      return 'IN_PROGRESS';
+      return awaitingApproval ? 'AWAITING_APPROVAL' : 'IN_PROGRESS';
   }
+}
+
+/**
+ * What the public sees of a failed step: a safe sentence, never the error's name, message or
+ * stack (operators read those in the executions API). An operator's rejection reason is written
+ * for the applicant, so it is shown.
+ */
+export function publicStepError(step: ExecutionStep): string | undefined {
+  if (step.error === undefined) return undefined;
+  if (step.name === ONBOARDING_STATES.awaitApproval) {
+    if (step.error.startsWith(`${APPROVAL_REJECTED_ERROR}: `))
+      return `Not approved: ${step.error.slice(APPROVAL_REJECTED_ERROR.length + 2)}`;
+    if (step.error.startsWith('States.Timeout')) return 'Not approved in time';
+  }
+  return 'This step failed; an operator has been notified and can retry it';
 }
 
 /**
@@ -157,6 +183,8 @@ export interface RegistrationStatusDeps {
   describeOnboarding(registrationId: string): Promise<{ status: ExecutionStatus; steps: ExecutionStep[] } | undefined>;
   /** The tenant row's status, undefined when there is no row. */
   tenantStatus(tenantId: string): Promise<string | undefined>;
+  /** True while the onboarding waits for an operator's approval (its task token is pending). */
+  awaitingApproval(registrationId: string): Promise<boolean>;
 }
 
 /** `GET /registrations/{registrationId}`: the registration with where its onboarding stands. */
@@ -193,5 +221,40 @@ export async function describeRegistration(
       ],
     };
   }
-  return { ...view, status: registrationStatusOf(execution?.status), steps: execution?.steps ?? [] };
+  const awaiting = execution?.status === 'RUNNING' && (await deps.awaitingApproval(registrationId));
+  const steps = (execution?.steps ?? []).map((step) =>
+    step.error === undefined ? step : { ...step, error: publicStepError(step) },
+  );
+  return { ...view, status: registrationStatusOf(execution?.status, awaiting), steps };
+}
+
+/** `GET /registrations?status=AWAITING_APPROVAL` (operators): the registrations waiting, oldest first. */
+export async function listAwaitingRegistrations(
+  deps: Pick<RegistrationDeps, 'getRegistration' | 'now'> &
+    RegistrationStatusDeps & { pendingOnboardingApprovals(): Promise<string[]> },
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<{ items: RegistrationView[]; nextToken?: string }> {
+  if (query.status !== undefined && query.status !== 'AWAITING_APPROVAL')
+    throw new ValidationError([{ field: 'status', message: 'must be AWAITING_APPROVAL' }]);
+  const limit = parseLimit(query);
+  const pending = await deps.pendingOnboardingApprovals();
+  const start = offsetOf(query.nextToken);
+  const page = pending.slice(start, start + limit);
+  const items = await Promise.all(
+    page.map((registrationId) => describeRegistration(deps, registrationId).catch(() => undefined)),
+  );
+  const next = start + limit < pending.length ? encodeNextToken({ offset: String(start + limit) }) : undefined;
+  // A registration answered between the two reads is no longer waiting: it is left out.
+  return {
+    items: items.filter((item): item is RegistrationView => item?.status === 'AWAITING_APPROVAL'),
+    ...(next ? { nextToken: next } : {}),
+  };
+}
+
+function offsetOf(token: string | undefined): number {
+  const key = decodeNextToken(token);
+  const offset = Number(key?.offset ?? 0);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ValidationError([{ field: 'nextToken', message: 'is not a valid page token' }]);
+  return offset;
 }

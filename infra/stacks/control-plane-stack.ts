@@ -1,6 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { controlPlaneAuthorizerFunction } from '../../authorizer/infra';
+import { approvals } from '../../functions/approvals/infra';
 import { executionsFunction } from '../../functions/executions/infra';
 import {
   cleanupStoppedOnboardingFunction,
@@ -29,6 +30,10 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly mailFrom?: string;
   /** Subscribed to the alarm topic `tenantflow-alarms`. @default no subscription */
   readonly alarmEmail?: string;
+  /** Tiers whose sign-ups wait for an operator's approval. @default ['PLATINUM'] */
+  readonly approvalTiers?: readonly string[];
+  /** How long a sign-up may wait for approval. @default 7 days */
+  readonly approvalTimeout?: Duration;
 }
 
 /**
@@ -52,13 +57,18 @@ export class ControlPlaneStack extends Stack {
     const mailFrom = props.mailFrom ?? 'no-reply@tenantflow.example.com';
     const operators = new TenantUserPool(this, 'OperatorIdentity', { signInWithEmail: true });
 
+    const pendingApprovals = approvals(this, { foundation });
     const steps = onboardingStepFunctions(this, {
       foundation,
       pooledStack,
       mailFrom,
       tenantPipelineName: props.tenantPipelineName ?? TENANT_PIPELINE_NAME,
+      approvals: pendingApprovals,
     });
-    const onboarding = onboardingStateMachine(this, steps);
+    const onboarding = onboardingStateMachine(this, steps, {
+      approvalTiers: props.approvalTiers,
+      approvalTimeout: props.approvalTimeout,
+    });
     // Unsuccessful executions are recorded on the tenant, and stopped ones cleaned up, by rules on
     // the execution status change events (not by a Catch: redrive must resume at the failed step).
     const recordFailure = recordOnboardingFailureFunction(this, { foundation, onboarding });
@@ -67,8 +77,8 @@ export class ControlPlaneStack extends Stack {
     stoppedOnboardingCleanup(this, onboarding, cleanup);
 
     const services = {
-      registrations: registrationsFunction(this, { foundation, onboarding }),
-      executions: executionsFunction(this, { foundation, onboarding }),
+      registrations: registrationsFunction(this, { foundation, onboarding, approvals: pendingApprovals.table }),
+      executions: executionsFunction(this, { foundation, onboarding, approvals: pendingApprovals.table }),
       releases: releasesFunction(this, { foundation }),
       tenants: tenantsFunction(this, { foundation, pooledApiUrl: pooledStack.api.url }),
       users: usersFunction(this, { foundation, mailFrom }),

@@ -9,7 +9,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ONBOARDING_STATES as S } from '../../contracts/onboarding-states';
-import { type OnboardingStepFunctions, onboardingDefinition } from '../../workflows/onboarding';
+import {
+  type OnboardingDefinitionProps,
+  type OnboardingStepFunctions,
+  onboardingDefinition,
+} from '../../workflows/onboarding';
 import { withoutCfnValidation } from '../support/infra/synth';
 
 interface AslState {
@@ -47,11 +51,14 @@ const STEP_KEYS = [
   'sendWelcome',
   'activateTenant',
   'deployTenantStack',
+  'requestApproval',
+  'closeRejectedRegistration',
 ] as const satisfies readonly (keyof OnboardingStepFunctions)[];
 
 const POOL_PATH = [
   S.validate,
   S.storeTenant,
+  S.needsApproval,
   S.routeByTier,
   S.createTenantAdmin,
   S.writeStackMapping,
@@ -65,6 +72,8 @@ const POOL_PATH = [
 const SILO_PATH = [
   S.validate,
   S.storeTenant,
+  S.needsApproval,
+  S.awaitApproval,
   S.routeByTier,
   S.createTenantUserPool,
   S.createTenantAppClient,
@@ -99,7 +108,8 @@ function resolveJoin(value: unknown): string {
 let asl: Asl;
 let functionLogicalIds: Record<string, string>;
 
-beforeAll(() => {
+/** The ASL the definition renders to, with inline fakes for the step functions. */
+function render(props: OnboardingDefinitionProps = {}): { asl: Asl; functionLogicalIds: Record<string, string> } {
   const stack = new Stack(new App(), 'OnboardingTest');
   const fns = Object.fromEntries(
     STEP_KEYS.map((key) => [
@@ -112,16 +122,22 @@ beforeAll(() => {
     ]),
   ) as unknown as OnboardingStepFunctions;
   new sfn.StateMachine(stack, 'Sm', {
-    definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(stack, fns)),
+    definitionBody: sfn.DefinitionBody.fromChainable(onboardingDefinition(stack, fns, props)),
   });
   // CDK's CloudFormation validation runs in the cdk-nag test; here it would cost seconds.
   const template = withoutCfnValidation(() => Template.fromStack(stack));
   const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
   expect(machines).toHaveLength(1);
-  asl = JSON.parse(resolveJoin(machines[0]?.Properties.DefinitionString)) as Asl;
-  functionLogicalIds = Object.fromEntries(
-    STEP_KEYS.map((key) => [key, stack.getLogicalId(fns[key].node.defaultChild as lambda.CfnFunction)]),
-  );
+  return {
+    asl: JSON.parse(resolveJoin(machines[0]?.Properties.DefinitionString)) as Asl,
+    functionLogicalIds: Object.fromEntries(
+      STEP_KEYS.map((key) => [key, stack.getLogicalId(fns[key].node.defaultChild as lambda.CfnFunction)]),
+    ),
+  };
+}
+
+beforeAll(() => {
+  ({ asl, functionLogicalIds } = render());
 });
 
 function state(name: string): AslState {
@@ -153,7 +169,50 @@ describe('onboarding state machine definition', () => {
     expect(asl.StartAt).toBe(S.validate);
     expect(state(S.validate).ResultPath).toBe('$.plan');
     expect(state(S.validate).Next).toBe(S.storeTenant);
-    expect(state(S.storeTenant).Next).toBe(S.routeByTier);
+    expect(state(S.storeTenant).Next).toBe(S.needsApproval);
+  });
+
+  it('sends PLATINUM (the default approval tier) to wait for an operator before anything is created', () => {
+    expect(state(S.needsApproval).Choices).toEqual([
+      { Variable: '$.tier', StringEquals: 'PLATINUM', Next: S.awaitApproval },
+    ]);
+    expect(state(S.needsApproval).Default).toBe(S.routeByTier);
+    expect(state(S.awaitApproval).Next).toBe(S.routeByTier);
+  });
+
+  it('waits for the approval with a task token and a 7-day timeout, and records the execution and kind', () => {
+    const wait = state(S.awaitApproval) as AslState & {
+      TimeoutSeconds?: number;
+      Parameters: { Payload: Record<string, string> };
+    };
+
+    expect(wait.Resource).toBe('arn:Ref:AWS::Partition:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters.Payload).toMatchObject({
+      'taskToken.$': '$$.Task.Token',
+      'executionId.$': '$$.Execution.Name',
+      kind: 'onboarding',
+    });
+    expect(wait.TimeoutSeconds).toBe(7 * 86_400);
+  });
+
+  it('ends a rejected or timed-out approval through CloseRejectedRegistration in a Fail state, nothing else created', () => {
+    expect(state(S.awaitApproval).Catch).toEqual([
+      { ErrorEquals: ['ApprovalRejected', 'States.Timeout'], ResultPath: '$.rejection', Next: S.closeRejected },
+    ]);
+    expect(state(S.closeRejected).Next).toBe(S.rejected);
+    expect(state(S.rejected)).toMatchObject({ Type: 'Fail', Error: 'RegistrationRejected' });
+  });
+
+  it('asks for approval of every tier of context approvalTiers, and of none when it is empty', () => {
+    const two = render({ approvalTiers: ['PREMIUM', 'PLATINUM'] }).asl.States[S.needsApproval] as AslState & {
+      Choices: { Or: { Variable: string; StringEquals: string }[] }[];
+    };
+    const none = render({ approvalTiers: [] }).asl;
+
+    expect(two.Choices[0]?.Or.map((condition) => condition.StringEquals)).toEqual(['PREMIUM', 'PLATINUM']);
+    expect(none.States[S.validate]?.Next).toBe(S.storeTenant);
+    expect(none.States[S.storeTenant]?.Next).toBe(S.routeByTier);
+    expect(Object.keys(none.States)).not.toContain(S.awaitApproval);
   });
 
   it('routes silo tenants on $.plan.deploymentModel to their own user pool, everyone else to the tenant admin', () => {
@@ -206,7 +265,8 @@ describe('onboarding state machine definition', () => {
 
   it('invokes each Lambda step through its own function', () => {
     const lambdaTasks = taskNames().filter(
-      (name) => !String(state(name).Resource).includes(':aws-sdk:') && name !== S.deployTenantStack,
+      (name) =>
+        !String(state(name).Resource).includes(':aws-sdk:') && name !== S.deployTenantStack && name !== S.awaitApproval,
     );
     const resources = Object.fromEntries(lambdaTasks.map((name) => [name, state(name).Resource]));
 
@@ -218,12 +278,13 @@ describe('onboarding state machine definition', () => {
       [S.writeStackMapping]: `GetAtt:${functionLogicalIds.writeStackMapping}.Arn`,
       [S.sendWelcome]: `GetAtt:${functionLogicalIds.sendWelcome}.Arn`,
       [S.activateTenant]: `GetAtt:${functionLogicalIds.activateTenant}.Arn`,
+      [S.closeRejected]: `GetAtt:${functionLogicalIds.closeRejectedRegistration}.Arn`,
     });
   });
 
   it('retries TransientStepError on every Lambda task with exponential backoff, a delay cap and full jitter', () => {
     const lambdaTasks = taskNames().filter((name) => !String(state(name).Resource).includes(':aws-sdk:'));
-    expect(lambdaTasks).toHaveLength(8);
+    expect(lambdaTasks).toHaveLength(10);
     for (const name of lambdaTasks) {
       const transient = state(name).Retry?.find((retry) => retry.ErrorEquals.includes('TransientStepError'));
       expect(transient, name).toMatchObject({
@@ -244,10 +305,14 @@ describe('onboarding state machine definition', () => {
     }
   });
 
-  it('catches nothing, so an error fails the execution at its step and a redrive resumes there', () => {
-    expect(taskNames().length).toBeGreaterThan(0);
-    for (const name of taskNames()) expect(state(name).Catch, name).toBeUndefined();
-    expect(Object.values(asl.States).filter((s) => s.Type === 'Fail')).toHaveLength(0);
+  it('catches nothing but a refused approval, so an error fails the execution at its step and a redrive resumes there', () => {
+    const catching = taskNames().filter((name) => state(name).Catch !== undefined);
+    expect(catching).toEqual([S.awaitApproval]);
+    expect(
+      Object.entries(asl.States)
+        .filter(([, s]) => s.Type === 'Fail')
+        .map(([name]) => name),
+    ).toEqual([S.rejected]);
   });
 
   it('is written in JSONPath (the local interpreter ignores JSONata)', () => {

@@ -134,7 +134,10 @@ export async function register(
   return accepted.body;
 }
 
-/** Waits until a registration's onboarding has finished (either way). */
+/**
+ * Waits until a registration's onboarding has finished (either way) or waits for an operator
+ * (AWAITING_APPROVAL: a paid tier's sign-up, see {@link signUp}).
+ */
 export async function settledRegistration(
   cloud: CloudEndpoints,
   registrationId: string,
@@ -150,15 +153,59 @@ export async function settledRegistration(
   );
 }
 
-/** Signs a tenant up and waits until its onboarding has finished (either way). */
+/** The seeded operator's login, which approving a waiting registration takes. */
+export interface OperatorLogin {
+  readonly operatorEmail: string;
+  readonly operatorPassword: string;
+}
+
+/** `POST /registrations/{registrationId}/approve` (or `/reject` with a reason) as the seeded operator. */
+export async function answerRegistration(
+  cloud: CloudEndpoints & OperatorLogin,
+  registrationId: string,
+  answer: { approve: true } | { reason: string },
+): Promise<HttpResult> {
+  const token = await operatorToken(cloud);
+  return 'approve' in answer
+    ? http('POST', at(cloud.controlPlaneApiUrl, `/registrations/${registrationId}/approve`), { token })
+    : http('POST', at(cloud.controlPlaneApiUrl, `/registrations/${registrationId}/reject`), {
+        token,
+        body: { reason: answer.reason },
+      });
+}
+
+/**
+ * Signs a tenant up and waits until its onboarding has finished (either way). A sign-up whose
+ * tier needs approval (PLATINUM by default) is approved by the seeded operator, as one would in
+ * the console, so callers given the operator's login see the whole onboarding.
+ */
 export async function signUp(
-  cloud: CloudEndpoints,
+  cloud: CloudEndpoints & Partial<OperatorLogin>,
   tenantName: string,
   tier = 'BASIC',
   email = `admin@${tenantName}.example.com`,
 ): Promise<Registration> {
   const { registrationId } = await register(cloud, tenantName, tier, email);
-  return settledRegistration(cloud, registrationId);
+  return settledApproving(cloud, registrationId);
+}
+
+/** {@link settledRegistration}, approving the registration as the seeded operator if it waits for that. */
+export async function settledApproving(
+  cloud: CloudEndpoints & Partial<OperatorLogin>,
+  registrationId: string,
+  timeoutMs?: number,
+): Promise<Registration> {
+  const settled = await settledRegistration(cloud, registrationId, timeoutMs);
+  if (settled.status !== 'AWAITING_APPROVAL') return settled;
+  const { operatorEmail, operatorPassword } = cloud;
+  if (!operatorEmail || !operatorPassword)
+    throw new Error(`${settled.tenantName} (${settled.tier}) awaits approval and no operator login was given`);
+  const approved = await answerRegistration({ ...cloud, operatorEmail, operatorPassword }, registrationId, {
+    approve: true,
+  });
+  if (approved.status !== 200)
+    throw new Error(`approval of ${settled.tenantName}: ${approved.status} ${JSON.stringify(approved.body)}`);
+  return settledRegistration(cloud, registrationId, timeoutMs);
 }
 
 /** What GET /tenant-config/{tenantName} answers (the commerce app reads the same). */

@@ -9,6 +9,7 @@ import {
   type HttpResult,
   http,
   type Registration,
+  settledApproving,
   settledRegistration,
   signUp,
   uniqueName,
@@ -25,8 +26,15 @@ export const injectFault = (step: string, times = -1, error?: string) =>
 /** DELETE /local/faults. */
 export const clearFaults = () => http('DELETE', at(cloud().consoleUrl, '/local/faults'));
 
-/** Waits until a registration's onboarding has finished (either way). */
+/**
+ * Waits until a registration's onboarding has finished (either way), approving it as the seeded
+ * operator if its tier waits for approval (tests of the approval itself use `awaitingOrSettled`).
+ */
 export const settled = (registrationId: string, timeoutMs?: number): Promise<Registration> =>
+  settledApproving(cloud(), registrationId, timeoutMs);
+
+/** Waits until a registration waits for approval or has finished; approves nothing. */
+export const awaitingOrSettled = (registrationId: string, timeoutMs?: number): Promise<Registration> =>
   settledRegistration(cloud(), registrationId, timeoutMs);
 
 export interface TenantSession {

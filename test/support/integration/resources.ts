@@ -142,9 +142,10 @@ export const NOTHING: TenantResources = {
 
 /** True while the local CloudFormation has a live stack of that name (read from its state, as below). */
 export function stackExists(stackName: string): boolean {
-  const state = JSON.parse(fs.readFileSync(path.join(cloud().dataDir, 'cloudformation', 'stacks.json'), 'utf8')) as {
-    stacks: Array<{ StackName: string }>;
-  };
+  const file = path.join(cloud().dataDir, 'cloudformation', 'stacks.json');
+  // The state is written with the first stack: a run that has deployed none has no file yet.
+  if (!fs.existsSync(file)) return false;
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { stacks: Array<{ StackName: string }> };
   return state.stacks.some((stack) => stack.StackName === stackName);
 }
 

@@ -73,9 +73,9 @@ describe('markOnboardingAgain', () => {
         TableName: 'TenantDetails',
         Key: { tenantId: 't1' },
         UpdateExpression: 'SET #status = :onboarding, updatedAt = :now REMOVE failedStep, failureCause',
-        ConditionExpression: '#status = :failed',
+        ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':failed': 'FAILED', ':now': 'at' },
+        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':from': 'FAILED', ':now': 'at' },
       },
     ]);
   });

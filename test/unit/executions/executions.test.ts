@@ -1,13 +1,16 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../contracts/errors';
-import { STOPPED_BY_OPERATOR_ERROR } from '../../../contracts/onboarding-states';
+import { REGISTRATION_REJECTED_ERROR, STOPPED_BY_OPERATOR_ERROR } from '../../../contracts/onboarding-states';
+import type { ApprovalRecord } from '../../../functions/approvals/approval-store';
 import {
+  approveExecution,
   type ExecutionsDeps,
   executionDetail,
   executionEvent,
   listExecutions,
   redriveExecution,
+  rejectExecution,
   stopExecution,
   type WorkflowExecutions,
 } from '../../../functions/executions/executions';
@@ -85,16 +88,120 @@ class FakeWorkflow implements WorkflowExecutions {
   }
 }
 
-function setup(workflow = new FakeWorkflow()) {
+/** Approvals held in memory, and the task answers Step Functions got (a token answers once). */
+class FakeApprovals {
+  readonly records = new Map<string, ApprovalRecord>();
+  readonly answers: string[] = [];
+  private readonly spent = new Set<string>();
+  wait(executionId: string, kind = 'onboarding') {
+    this.records.set(executionId, {
+      executionId,
+      kind,
+      tenantId: `tenant-${executionId}`,
+      taskToken: `token-${executionId}`,
+      requestedAt: at(1).toISOString(),
+    });
+  }
+  readonly store = {
+    get: async (executionId: string) => this.records.get(executionId),
+    delete: async (executionId: string) => void this.records.delete(executionId),
+    pending: async () => [...this.records.values()],
+  };
+  readonly answerTask = {
+    succeed: async (token: string, output: unknown) => this.answer(token, `succeed ${token} ${JSON.stringify(output)}`),
+    fail: async (token: string, error: string, cause: string) => this.answer(token, `fail ${token} ${error} ${cause}`),
+  };
+  private answer(token: string, what: string) {
+    if (this.spent.has(token)) return false;
+    this.spent.add(token);
+    this.answers.push(what);
+    return true;
+  }
+}
+
+function setup(workflow = new FakeWorkflow(), approvals = new FakeApprovals()) {
   const marked: string[] = [];
   const deps: ExecutionsDeps = {
     stateMachineArn: MACHINE,
     executions: workflow,
-    markOnboardingAgain: async (tenantId, when) => void marked.push(`${tenantId} ${when}`),
+    markOnboardingAgain: async (tenantId, when, from) =>
+      void marked.push(`${tenantId} ${when}${from ? ` ${from}` : ''}`),
+    approvals: approvals.store,
+    answerTask: approvals.answerTask,
     now: () => FIXED_NOW,
   };
-  return { deps, workflow, marked };
+  return { deps, workflow, marked, approvals };
 }
+
+describe('approvals', () => {
+  it('approving resumes the waiting task once, moves an onboarding tenant back to ONBOARDING and clears the approval', async () => {
+    const workflow = new FakeWorkflow().add(execution('r1', 'RUNNING'), []);
+    const { deps, approvals, marked } = setup(workflow);
+    approvals.wait('r1');
+
+    const item = await approveExecution(deps, 'r1');
+
+    expect(approvals.answers).toEqual([`succeed token-r1 {"approved":true,"approvedAt":"${FIXED_NOW.toISOString()}"}`]);
+    expect(marked).toEqual([`tenant-r1 ${FIXED_NOW.toISOString()} AWAITING_APPROVAL`]);
+    expect(approvals.records.has('r1')).toBe(false);
+    expect(item.awaitingApproval).toBeUndefined();
+  });
+
+  it('rejecting fails the waiting task with ApprovalRejected and the reason as cause', async () => {
+    const workflow = new FakeWorkflow().add(execution('r1', 'RUNNING'), []);
+    const { deps, approvals, marked } = setup(workflow);
+    approvals.wait('r1');
+
+    await rejectExecution(deps, 'r1', 'not a real company');
+
+    expect(approvals.answers).toEqual(['fail token-r1 ApprovalRejected not a real company']);
+    expect(marked).toEqual([]);
+  });
+
+  it('answers 409 for an execution that is not waiting, and for a second answer to the same request', async () => {
+    const workflow = new FakeWorkflow().add(execution('r1', 'RUNNING'), []).add(execution('r2', 'RUNNING'), []);
+    const { deps, approvals } = setup(workflow);
+    approvals.wait('r2');
+    const twin = { ...approvals.records.get('r2') } as ApprovalRecord;
+
+    await expect(approveExecution(deps, 'r1')).rejects.toBeInstanceOf(ConflictError);
+    await approveExecution(deps, 'r2');
+    // A second operator who read the approval before it was cleared.
+    approvals.records.set('r2', twin);
+    await expect(rejectExecution(deps, 'r2', 'too late')).rejects.toBeInstanceOf(ConflictError);
+    expect(approvals.answers).toHaveLength(1);
+    expect(approvals.records.has('r2')).toBe(false);
+  });
+
+  it('answers 404 for an unknown execution', async () => {
+    await expect(approveExecution(setup().deps, 'nope')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('marks the waiting executions in the list and in the detail', async () => {
+    const workflow = new FakeWorkflow().add(execution('r1', 'RUNNING'), []).add(execution('r2', 'RUNNING'), []);
+    const { deps, approvals } = setup(workflow);
+    approvals.wait('r2');
+
+    const page = await listExecutions(deps, {});
+    const detail = await executionDetail(deps, 'r2');
+
+    expect(Object.fromEntries(page.items.map((item) => [item.executionId, item.awaitingApproval ?? false]))).toEqual({
+      r1: false,
+      r2: true,
+    });
+    expect(detail.awaitingApproval).toBe(true);
+  });
+
+  it('refuses to redrive a registration that was not approved', async () => {
+    const workflow = new FakeWorkflow().add(
+      execution('r1', 'FAILED', { error: REGISTRATION_REJECTED_ERROR, cause: 'The registration was not approved' }),
+      [],
+    );
+
+    await expect(redriveExecution(setup(workflow).deps, 'r1')).rejects.toBeInstanceOf(ConflictError);
+    expect(workflow.calls.filter((call: string) => call.startsWith('redrive'))).toEqual([]);
+  });
+});
 
 describe('listExecutions', () => {
   it('lists a page of onboarding executions, reading the history only of unsuccessful ones', async () => {
@@ -130,7 +237,7 @@ describe('listExecutions', () => {
       nextToken: 'page-2',
     });
     expect(workflow.calls[0]).toBe(`page ${MACHINE} {"status":"FAILED","limit":"10"}`);
-    expect(workflow.calls.filter((call) => call.startsWith('history'))).toEqual([`history ${arnOf('bad')}`]);
+    expect(workflow.calls.filter((call: string) => call.startsWith('history'))).toEqual([`history ${arnOf('bad')}`]);
   });
 
   it('leaves out an execution that is listed but gone when described', async () => {

@@ -69,6 +69,8 @@ export const STEP_ENV = {
   USAGE_PLAN_IDS: JSON.stringify({ BASIC: 'plan-basic', STANDARD: 'plan-standard', PREMIUM: 'plan-premium' }),
   MAIL_FROM: 'noreply@tenantflow.example.com',
   WELCOME_TEMPLATE_NAME: 'tenantflow-welcome',
+  REJECTION_TEMPLATE_NAME: 'tenantflow-rejection',
+  APPROVALS_TABLE: 'Approvals',
 } as const;
 
 /** Sets STEP_ENV for every test of the calling file, and removes it after each. */

@@ -109,6 +109,22 @@ describe('recordOnboardingFailure', () => {
     expect(dynamoDb.sent).toEqual([]);
   });
 
+  it('records nothing for a registration that was not approved: its own closing step recorded why', async () => {
+    const { arns, executionHistory, dynamoDb } = deps();
+
+    const result = await recordOnboardingFailureWith(
+      { executionHistory, dynamoDb },
+      failedExecution(
+        { tenantId: 'tenant-1' },
+        { error: 'RegistrationRejected', cause: 'The registration was not approved' },
+      ),
+    );
+
+    expect(result).toEqual({ recorded: false });
+    expect(arns).toEqual([]);
+    expect(dynamoDb.sent).toEqual([]);
+  });
+
   it('records nothing when the condition refuses: never downgrades a tenant a redrive has activated', async () => {
     const { executionHistory, dynamoDb } = deps(CREATE_API_KEY_FAILED, () => {
       throw conditionFailed();

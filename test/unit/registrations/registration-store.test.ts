@@ -8,6 +8,7 @@ const RESOURCES = {
   TENANT_NAMES_TABLE: 'TenantNames',
   TENANT_DETAILS_TABLE: 'TenantDetails',
   ONBOARDING_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:onboarding',
+  APPROVALS_TABLE: 'Approvals',
 };
 const REGISTRATION_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 

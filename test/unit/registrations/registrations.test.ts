@@ -6,7 +6,9 @@ import {
   type ExecutionStatus,
   IdempotencyKeyReusedError,
   type IdempotencyRecord,
+  listAwaitingRegistrations,
   type OnboardingInput,
+  publicStepError,
   type Registration,
   type RegistrationDeps,
   registerTenant,
@@ -200,7 +202,54 @@ describe('describeRegistration', () => {
     getRegistration: async () => found,
     describeOnboarding: async () => (status ? { status, steps } : undefined),
     tenantStatus: async () => tenant,
+    awaitingApproval: async () => false,
     now: () => now,
+  });
+
+  it('is AWAITING_APPROVAL while its running onboarding waits for an operator', async () => {
+    const view = await describeRegistration(
+      { ...depsWith(registration, 'RUNNING'), awaitingApproval: async (id) => id === 'r-1' },
+      'r-1',
+    );
+
+    expect(view.status).toBe('AWAITING_APPROVAL');
+  });
+
+  it('shows a failed step as a safe sentence, never the error name or message', async () => {
+    const failing: ExecutionStep[] = [
+      {
+        name: 'CreateApiKey',
+        status: 'FAILED',
+        startedAt: 'a',
+        error: 'TypeError: Cannot read x of undefined at /var/task',
+      },
+    ];
+    const view = await describeRegistration(
+      { ...depsWith(registration, 'FAILED'), describeOnboarding: async () => ({ status: 'FAILED', steps: failing }) },
+      'r-1',
+    );
+
+    expect(view.steps[0]?.error).toBe('This step failed; an operator has been notified and can retry it');
+    expect(JSON.stringify(view)).not.toContain('TypeError');
+  });
+
+  it('shows the rejection reason an operator wrote for the applicant, and says when no one answered in time', async () => {
+    expect(
+      publicStepError({
+        name: 'AwaitApproval',
+        status: 'FAILED',
+        startedAt: 'a',
+        error: 'ApprovalRejected: not a real company',
+      }),
+    ).toBe('Not approved: not a real company');
+    expect(
+      publicStepError({
+        name: 'AwaitApproval',
+        status: 'FAILED',
+        startedAt: 'a',
+        error: 'States.Timeout: Task timed out',
+      }),
+    ).toBe('Not approved in time');
   });
 
   it('shows the registration with the status and steps of its execution, named by its execution id', async () => {
@@ -255,6 +304,52 @@ describe('describeRegistration', () => {
 
     expect(active.status).toBe('SUCCEEDED');
     expect(failed.status).toBe('FAILED');
+  });
+});
+
+describe('listAwaitingRegistrations', () => {
+  const waiting = (id: string): Registration => ({
+    registrationId: id,
+    tenantId: `t-${id}`,
+    tenantName: `name-${id}`,
+    tier: 'PLATINUM',
+    email: 'x@example.com',
+    createdAt: FIXED_NOW.toISOString(),
+  });
+  const deps = (pending: string[], answered: string[] = []) => ({
+    getRegistration: async (id: string) => waiting(id),
+    describeOnboarding: async () => ({ status: 'RUNNING' as const, steps: [] }),
+    tenantStatus: async () => 'AWAITING_APPROVAL',
+    awaitingApproval: async (id: string) => pending.includes(id) && !answered.includes(id),
+    pendingOnboardingApprovals: async () => pending,
+    now: () => FIXED_NOW,
+  });
+
+  it('pages through the waiting registrations in the order they asked', async () => {
+    const first = await listAwaitingRegistrations(deps(['a', 'b', 'c']), { limit: '2' });
+    const second = await listAwaitingRegistrations(deps(['a', 'b', 'c']), { limit: '2', nextToken: first.nextToken });
+
+    expect(first.items.map((item) => item.registrationId)).toEqual(['a', 'b']);
+    expect(second.items.map((item) => item.registrationId)).toEqual(['c']);
+    expect(second.nextToken).toBeUndefined();
+    expect(first.items[0]?.status).toBe('AWAITING_APPROVAL');
+  });
+
+  it('leaves out a registration answered between the two reads', async () => {
+    const page = await listAwaitingRegistrations(deps(['a', 'b'], ['a']), {});
+
+    expect(page.items.map((item) => item.registrationId)).toEqual(['b']);
+  });
+
+  it('refuses another status filter and a forged page token, naming the field', async () => {
+    await expect(listAwaitingRegistrations(deps([]), { status: 'FAILED' })).rejects.toMatchObject({
+      statusCode: 400,
+      errors: [{ field: 'status' }],
+    });
+    const forged = Buffer.from(JSON.stringify({ offset: '-3' })).toString('base64url');
+    await expect(listAwaitingRegistrations(deps([]), { nextToken: forged })).rejects.toMatchObject({
+      errors: [{ field: 'nextToken' }],
+    });
   });
 });
 
