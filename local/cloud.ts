@@ -176,6 +176,7 @@ async function seedTenantflow(input: SeedInput, shutdown: Shutdown): Promise<Loc
   };
   routes.site = input.site.dir;
   routes.outbox = () => outbox.messages();
+  routes.lambdaStats = () => services.lambda.stats();
   routes.faults = {
     // `cloudformation:<stackName>` makes that stack's deployments fail; any other step is a state name.
     set: (step, times, error) =>

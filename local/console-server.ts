@@ -1,8 +1,8 @@
 /**
  * The console origin (127.0.0.1:TENANTFLOW_PORT): the REST APIs under /restapis/, the
- * discovery document /config.json, the local-only /local/outbox and /local/faults, and the
- * built web apps (console/dist): the operator console at /, sign-up at /signup, the commerce
- * app at /app, each with its own single-page fallback.
+ * discovery document /config.json, the local-only /local/outbox, /local/faults and /local/lambda
+ * (the Lambda service's counters), and the built web apps (console/dist): the operator console
+ * at /, sign-up at /signup, the commerce app at /app, each with its own single-page fallback.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -24,6 +24,8 @@ export interface ConsoleRoutes {
   config?: ConsoleConfig;
   outbox?: () => readonly OutboxMessage[];
   faults?: { set(step: string, times: number, error?: string): void; clear(): void };
+  /** The local Lambda service's counters per function (environments started, invocations). */
+  lambdaStats?: () => unknown;
   /** The built web apps' directory (console/dist); without it `/` is a placeholder page. */
   site?: string;
 }
@@ -133,6 +135,8 @@ export function createConsoleServer(routes: ConsoleRoutes): http.Server {
           return send(res, 200, routes.config);
         case 'GET /local/outbox':
           return send(res, 200, routes.outbox?.() ?? []);
+        case 'GET /local/lambda':
+          return send(res, 200, routes.lambdaStats?.() ?? {});
         case 'POST /local/faults': {
           let body: { step?: unknown; times?: unknown; error?: unknown };
           try {

@@ -161,6 +161,8 @@ export interface AuthorizerResult {
     readonly users: number;
     readonly invocations: number;
     readonly assumeRoleCalls?: number;
+    /** The authorizer environments that may have served those invocations (each caches its own credentials). */
+    readonly environments: number;
     readonly httpRequests: number;
     readonly assumeRoleCallsHttp?: number;
     readonly per10k?: number;
@@ -189,6 +191,11 @@ export async function benchAuthorizer(
   opts: { missRequests: number; users: number; stsInvocations: number; httpRoundsPerUser: number; concurrency: number },
 ): Promise<AuthorizerResult> {
   const authorizer = probe.pooledAuthorizer();
+  // Each authorizer environment has its own credentials cache (as on Lambda): the environments
+  // that may have served the tenant are those live now and those started until the count ends.
+  const lambda = cloud.services.lambda;
+  const startedBefore = lambda.environmentsStarted.get(authorizer.functionName) ?? 0;
+  const liveBefore = lambda.environmentCount(authorizer.functionName);
   // Counted from before the tenant's very first request, so its one AssumeRole is included.
   const before = (await probe.stsStats())?.assumeRole;
   // The REQUEST event the gateway builds, captured from one real request of the STS tenant.
@@ -244,6 +251,7 @@ export async function benchAuthorizer(
   );
   probe.recording = true;
   const afterDirect = (await probe.stsStats())?.assumeRole;
+  const environments = liveBefore + (lambda.environmentsStarted.get(authorizer.functionName) ?? 0) - startedBefore;
   // And through HTTP, where the gateway's result cache absorbs repeats.
   const load = await runHttpLoadInWorker({
     targets: tokens.map((token) => ({
@@ -269,6 +277,7 @@ export async function benchAuthorizer(
       // The capture request, the miss loop and the loop below.
       invocations: opts.stsInvocations + opts.missRequests + 1,
       assumeRoleCalls,
+      environments,
       httpRequests: tokens.length * opts.httpRoundsPerUser,
       assumeRoleCallsHttp: afterHttp !== undefined && afterDirect !== undefined ? afterHttp - afterDirect : undefined,
       per10k:

@@ -2,8 +2,8 @@
 // shapes it: `console.*` becomes `<ISO time>\t<request id>\t<LEVEL>\t<message>` (or Lambda's JSON
 // form when the function's LogFormat is JSON), and whatever is written to process.stdout/stderr
 // directly (Powertools Logger and Metrics do) goes out line by line, unchanged. Each line is
-// attributed to the invocation that wrote it (AsyncLocalStorage: concurrent invocations share
-// this worker) and posted to the parent in batches of one event-loop turn, flushed before each
+// attributed to the invocation that wrote it (AsyncLocalStorage: work an invocation left running
+// may still write while the next one runs, as in a Lambda environment) and posted to the parent in batches of one event-loop turn, flushed before each
 // invocation's result so that its lines precede its END line.
 'use strict';
 const { AsyncLocalStorage } = require('node:async_hooks');

@@ -1,28 +1,20 @@
 /**
  * The local Lambda service: each function runs its bundled code from cdk.out (the same bytes
- * that deploy) in its own worker thread, with its own process.env (the template environment
- * plus the local endpoints and credentials) and module registry, like a Lambda execution
- * environment. Workers start on first invoke, so an unused function costs nothing.
+ * that deploy) in execution environments like Lambda's (`environment.ts`): worker threads, each
+ * with its own process.env (the template environment plus the local endpoints and credentials),
+ * module registry, log stream and X-Ray context, each running one invocation at a time.
+ * Overlapping invocations of a function run in separate environments, up to the bounds of
+ * `environment-pool.ts`; environments start on first invoke, so an unused function costs nothing.
  */
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import {
-  type CapturedLine,
-  EnvironmentLog,
-  type FunctionLogging,
-  type FunctionLogSink,
-  type InvocationReport,
-} from './function-logs';
+import { ExecutionEnvironment, type WorkerMessage } from './environment';
+import { EnvironmentPool, type LambdaConcurrency, poolSettingsFromEnv } from './environment-pool';
+import { FunctionError, FunctionNotFoundError } from './errors';
+import { EnvironmentLog, type FunctionLogging, type FunctionLogSink } from './function-logs';
+import { type LambdaTracing, startInvocationTrace, type TracingMode, tracingEnvironmentOf } from './tracing';
 
-import {
-  type InvocationTiming,
-  type LambdaTracing,
-  startInvocationTrace,
-  type TracingMode,
-  tracingEnvironmentOf,
-} from './tracing';
-
+export type { LambdaConcurrency } from './environment-pool';
+export { FunctionError, FunctionNotFoundError } from './errors';
 export type { FunctionLogging, FunctionLogSink } from './function-logs';
 
 export interface LocalFunction {
@@ -57,74 +49,83 @@ export interface LambdaRuntimeOptions {
   readonly printOutput?: boolean;
   /** X-Ray: without it no function is traced and none gets a trace header. */
   readonly tracing?: LambdaTracing;
+  /** How many environments may run at once. @default from the environment, see {@link poolSettingsFromEnv} */
+  readonly concurrency?: LambdaConcurrency;
+  /** How long an extra idle environment lives. @default from the environment, see {@link poolSettingsFromEnv} */
+  readonly idleMs?: number;
 }
 
-/** A function error, named like Lambda's errorType so Step Functions can match it. */
-export class FunctionError extends Error {
-  constructor(
-    name: string,
-    message: string,
-    readonly functionName: string,
-  ) {
-    super(message);
-    this.name = name;
-  }
+/** One function's counters (`GET /local/lambda`). */
+export interface FunctionStats {
+  readonly invocations: number;
+  /** Cold starts: environments started, since the function was first registered. */
+  readonly environmentsStarted: number;
+  /** Live now, busy or idle. */
+  readonly environments: number;
 }
 
-export class FunctionNotFoundError extends Error {
-  constructor(nameOrArn: string) {
-    super(`Function not found: ${nameOrArn}`);
-    this.name = 'ResourceNotFoundException';
-  }
+/** What {@link LambdaRuntime.stats} tells. */
+export interface LambdaStats {
+  readonly functions: Readonly<Record<string, FunctionStats>>;
+  /** The most environments live at once, over all functions. */
+  readonly peakEnvironments: number;
 }
-
-interface Pending {
-  resolve(value: WorkerMessage): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-  /** The invocation's request id (none for a pre-warm). */
-  requestId?: string;
-}
-
-interface Environment {
-  readonly worker: Worker;
-  readonly pending: Map<number, Pending>;
-  readonly log: EnvironmentLog;
-}
-
-/** What a worker posts: an invocation's outcome, or captured output lines. */
-interface WorkerMessage {
-  id: number;
-  result?: unknown;
-  error?: { errorType: string; errorMessage: string };
-  report?: InvocationReport;
-  timing?: InvocationTiming;
-  logs?: CapturedLine[];
-}
-
-const WORKER_FILE = path.join(__dirname, 'worker.cjs');
 
 export class LambdaRuntime {
   private readonly functions = new Map<string, LocalFunction>();
-  private readonly environments = new Map<string, Environment>();
-  private nextId = 0;
+  private readonly pool: EnvironmentPool<LocalFunction>;
   private closed = false;
   /** Invocations per function name (for tests and benchmarks). */
   readonly invocations = new Map<string, number>();
 
-  constructor(private readonly options: LambdaRuntimeOptions = {}) {}
-
-  /** Adds or replaces a function; a replaced function gets a fresh environment on next invoke. */
-  register(fn: LocalFunction): void {
-    this.functions.set(fn.functionName, fn);
-    void this.stopEnvironment(fn.functionName);
+  constructor(private readonly options: LambdaRuntimeOptions = {}) {
+    const defaults = poolSettingsFromEnv();
+    this.pool = new EnvironmentPool({
+      concurrency: options.concurrency ?? defaults.concurrency,
+      idleMs: options.idleMs ?? defaults.idleMs,
+      definitionOf: (name) => this.functions.get(name),
+      start: (fn) => this.startEnvironment(fn),
+    });
   }
 
-  /** Removes a function (its stack was deleted or rolled back) and stops its environment. */
+  /** Environments started per function name: its cold starts (for tests and benchmarks). */
+  get environmentsStarted(): ReadonlyMap<string, number> {
+    return this.pool.started;
+  }
+
+  /** The most environments that were live at once, over all functions. */
+  get peakEnvironments(): number {
+    return this.pool.peak;
+  }
+
+  /** How many environments of a function are live now (busy or idle). */
+  environmentCount(nameOrArn: string): number {
+    return this.pool.count(functionNameOf(nameOrArn));
+  }
+
+  /** Per function: invocations, environments started (cold starts) and live now; and the peak over all. */
+  stats(): LambdaStats {
+    const functions: Record<string, FunctionStats> = {};
+    for (const name of this.functions.keys())
+      functions[name] = {
+        invocations: this.invocations.get(name) ?? 0,
+        environmentsStarted: this.pool.started.get(name) ?? 0,
+        environments: this.pool.count(name),
+      };
+    return { functions, peakEnvironments: this.pool.peak };
+  }
+
+  /** Adds or replaces a function; a replaced function gets fresh environments on next invoke. */
+  register(fn: LocalFunction): void {
+    this.functions.set(fn.functionName, fn);
+    void this.pool.stopFunction(fn.functionName);
+  }
+
+  /** Removes a function (its stack was deleted or rolled back) and stops its environments. */
   unregister(nameOrArn: string): void {
     const name = functionNameOf(nameOrArn);
     this.functions.delete(name);
-    void this.stopEnvironment(name);
+    void this.pool.stopFunction(name);
   }
 
   has(nameOrArn: string): boolean {
@@ -142,124 +143,59 @@ export class LambdaRuntime {
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
     const requestId = randomUUID();
     const tracing = this.options.tracing;
+    // Lambda's service segment starts when the Invoke arrives: a wait for an environment is in it.
     const trace = tracing ? startInvocationTrace(fn, options.traceHeader, tracing.sink, requestId) : undefined;
+    let environment: ExecutionEnvironment | undefined;
     let reply: WorkerMessage;
     try {
-      reply = await this.post(fn, { event, traceHeader: trace?.header }, requestId);
+      environment = await this.pool.acquire(name);
+      reply = await environment.invoke({ event, traceHeader: trace?.header }, requestId);
     } catch (error) {
+      // No environment, a timeout or a crash: the function's own errors come as a reply.
       trace?.finish({ error: error as Error });
       throw error;
+    } finally {
+      if (environment) this.pool.release(environment);
     }
     if (reply.error) {
-      trace?.finish({
-        timing: reply.timing,
-        error: { name: reply.error.errorType, message: reply.error.errorMessage },
-      });
-      throw new FunctionError(reply.error.errorType, reply.error.errorMessage, fn.functionName);
+      const error = { name: reply.error.errorType, message: reply.error.errorMessage };
+      trace?.finish({ timing: reply.timing, error });
+      throw new FunctionError(error.name, error.message, name);
     }
     trace?.finish({ timing: reply.timing });
     return reply.result;
   }
 
-  private post(
-    fn: LocalFunction,
-    message: { event?: unknown; warm?: boolean; traceHeader?: string },
-    requestId: string = randomUUID(),
-  ): Promise<WorkerMessage> {
-    const env = this.environmentOf(fn);
-    const id = this.nextId++;
-    const timeoutMs = fn.timeoutSeconds * 1000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        env.pending.delete(id);
-        if (!message.warm) env.log.timedOut(requestId, fn.timeoutSeconds);
-        reject(
-          new FunctionError(
-            'Sandbox.Timedout',
-            `Task timed out after ${fn.timeoutSeconds}.00 seconds`,
-            fn.functionName,
-          ),
-        );
-      }, timeoutMs);
-      env.pending.set(id, { resolve, reject, timer, requestId: message.warm ? undefined : requestId });
-      env.worker.postMessage({ id, ...message, deadline: Date.now() + timeoutMs, requestId });
-    });
-  }
-
   /**
-   * Starts every function's environment and loads its code, one at a time in the background
+   * Starts one environment per function and loads its code, one at a time in the background
    * (all at once would starve the 2 cores for seconds), so the first sign-up after `npm start`
    * does not pay a cold start per step.
    */
   async prewarm(): Promise<void> {
     for (const name of [...this.functions.keys()]) {
-      // Looked up now, not from a snapshot: a function re-registered while earlier ones warmed
+      // Taken now, not from a snapshot: a function re-registered while earlier ones warmed
       // (new environment variables) must start with its new definition, not the replaced one.
-      const fn = this.functions.get(name);
-      if (!fn || this.environments.has(name) || this.closed) continue;
-      await this.post(fn, { warm: true }).catch(() => undefined);
+      if (this.closed || !this.functions.has(name) || this.pool.count(name) > 0) continue;
+      const environment = this.pool.tryAcquire(name);
+      if (!environment) continue;
+      await environment.warm();
+      this.pool.release(environment);
     }
   }
 
-  private environmentOf(fn: LocalFunction): Environment {
-    const existing = this.environments.get(fn.functionName);
-    if (existing) return existing;
+  private startEnvironment(fn: LocalFunction): ExecutionEnvironment {
     const log = this.environmentLogOf(fn);
     const tracing = this.options.tracing;
-    const worker = new Worker(WORKER_FILE, {
+    return new ExecutionEnvironment({
+      fn,
       env: {
         ...fn.environment,
         ...log.environmentVariables(),
         ...(tracing ? tracingEnvironmentOf(fn, tracing) : {}),
       },
-      workerData: {
-        logging: log.workerOptions(),
-        codeDir: fn.codeDir,
-        handler: fn.handler,
-        arn: fn.arn,
-        nodePath: fn.layerDirs.map((dir) => path.join(dir, 'nodejs', 'node_modules')),
-      },
-      // Not the parent's flags (tsx's loader): the bundle is plain JavaScript, as on Lambda.
-      execArgv: [],
-      // Lambda's memory setting bounds the heap, roughly.
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(128, fn.memorySize) },
+      log,
+      onEnd: (environment) => this.pool.ended(environment),
     });
-    worker.unref();
-    const env: Environment = { worker, pending: new Map(), log };
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.logs) {
-        env.log.output(message.logs);
-        return;
-      }
-      const pending = env.pending.get(message.id);
-      if (!pending) return;
-      env.pending.delete(message.id);
-      clearTimeout(pending.timer);
-      if (pending.requestId && message.report)
-        env.log.end(pending.requestId, message.report, message.error ? 'error' : 'success');
-      // A function error is the invoker's to raise: it also ends the invocation's trace.
-      pending.resolve(message);
-    });
-    const fail = (error: Error) => {
-      for (const pending of env.pending.values()) {
-        clearTimeout(pending.timer);
-        if (pending.requestId) env.log.crashed(pending.requestId, error.message);
-        pending.reject(new FunctionError('Runtime.ExitError', error.message, fn.functionName));
-      }
-      env.pending.clear();
-      if (this.environments.get(fn.functionName) === env) this.environments.delete(fn.functionName);
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`Runtime exited with code ${code}`)));
-    this.environments.set(fn.functionName, env);
-    return env;
-  }
-
-  private async stopEnvironment(name: string): Promise<void> {
-    const env = this.environments.get(name);
-    this.environments.delete(name);
-    if (env) await env.worker.terminate();
-    env?.log.flush();
   }
 
   /** The log stream of a new environment of `fn`. */
@@ -276,7 +212,7 @@ export class LambdaRuntime {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.environments.keys()].map((name) => this.stopEnvironment(name)));
+    await this.pool.close();
   }
 }
 

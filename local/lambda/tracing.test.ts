@@ -16,8 +16,10 @@ exports.handler = async (event) => {
   const facade = tracer.getSegment();
   const sub = facade.addNewSubsegment('## index.handler');
   tracer.setSegment(sub);
-  tracer.putAnnotation('tenantId', event.tenantId);
   try {
+    // After a pause, so that overlapping calls would annotate each other's segment in one process.
+    if (event.delayMs) await new Promise((resolve) => setTimeout(resolve, event.delayMs));
+    tracer.putAnnotation('tenantId', event.tenantId);
     if (event.fail) throw new TypeError('boom');
     return { header: process.env._X_AMZN_TRACE_ID, root: tracer.getRootXrayTraceId(), sampled: tracer.isTraceSampled() };
   } catch (error) {
@@ -30,7 +32,7 @@ exports.handler = async (event) => {
 };
 `;
 
-/** Reads the invoke store after a pause, so that two calls overlap in the one worker. */
+/** Reads the invoke store after a pause, so that two calls overlap. */
 const STORE_HANDLER = `
 exports.handler = async (event) => {
   await new Promise((resolve) => setTimeout(resolve, event.delayMs));
@@ -161,7 +163,7 @@ describe('the Lambda service’s tracing', () => {
     expect(UnprocessedTraceIds).toHaveLength(2);
   });
 
-  it('keeps each invocation’s trace header in the invoke store, also when calls overlap in one worker', async () => {
+  it('runs overlapping calls in separate environments, each with its own trace header', async () => {
     const headers = [1, 2].map(() => formatTraceHeader({ root: newTraceId(), parent: newSegmentId(), sampled: true }));
     const [slow, fast] = (await Promise.all([
       runtime.invoke('store', { delayMs: 150 }, { traceHeader: headers[0] }),
@@ -169,7 +171,23 @@ describe('the Lambda service’s tracing', () => {
     ])) as { store: string; env: string }[];
     expect(parseTraceHeader(slow?.store)?.root).toBe(parseTraceHeader(headers[0])?.root);
     expect(parseTraceHeader(fast?.store)?.root).toBe(parseTraceHeader(headers[1])?.root);
-    // The variable is the process's: the later call's header, as a Lambda runtime would leave it.
-    expect(slow?.env).toBe(fast?.store);
+    // Each environment's variable is its own invocation's, as in a Lambda environment.
+    expect(slow?.env).toBe(slow?.store);
+    expect(fast?.env).toBe(fast?.store);
+  });
+
+  it('puts each overlapping call’s annotation on its own trace (Powertools Tracer, one segment per environment)', async () => {
+    const calls = ['t-slow', 't-fast'].map((tenantId, i) =>
+      runtime.invoke('active', { tenantId, delayMs: i === 0 ? 200 : 0 }),
+    );
+    const [slow, fast] = (await Promise.all(calls)) as { root: string }[];
+
+    const annotationOf = async (root: string) => {
+      const docs = await traceDocuments(root, hasHandlerSubsegment);
+      const handler = functionSegmentOf(docs)?.subsegments?.find((sub: Doc) => sub.name === '## index.handler');
+      return handler?.annotations?.tenantId;
+    };
+    expect(await annotationOf(must(slow).root)).toBe('t-slow');
+    expect(await annotationOf(must(fast).root)).toBe('t-fast');
   });
 });

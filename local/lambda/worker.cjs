@@ -1,5 +1,6 @@
 // One Lambda execution environment: a worker thread with its own process.env (given by the
-// parent) and its own module registry. Plain CommonJS so it needs no TypeScript loader.
+// parent) and its own module registry, given one invocation at a time (environment.ts), as
+// Lambda gives its environments. Plain CommonJS so it needs no TypeScript loader.
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const Module = require('node:module');
@@ -15,7 +16,8 @@ Module._initPaths();
 
 // The Lambda runtime client's invoke store, made before the function's code loads (as the
 // runtime client does), so the function's copy of @aws/lambda-invoke-store finds it on
-// globalThis.awslambda. Backed by AsyncLocalStorage: calls may overlap in one worker here.
+// globalThis.awslambda. Backed by AsyncLocalStorage, as the runtime client's is: work an
+// invocation left running (a timer, a stream) keeps its own request id and trace header.
 // Without the package (it comes with Powertools) the trace header travels in the variable only.
 let invokeStoreReady = Promise.resolve(undefined);
 let storeKeys;
@@ -73,7 +75,7 @@ function serializeError(error) {
   return { errorType: 'Error', errorMessage: String(error) };
 }
 
-parentPort.on('message', async ({ id, event, deadline, requestId, warm, traceHeader }) => {
+parentPort.on('message', async ({ id, event, timeoutMs, requestId, warm, traceHeader }) => {
   await invokeStoreReady;
   if (warm) {
     // Pre-warming: run the module's init code now; problems surface on the first real invoke.
@@ -83,6 +85,8 @@ parentPort.on('message', async ({ id, event, deadline, requestId, warm, traceHea
     parentPort.postMessage({ id, result: null });
     return;
   }
+  /** Set when the handler starts, below. */
+  let deadline;
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: '$LATEST',
@@ -103,6 +107,9 @@ parentPort.on('message', async ({ id, event, deadline, requestId, warm, traceHea
   } catch (error) {
     loadError = error;
   }
+  // The invocation's time starts now, after init (the parent's timer too).
+  deadline = Date.now() + timeoutMs;
+  parentPort.postMessage({ id, begin: true });
   const timing = { ...initSpan };
   initSpan = undefined;
   await capture.run(requestId, async () => {

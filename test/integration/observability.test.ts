@@ -2,27 +2,17 @@
  * Tenant-aware observability on the local cloud, read back as a user would, with the real SDK
  * clients against the endpoints of endpoints.json: each tenant's log lines (a CloudWatch JSON
  * filter pattern) and metrics (EMF → CloudWatch), and no secret in any log line of the journey.
- * (Traces: test/integration/tracing.test.ts; a search by tenant annotation is not yet reliable
- * locally after overlapping calls of one function, see docs/local-cloud.md.)
+ * (Traces: test/integration/tracing.test.ts, and by tenant annotation after overlapping
+ * requests: test/integration/overlapping-tenants.test.ts.)
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CloudWatchLogsClient,
-  DescribeLogGroupsCommand,
-  type FilteredLogEvent,
-  FilterLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_NAMESPACE, METRICS } from '../../contracts/observability';
-import type { LocalEndpoints } from '../../local/cloud';
 import { outbox, waitFor } from '../support/client';
 import { cloud, onboardedTenant, type TenantSession } from '../support/integration/cloud';
+import { LOCAL_CLIENT, linesMatching, localEndpoints, productsLogGroup } from '../support/integration/telemetry';
 
-const endpoints = () =>
-  JSON.parse(fs.readFileSync(path.join(cloud().dataDir, 'endpoints.json'), 'utf8')) as LocalEndpoints;
-const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 let logs: CloudWatchLogsClient;
 let metrics: CloudWatchClient;
 let a: TenantSession;
@@ -30,8 +20,8 @@ let b: TenantSession;
 const started = new Date(Date.now() - 1000);
 
 beforeAll(async () => {
-  logs = new CloudWatchLogsClient({ ...local, endpoint: endpoints().logs });
-  metrics = new CloudWatchClient({ ...local, endpoint: endpoints().monitoring });
+  logs = new CloudWatchLogsClient({ ...LOCAL_CLIENT, endpoint: localEndpoints().logs });
+  metrics = new CloudWatchClient({ ...LOCAL_CLIENT, endpoint: localEndpoints().monitoring });
   a = await onboardedTenant('obs-a');
   b = await onboardedTenant('obs-b');
   // Tenant A: two products read back and one miss; tenant B: one product.
@@ -45,36 +35,18 @@ afterAll(() => {
   for (const client of [logs, metrics]) client?.destroy();
 });
 
-/** The pooled Products function's log group, as the template names it. */
-async function productsLogGroup(): Promise<string> {
-  const { logGroups } = await logs.send(
-    new DescribeLogGroupsCommand({ logGroupNamePrefix: 'tenantflow-pooled-Products' }),
-  );
-  const name = logGroups?.[0]?.logGroupName;
-  if (!name) throw new Error('no log group for the pooled Products function');
-  return name;
-}
-
-async function linesMatching(logGroupName: string, filterPattern: string): Promise<FilteredLogEvent[]> {
-  const events: FilteredLogEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logs.send(
-      new FilterLogEventsCommand({ logGroupName, filterPattern, startTime: started.getTime(), nextToken }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
-
 describe('tenant-aware observability on the local cloud', () => {
   it("finds exactly one tenant's request lines with a JSON filter pattern, none of the other's", async () => {
-    const group = await productsLogGroup();
+    const group = await productsLogGroup(logs);
 
     const linesOfA = await waitFor(
       async () => {
-        const lines = await linesMatching(group, `{ $.tenantId = "${a.tenantId}" && $.message = "request" }`);
+        const lines = await linesMatching(
+          logs,
+          group,
+          `{ $.tenantId = "${a.tenantId}" && $.message = "request" }`,
+          started,
+        );
         return lines.length >= 3 ? lines : undefined;
       },
       "tenant A's request lines",
@@ -85,7 +57,12 @@ describe('tenant-aware observability on the local cloud', () => {
     expect(parsed.map((line) => line.tenantId)).toEqual(parsed.map(() => a.tenantId));
     expect(parsed.map((line) => line.statusCode).sort()).toEqual([200, 201, 404]);
     expect(parsed.every((line) => line.tier === 'BASIC' && typeof line.correlation_id === 'string')).toBe(true);
-    const linesOfB = await linesMatching(group, `{ $.tenantId = "${b.tenantId}" && $.message = "request" }`);
+    const linesOfB = await linesMatching(
+      logs,
+      group,
+      `{ $.tenantId = "${b.tenantId}" && $.message = "request" }`,
+      started,
+    );
     expect(linesOfB.map((event) => JSON.parse(event.message as string).route)).toEqual(['POST /products']);
   });
 
@@ -121,7 +98,8 @@ describe('tenant-aware observability on the local cloud', () => {
     const { logGroups } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'tenantflow-' }));
     const everything: string[] = [];
     for (const group of logGroups ?? []) {
-      for (const event of await linesMatching(group.logGroupName as string, '')) everything.push(event.message ?? '');
+      for (const event of await linesMatching(logs, group.logGroupName as string, '', started))
+        everything.push(event.message ?? '');
     }
     const mails = await outbox(cloud());
     const temporaryPasswords = mails.map((mail) => String(mail.variables.temporaryPassword ?? '')).filter(Boolean);
