@@ -112,6 +112,8 @@ export function decodeJwt(token: string): Record<string, unknown> {
 
 export interface Registration {
   registrationId: string;
+  /** The onboarding execution (docs/api.md). */
+  executionId: string;
   tenantId: string;
   tenantName: string;
   tier: string;

@@ -21,7 +21,12 @@ export interface GraphEdge {
   readonly source: string;
   readonly target: string;
   readonly kind: EdgeKind;
+  /** Short enough to read on the edge: `deploymentModel = silo`, `otherwise`, `catch: any error`. */
   readonly label?: string;
+  /** The whole rule, for a tooltip, when the label shortens it. */
+  readonly title?: string;
+  /** The execution went this way (see {@link takenTransitions}). */
+  readonly taken?: boolean;
 }
 
 export interface StateGraph {
@@ -54,6 +59,7 @@ interface AslState {
 export const START = '__start__';
 export const END = '__end__';
 
+/** Comparators of the whole rule (tooltips). */
 const COMPARATORS: Record<string, string> = {
   Equals: '==',
   LessThan: '<',
@@ -63,7 +69,7 @@ const COMPARATORS: Record<string, string> = {
   Matches: 'matches',
 };
 
-/** A Choice rule in words: `$.plan.deploymentModel == "silo"`. */
+/** A Choice rule in words, whole: `$.plan.deploymentModel == "silo"` (the tooltip of its edge). */
 export function describeChoiceRule(rule: Record<string, unknown>): string {
   if (Array.isArray(rule.And)) return (rule.And as Record<string, unknown>[]).map(describeChoiceRule).join(' and ');
   if (Array.isArray(rule.Or)) return (rule.Or as Record<string, unknown>[]).map(describeChoiceRule).join(' or ');
@@ -76,10 +82,7 @@ export function describeChoiceRule(rule: Record<string, unknown>): string {
     if (key === 'IsPresent') return value ? `${variable} is present` : `${variable} is absent`;
     if (key === 'IsNull') return value ? `${variable} is null` : `${variable} is not null`;
     if (key.startsWith('Is')) return `${variable} ${value ? 'is' : 'is not'} ${key.slice(2).toLowerCase()}`;
-    const match =
-      /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/.exec(
-        key,
-      );
+    const match = COMPARISON.exec(key);
     if (match) {
       const op = COMPARATORS[match[2] as string] ?? match[2];
       const operand = match[3] ? String(value) : JSON.stringify(value);
@@ -89,6 +92,85 @@ export function describeChoiceRule(rule: Record<string, unknown>): string {
   return variable;
 }
 
+const COMPARISON =
+  /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/;
+
+/** Comparators as a reader writes them; the negation is used for `Not` of a single comparison. */
+const SHORT_COMPARATORS: Record<string, readonly [string, string]> = {
+  Equals: ['=', '≠'],
+  LessThan: ['<', '≥'],
+  GreaterThan: ['>', '≤'],
+  LessThanEquals: ['≤', '>'],
+  GreaterThanEquals: ['≥', '<'],
+  Matches: ['matches', 'does not match'],
+};
+
+/** The longest edge label; longer rules are cut with an ellipsis (the tooltip has them whole). */
+export const MAX_LABEL_LENGTH = 48;
+
+/** `$.plan.deploymentModel` → `deploymentModel`: the last field names the thing on a short label. */
+export function shortPath(path: string): string {
+  const fields = path
+    .replace(/^\$\$?\.?/, '')
+    .split('.')
+    .filter(Boolean);
+  return fields.at(-1) ?? path;
+}
+
+function shortValue(value: unknown): string {
+  if (typeof value === 'string') return /^[\w.:@/+-]+$/.test(value) ? value : JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+function shortRule(rule: Record<string, unknown>, negated: boolean): string {
+  const joined = (key: 'And' | 'Or', word: string) =>
+    (rule[key] as Record<string, unknown>[]).map((r) => shortRule(r, false)).join(` ${word} `);
+  if (Array.isArray(rule.And)) return negated ? `not (${joined('And', 'and')})` : joined('And', 'and');
+  if (Array.isArray(rule.Or)) return negated ? `not (${joined('Or', 'or')})` : joined('Or', 'or');
+  if (rule.Not && typeof rule.Not === 'object') return shortRule(rule.Not as Record<string, unknown>, !negated);
+  if (typeof rule.Condition === 'string') {
+    // JSONata: `{% $states.input.plan.deploymentModel = 'silo' %}` → `deploymentModel = 'silo'`.
+    const text = rule.Condition.replace(/^\{%\s*|\s*%\}$/g, '').replace(/\$states\.input\.(?:\w+\.)*(\w+)/g, '$1');
+    return negated ? `not (${text})` : text;
+  }
+  const variable = typeof rule.Variable === 'string' ? shortPath(rule.Variable) : '?';
+  for (const [key, value] of Object.entries(rule)) {
+    if (key === 'Variable' || key === 'Next') continue;
+    if (key === 'IsPresent') return `${variable} ${Boolean(value) !== negated ? 'is present' : 'is absent'}`;
+    if (key.startsWith('Is'))
+      return `${variable} ${Boolean(value) !== negated ? 'is' : 'is not'} ${key.slice(2).toLowerCase()}`;
+    const match = COMPARISON.exec(key);
+    if (match) {
+      const [op, inverse] = SHORT_COMPARATORS[match[2] as string] ?? [match[2] as string, `not ${match[2]}`];
+      const operand = match[3] ? shortPath(String(value)) : shortValue(value);
+      return `${variable} ${negated ? inverse : op} ${operand}`;
+    }
+  }
+  return variable;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_LABEL_LENGTH ? `${text.slice(0, MAX_LABEL_LENGTH - 1).trimEnd()}…` : text;
+}
+
+/**
+ * A Choice rule short enough to sit on its edge: `deploymentModel = silo`, `count ≥ 3 and
+ * tier = PLATINUM`, `not (a or b)`. Paths keep their last field, plain strings lose their quotes,
+ * and anything past {@link MAX_LABEL_LENGTH} characters is cut (see {@link describeChoiceRule}).
+ */
+export function shortChoiceLabel(rule: Record<string, unknown>): string {
+  return cut(shortRule(rule, false));
+}
+
+/** The label of a Catch edge: `catch: any error`, or the errors it catches. */
+export function catchLabel(errors: readonly string[]): string {
+  if (errors.length === 0 || errors.includes('States.ALL')) return 'catch: any error';
+  return cut(`catch: ${errors.join(', ')}`);
+}
+
+/** The label of a Choice's Default edge. */
+export const OTHERWISE = 'otherwise';
+
 function statesOf(definition: unknown): { startAt?: string; states: Record<string, AslState> } {
   const parsed = typeof definition === 'string' ? (JSON.parse(definition) as unknown) : definition;
   if (!parsed || typeof parsed !== 'object') throw new Error('The state machine definition is not an object');
@@ -97,13 +179,20 @@ function statesOf(definition: unknown): { startAt?: string; states: Record<strin
   return { startAt: typeof StartAt === 'string' ? StartAt : undefined, states: States as Record<string, AslState> };
 }
 
-/** Builds the graph of a definition (object or JSON string), coloured by `statuses`. */
-export function aslToGraph(definition: unknown, statuses: ReadonlyMap<string, NodeStatus> = new Map()): StateGraph {
+/**
+ * Builds the graph of a definition (object or JSON string), coloured by `statuses`, with the
+ * transitions in `taken` (keys of {@link transitionKey}) marked as the path the execution took.
+ */
+export function aslToGraph(
+  definition: unknown,
+  statuses: ReadonlyMap<string, NodeStatus> = new Map(),
+  taken: ReadonlySet<string> = new Set(),
+): StateGraph {
   const { startAt, states } = statesOf(definition);
   const nodes: GraphNode[] = [{ id: START, label: 'Start', type: 'Start', status: 'not-run' }];
   const edges: GraphEdge[] = [];
   let hasEnd = false;
-  const edge = (source: string, target: string | undefined, kind: EdgeKind, label?: string) => {
+  const edge = (source: string, target: string | undefined, kind: EdgeKind, label?: string, title?: string) => {
     if (!target || !(target in states)) return;
     edges.push({
       id: `${source}->${target}:${kind}:${edges.length}`,
@@ -111,6 +200,7 @@ export function aslToGraph(definition: unknown, statuses: ReadonlyMap<string, No
       target,
       kind,
       ...(label ? { label } : {}),
+      ...(title && title !== label ? { title } : {}),
     });
   };
   if (startAt) edge(START, startAt, 'next');
@@ -120,20 +210,54 @@ export function aslToGraph(definition: unknown, statuses: ReadonlyMap<string, No
     nodes.push({ id: name, label: `${name}${branches}`, type, status: statuses.get(name) ?? 'not-run' });
     if (type === 'Choice') {
       for (const rule of state.Choices ?? [])
-        edge(name, rule.Next as string | undefined, 'choice', describeChoiceRule(rule));
-      edge(name, state.Default, 'default', 'Default');
+        edge(name, rule.Next as string | undefined, 'choice', shortChoiceLabel(rule), describeChoiceRule(rule));
+      edge(name, state.Default, 'default', OTHERWISE);
     } else {
       edge(name, state.Next, 'next');
     }
-    for (const handler of state.Catch ?? [])
-      edge(name, handler.Next, 'catch', `Catch: ${(handler.ErrorEquals ?? []).join(', ') || 'any'}`);
+    for (const handler of state.Catch ?? []) {
+      const errors = handler.ErrorEquals ?? [];
+      edge(name, handler.Next, 'catch', catchLabel(errors), `Catch: ${errors.join(', ')}`);
+    }
     if (state.End || type === 'Succeed' || type === 'Fail') {
       hasEnd = true;
       edges.push({ id: `${name}->${END}`, source: name, target: END, kind: 'next' });
     }
   }
   if (hasEnd) nodes.push({ id: END, label: 'End', type: 'End', status: 'not-run' });
-  return { nodes, edges };
+  // A path a redrive left behind (its states cleared from `statuses`) is no longer the one taken.
+  const ran = (id: string) => id === START || id === END || statuses.has(id);
+  const marked = edges.map((e) =>
+    taken.has(transitionKey(e.source, e.target)) && ran(e.source) && ran(e.target) ? { ...e, taken: true } : e,
+  );
+  return { nodes, edges: marked };
+}
+
+/** The key of a transition from one state (or {@link START}) to another (or {@link END}). */
+export function transitionKey(source: string, target: string): string {
+  return `${source}\u2192${target}`;
+}
+
+/**
+ * The transitions the history shows were taken: from the state last exited to the next one
+ * entered (the states inside a Parallel branch pair only among themselves, never with a
+ * top-level state), from Start to the first state, and to End when the execution ended there.
+ */
+export function takenTransitions(events: readonly ExecutionEvent[]): Set<string> {
+  const taken = new Set<string>();
+  let from: string | undefined;
+  let failState: string | undefined;
+  for (const { type, stateName } of events) {
+    if (type === 'ExecutionStarted') from = START;
+    else if (type.endsWith('StateEntered') && stateName) {
+      if (from) taken.add(transitionKey(from, stateName));
+      from = undefined;
+      failState = type === 'FailStateEntered' ? stateName : undefined;
+    } else if (type.endsWith('StateExited') && stateName) from = stateName;
+    else if (type === 'ExecutionSucceeded' && from) taken.add(transitionKey(from, END));
+    else if (type === 'ExecutionFailed' && failState) taken.add(transitionKey(failState, END));
+  }
+  return taken;
 }
 
 const FAILURE = /(Failed|TimedOut)$/;
@@ -202,3 +326,15 @@ export const STATUS_LABELS: Record<NodeStatus, string> = {
   caught: 'Failed (caught)',
   aborted: 'Stopped',
 };
+
+/**
+ * The state to bring into view: the one whose failure ended the execution, else a running one,
+ * else a stopped one, else a caught failure; none when nothing needs attention.
+ */
+export function focusState(graph: StateGraph): string | undefined {
+  for (const status of ['failed', 'running', 'aborted', 'caught'] as const) {
+    const node = graph.nodes.find((n) => n.status === status);
+    if (node) return node.id;
+  }
+  return undefined;
+}

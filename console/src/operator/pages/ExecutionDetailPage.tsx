@@ -24,7 +24,8 @@ import { useConfirmedAction } from '../../shared/use-confirmed-action';
 import { useFlash } from '../../shared/use-flash';
 import { useLoad, useRefreshWhile } from '../../shared/use-load';
 import type { OperatorClient } from '../client';
-import { aslToGraph, type ExecutionEvent, STATUS_LABELS, stateStatuses } from '../graph/asl-graph';
+import { aslToGraph, type ExecutionEvent, stateStatuses, takenTransitions } from '../graph/asl-graph';
+import { STATUS_ORDER, StateStatus } from '../graph/state-status';
 import { ExecutionStatus } from '../status';
 
 const StateGraphView = lazy(() => import('../graph/StateGraphView'));
@@ -85,7 +86,7 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
   const graph = useMemo(() => {
     if (!data) return undefined;
     try {
-      return { graph: aslToGraph(data.definition, stateStatuses(data.events)) };
+      return { graph: aslToGraph(data.definition, stateStatuses(data.events), takenTransitions(data.events)) };
     } catch (error) {
       return { error: (error as Error).message };
     }
@@ -171,7 +172,7 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
             header={
               <Header
                 variant="h2"
-                description="Nodes are coloured by step status; dashed red edges are Catch paths. Select a state to see its events."
+                description="Each state shows its status; bold edges are the path the execution took, dashed red edges are Catch paths. Drag or scroll to pan, use the buttons to zoom or fit. Select a state to see its events."
               >
                 Graph
               </Header>
@@ -191,9 +192,10 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
             {graph?.graph && (
               <Box margin={{ top: 's' }} fontSize="body-s" color="text-body-secondary">
                 <span className="tf-legend">
-                  {(['succeeded', 'failed', 'caught', 'running', 'aborted', 'not-run'] as const).map((s) => (
-                    <span key={s} className={`tf-legend-item tf-node-${s}`}>
-                      {STATUS_LABELS[s]}
+                  {STATUS_ORDER.map((s) => (
+                    <span key={s} className={`tf-legend-item tf-status-${s}`}>
+                      <span className="tf-swatch" aria-hidden="true" />
+                      <StateStatus status={s} />
                     </span>
                   ))}
                 </span>
