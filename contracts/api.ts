@@ -26,6 +26,11 @@ export interface Operation {
 }
 
 const LIST = PAGE_QUERY;
+/** The time window of the telemetry lists. */
+const WINDOW_QUERY = {
+  from: Type.String({ description: 'ISO 8601 start of the window (default: `to` minus one hour)' }),
+  to: Type.String({ description: 'ISO 8601 end of the window (default: now); at most 24 hours after `from`' }),
+};
 
 /** Keyed `METHOD path` (the resource template), as the route table and API Gateway name routes. */
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -74,6 +79,30 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     summary: 'Activate an inactive tenant again',
     responses: { 200: cp.Tenant },
     errors: [404, 409],
+  },
+  'GET /tenants/{tenantId}/traces': {
+    summary: 'A tenant’s recent requests (X-Ray traces annotated with its id), newest first',
+    query: { ...WINDOW_QUERY, ...LIST },
+    responses: { 200: cp.TraceSummaryPage },
+    errors: [404],
+  },
+  'GET /tenants/{tenantId}/logs': {
+    summary: 'A tenant’s log lines across the log groups that can hold them, oldest first',
+    query: {
+      ...WINDOW_QUERY,
+      level: Type.Union(
+        cp.LOG_LEVELS.map((level) => Type.Literal(level)),
+        { description: 'only lines of this level' },
+      ),
+      ...LIST,
+    },
+    responses: { 200: cp.LogLinePage },
+    errors: [404],
+  },
+  'GET /traces/{traceId}': {
+    summary: 'One trace: its segments and subsegments as a waterfall',
+    responses: { 200: cp.TraceDetail },
+    errors: [404],
   },
   'GET /executions': {
     summary: 'Workflow executions, newest first',

@@ -11,7 +11,7 @@ export type ApiName = 'control-plane' | 'tenant';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Lambda-backed services; each is one function. */
-export type ControlPlaneService = 'registrations' | 'tenants' | 'executions' | 'releases' | 'users';
+export type ControlPlaneService = 'registrations' | 'tenants' | 'executions' | 'releases' | 'users' | 'telemetry';
 export type TenantService = 'products' | 'orders';
 
 export interface RouteDefinition {
@@ -64,6 +64,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: OPERATOR,
   },
   { api: 'control-plane', method: 'POST', path: '/tenants/{tenantId}/activate', service: 'tenants', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/tenants/{tenantId}/traces', service: 'telemetry', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/tenants/{tenantId}/logs', service: 'telemetry', access: OPERATOR },
+  { api: 'control-plane', method: 'GET', path: '/traces/{traceId}', service: 'telemetry', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/executions', service: 'executions', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/executions/{executionId}', service: 'executions', access: OPERATOR },
   {

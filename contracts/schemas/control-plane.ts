@@ -279,3 +279,77 @@ export const TenantUserPage = Type.Object(Page(TenantUser).properties, {
   additionalProperties: false,
   $id: 'TenantUserPage',
 });
+
+// ---- Telemetry (operators): a tenant's traces and log lines, one trace as a waterfall ----
+
+/** The log levels of the Powertools Logger, as `?level` takes them. */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export const TraceSummary = Type.Object(
+  {
+    traceId: Type.String(),
+    at: Timestamp,
+    durationMs: Type.Number({ description: 'the trace’s duration in milliseconds' }),
+    method: Type.Optional(Type.String()),
+    path: Type.Optional(Type.String()),
+    status: Type.Optional(Type.Integer()),
+    fault: Type.Boolean({ description: 'a 5xx somewhere in the trace' }),
+    error: Type.Boolean({ description: 'a 4xx somewhere in the trace' }),
+    throttle: Type.Boolean({ description: 'a 429 somewhere in the trace' }),
+  },
+  { additionalProperties: false, $id: 'TraceSummary' },
+);
+export type TraceSummary = Static<typeof TraceSummary>;
+export const TraceSummaryPage = Type.Object(Page(TraceSummary).properties, {
+  additionalProperties: false,
+  $id: 'TraceSummaryPage',
+});
+export type TraceSummaryPage = Static<typeof TraceSummaryPage>;
+
+export const TraceSegment = Type.Object(
+  {
+    id: Type.String(),
+    parentId: Type.Optional(Type.String()),
+    name: Type.String(),
+    origin: Type.Optional(Type.String({ description: 'e.g. AWS::Lambda::Function (segments only)' })),
+    depth: Type.Integer({ minimum: 0, description: 'nesting depth, 0 for a root segment' }),
+    startOffsetMs: Type.Number({ description: 'start, in milliseconds after the trace’s start' }),
+    durationMs: Type.Number(),
+    fault: Type.Boolean(),
+    error: Type.Boolean(),
+    throttle: Type.Boolean(),
+    operation: Type.Optional(Type.String({ description: 'the AWS SDK operation of an SDK call, e.g. GetItem' })),
+    status: Type.Optional(Type.Integer({ description: 'the HTTP response status it recorded' })),
+  },
+  { additionalProperties: false, $id: 'TraceSegment' },
+);
+export type TraceSegment = Static<typeof TraceSegment>;
+
+export const TraceDetail = Type.Object(
+  {
+    traceId: Type.String(),
+    startedAt: Timestamp,
+    durationMs: Type.Number(),
+    tenantId: Type.Optional(Type.String({ description: 'the tenantId annotation, when a segment has one' })),
+    segments: Type.Array(TraceSegment, { description: 'segments and subsegments, depth-first in start order' }),
+  },
+  { additionalProperties: false, $id: 'TraceDetail' },
+);
+export type TraceDetail = Static<typeof TraceDetail>;
+
+export const LogLine = Type.Object(
+  {
+    timestamp: Timestamp,
+    logGroup: Type.String(),
+    level: Type.Optional(Type.String()),
+    message: Type.String(),
+    service: Type.Optional(Type.String()),
+    correlationId: Type.Optional(Type.String()),
+    fields: Type.Record(Type.String(), Type.Unknown(), { description: 'the line’s other keys' }),
+  },
+  { additionalProperties: false, $id: 'LogLine' },
+);
+export type LogLine = Static<typeof LogLine>;
+export const LogLinePage = Type.Object(Page(LogLine).properties, { additionalProperties: false, $id: 'LogLinePage' });
+export type LogLinePage = Static<typeof LogLinePage>;

@@ -10,6 +10,7 @@ import {
 } from '../../functions/onboarding-steps/infra';
 import { registrationsFunction } from '../../functions/registrations/infra';
 import { releasesFunction } from '../../functions/releases/infra';
+import { telemetryFunction } from '../../functions/telemetry/infra';
 import { tenantsFunction } from '../../functions/tenants/infra';
 import { usersFunction } from '../../functions/users/infra';
 import { onboardingStateMachine, recordFailedOnboardings } from '../../workflows/onboarding-state-machine';
@@ -76,12 +77,22 @@ export class ControlPlaneStack extends Stack {
     recordFailedOnboardings(this, onboarding, recordFailure);
     stoppedOnboardingCleanup(this, onboarding, cleanup);
 
-    const services = {
+    const operations = {
       registrations: registrationsFunction(this, { foundation, onboarding, approvals: pendingApprovals.table }),
       executions: executionsFunction(this, { foundation, onboarding, approvals: pendingApprovals.table }),
       releases: releasesFunction(this, { foundation }),
       tenants: tenantsFunction(this, { foundation, pooledApiUrl: pooledStack.api.url }),
       users: usersFunction(this, { foundation, mailFrom }),
+    };
+    const onboardingFunctions = [...Object.values(steps), recordFailure, cleanup];
+    const services = {
+      ...operations,
+      // Reads the lines every other function writes about a tenant (its own carry no tenant).
+      telemetry: telemetryFunction(this, {
+        foundation,
+        pooledApiLogGroups: pooledStack.telemetry.functions.map((fn) => fn.logGroup),
+        sharedLogGroups: [...Object.values(operations), ...onboardingFunctions].map((fn) => fn.logGroup),
+      }),
     };
     const api = new RoutedRestApi(this, 'ControlPlaneApi', {
       api: 'control-plane',
@@ -94,7 +105,7 @@ export class ControlPlaneStack extends Stack {
       tenantApi: pooledStack.telemetry,
       controlPlaneFunctions: Object.values(services),
       onboarding,
-      onboardingFunctions: [...Object.values(steps), recordFailure, cleanup],
+      onboardingFunctions,
       alarmEmail: props.alarmEmail,
     });
 

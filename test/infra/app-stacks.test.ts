@@ -109,7 +109,7 @@ describe('Lambda functions', () => {
     }
   });
 
-  it("have roles without AWS managed policies that may log only to the function's own log group", () => {
+  it("have roles without AWS managed policies that may write logs only to the function's own log group", () => {
     const functions = allResources('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
 
@@ -121,7 +121,7 @@ describe('Lambda functions', () => {
       expect(role.Properties?.ManagedPolicyArns, `${stack}/${id}`).toBeUndefined();
 
       const logStatements = statementsOfRole(template, roleId).filter((statement) =>
-        asArray(statement.Action).some((action) => action.startsWith('logs:')),
+        asArray(statement.Action).some((action) => action.startsWith('logs:') && !LOG_READS.includes(action)),
       );
       expect(logStatements, `${stack}/${id}`).toEqual([
         {
@@ -130,6 +130,42 @@ describe('Lambda functions', () => {
           Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
         },
       ]);
+    }
+  });
+});
+
+/** The log reads of the telemetry view (checked on their own below). */
+const LOG_READS = ['logs:FilterLogEvents', 'logs:DescribeLogGroups'];
+
+describe('telemetry function', () => {
+  it('reads log events only of the control plane’s, the onboarding’s, the pooled API’s and silo stacks’ log groups', () => {
+    const controlPlane = tmpl(STACK_NAMES.controlPlane);
+    const telemetry = resourcesOf(controlPlane, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('TelemetryFunction'),
+    );
+    expect(telemetry).toBeDefined();
+    const roleId = getAttOf(telemetry?.[1].Properties?.Role)?.[0] as string;
+    const reads = statementsOfRole(controlPlane, roleId).filter((statement) =>
+      asArray(statement.Action).some((action) => LOG_READS.includes(action)),
+    );
+
+    // Every other function's log group of this stack but the operators' authorizer's, none of its own, plus the pooled stack's imports.
+    const ownGroups = resourcesOf(controlPlane, 'AWS::Logs::LogGroup')
+      .map(([id]) => id)
+      .filter((id) => id.endsWith('FunctionLogGroup') || /FunctionLogGroup[0-9A-F]{8}$/.test(id));
+    const resources = reads.flatMap((statement) => asArray(statement.Resource as Json | Json[]));
+    const named = JSON.stringify(resources);
+    expect(named).not.toContain('TelemetryFunctionLogGroup');
+    for (const id of ownGroups.filter(
+      (id) => !id.startsWith('TelemetryFunction') && !id.startsWith('AuthorizerFunction'),
+    ))
+      expect(named, id).toContain(id);
+    expect(named).toContain('Fn::ImportValue');
+    expect(named).toContain(':log-group:tenantflow-silo-*');
+    for (const statement of reads) {
+      const actions = asArray(statement.Action);
+      if (actions.includes('logs:DescribeLogGroups')) expect(actions).toEqual(['logs:DescribeLogGroups']);
+      else expect(actions).toEqual(['logs:FilterLogEvents']);
     }
   });
 });
@@ -166,7 +202,7 @@ describe('IAM', () => {
 
   it("uses Resource '*' only for actions without resource-level permissions (X-Ray, log delivery, CreateUserPool, SendTaskSuccess)", () => {
     const allowed =
-      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|cognito-idp:CreateUserPool|states:(SendTaskSuccess|SendTaskFailure))$/;
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets|GetTraceSummaries|BatchGetTraces)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|cognito-idp:CreateUserPool|states:(SendTaskSuccess|SendTaskFailure))$/;
 
     const offending = iamStatements().filter(
       ({ statement }) =>

@@ -17,6 +17,8 @@ import { ReleaseDetailPage } from './pages/ReleaseDetailPage';
 import { ReleasesPage } from './pages/ReleasesPage';
 import { TenantDetailPage } from './pages/TenantDetailPage';
 import { TenantsPage } from './pages/TenantsPage';
+import { TenantLogsPage } from './telemetry/TenantLogsPage';
+import { TracePage } from './telemetry/TracePage';
 
 const SECTIONS = [
   { text: 'Dashboard', href: '/' },
@@ -31,6 +33,13 @@ function Page({ path, client }: { path: string; client: OperatorClient }) {
     return <ExecutionDetailPage client={client} executionId={decodeURIComponent(execution[1] as string)} />;
   const release = /^\/releases\/([^/]+)\/?$/.exec(path);
   if (release) return <ReleaseDetailPage client={client} releaseId={decodeURIComponent(release[1] as string)} />;
+  const trace = /^\/traces\/([^/]+)\/?$/.exec(path);
+  if (trace) return <TracePage client={client} traceId={decodeURIComponent(trace[1] as string)} />;
+  const tenantLogs = /^\/tenants\/([^/]+)\/logs\/?$/.exec(path);
+  if (tenantLogs)
+    return (
+      <TenantLogsPage client={client} tenantId={decodeURIComponent(tenantLogs[1] as string)} search={location.search} />
+    );
   const tenant = /^\/tenants\/([^/]+)\/?$/.exec(path);
   if (tenant) return <TenantDetailPage client={client} tenantId={decodeURIComponent(tenant[1] as string)} />;
   if (/^\/executions\/?$/.test(path)) return <ExecutionsPage client={client} />;

@@ -1,6 +1,23 @@
 /** The control-plane API as the operator console calls it, with the operator's ID token. */
 import { ApiClient, allPages, type Page, pageQuery } from '../shared/api';
-import type { Execution, ExecutionDetail, Release, ReleaseDetail, Tenant } from './types';
+import type {
+  Execution,
+  ExecutionDetail,
+  LogLine,
+  Release,
+  ReleaseDetail,
+  Tenant,
+  TraceDetail,
+  TraceSummary,
+} from './types';
+
+/** The window and filters of a tenant's telemetry lists (all optional: the API defaults to the last hour). */
+export interface TelemetryQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly level?: string;
+  readonly nextToken?: string;
+}
 
 export class OperatorClient extends ApiClient {
   /** Every tenant, page after page (bounded, for the dashboard and the tenants table). */
@@ -40,4 +57,32 @@ export class OperatorClient extends ApiClient {
   release(releaseId: string, signal?: AbortSignal): Promise<ReleaseDetail> {
     return this.call('GET', `/releases/${encodeURIComponent(releaseId)}`, undefined, signal);
   }
+
+  /** One page of a tenant's recent requests (X-Ray traces), newest first. */
+  tenantTraces(tenantId: string, query: TelemetryQuery = {}, signal?: AbortSignal): Promise<Page<TraceSummary>> {
+    return this.tenantList('traces', tenantId, query, signal);
+  }
+
+  /** One page of a tenant's log lines, oldest first. */
+  tenantLogs(tenantId: string, query: TelemetryQuery = {}, signal?: AbortSignal): Promise<Page<LogLine>> {
+    return this.tenantList('logs', tenantId, query, signal);
+  }
+
+  private tenantList<T>(list: 'traces' | 'logs', tenantId: string, query: TelemetryQuery, signal?: AbortSignal) {
+    const { nextToken, ...rest } = query;
+    const path = `/tenants/${encodeURIComponent(tenantId)}/${list}${pageQuery(nextToken, rest)}`;
+    return this.call<Page<T>>('GET', path, undefined, signal);
+  }
+
+  /** One trace with its segments as a waterfall. */
+  trace(traceId: string, signal?: AbortSignal): Promise<TraceDetail> {
+    return this.call('GET', `/traces/${encodeURIComponent(traceId)}`, undefined, signal);
+  }
+}
+
+/** What a table of one tenant's telemetry takes: the client, the tenant and an optional window. */
+export interface TenantTelemetryProps {
+  readonly client: OperatorClient;
+  readonly tenantId: string;
+  readonly window?: Pick<TelemetryQuery, 'from' | 'to'>;
 }

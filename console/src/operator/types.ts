@@ -4,10 +4,14 @@ export type { ExecutionStatus, TenantReleaseStatus } from '../../../contracts/ru
 export type {
   Execution,
   ExecutionDetail,
+  LogLine,
   Release,
   ReleaseCounts,
   ReleaseDetail,
   ReleaseTenant,
   ReleaseWave,
   Tenant,
+  TraceDetail,
+  TraceSegment,
+  TraceSummary,
 } from '../../../contracts/schemas/control-plane';

@@ -27,6 +27,7 @@ import type { OperatorClient } from '../client';
 import { aslToGraph, type ExecutionEvent, stateStatuses, takenTransitions } from '../graph/asl-graph';
 import { STATUS_ORDER, StateStatus } from '../graph/state-status';
 import { ExecutionStatus } from '../status';
+import { executionLogsHref } from '../telemetry/TenantLogsPage';
 
 const StateGraphView = lazy(() => import('../graph/StateGraphView'));
 
@@ -165,6 +166,21 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
                 { label: 'Error', value: data.error ?? '—' },
                 { label: 'Ended', value: formatTime(data.stoppedAt) },
                 { label: 'Events', value: String(data.events.length) },
+                {
+                  label: 'Telemetry',
+                  value: data.tenantId ? (
+                    <SpaceBetween direction="horizontal" size="s">
+                      <Link href={executionLogsHref(data.tenantId, data)} onFollow={follow}>
+                        Tenant’s log lines while it ran
+                      </Link>
+                      <Link href={`/tenants/${encodeURIComponent(data.tenantId)}`} onFollow={follow}>
+                        Tenant’s recent requests
+                      </Link>
+                    </SpaceBetween>
+                  ) : (
+                    '—'
+                  ),
+                },
               ]}
             />
           </Container>

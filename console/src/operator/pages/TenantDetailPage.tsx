@@ -6,6 +6,8 @@ import { formatTime } from '../../shared/format';
 import { useLoad } from '../../shared/use-load';
 import type { OperatorClient } from '../client';
 import { TenantStatus } from '../status';
+import { LogLinesTable } from '../telemetry/LogLinesTable';
+import { RecentRequestsTable } from '../telemetry/RecentRequestsTable';
 import { ExecutionsTable } from './ExecutionsTable';
 
 export function TenantDetailPage({ client, tenantId }: { client: OperatorClient; tenantId: string }) {
@@ -42,6 +44,8 @@ export function TenantDetailPage({ client, tenantId }: { client: OperatorClient;
             />
           </Container>
           <ExecutionsTable client={client} tenantId={tenantId} title="Executions of this tenant" headingLevel="h2" />
+          <RecentRequestsTable client={client} tenantId={tenantId} />
+          <LogLinesTable client={client} tenantId={tenantId} />
         </>
       )}
     </DetailPage>
