@@ -16,14 +16,22 @@ describe('allowedResources', () => {
     const resources = allowedResources('control-plane', 'SystemAdmin', `${STAGE}GET/tenants`);
 
     expect(resources).toEqual([
+      `${STAGE}GET/registrations`,
+      `${STAGE}POST/registrations/*/approve`,
+      `${STAGE}POST/registrations/*/reject`,
       `${STAGE}GET/tenants`,
       `${STAGE}GET/tenants/*`,
       `${STAGE}POST/tenants/*/deactivate`,
       `${STAGE}POST/tenants/*/activate`,
+      `${STAGE}GET/tenants/*/traces`,
+      `${STAGE}GET/tenants/*/logs`,
+      `${STAGE}GET/traces/*`,
       `${STAGE}GET/executions`,
       `${STAGE}GET/executions/*`,
       `${STAGE}POST/executions/*/redrive`,
       `${STAGE}POST/executions/*/stop`,
+      `${STAGE}POST/executions/*/approve`,
+      `${STAGE}POST/executions/*/reject`,
       `${STAGE}GET/releases`,
       `${STAGE}GET/releases/*`,
     ]);
@@ -32,9 +40,9 @@ describe('allowedResources', () => {
   it('never lists public routes (they have no authorizer)', () => {
     for (const role of ROLES) {
       const resources = allowedResources('control-plane', role, `${STAGE}GET/tenants`);
-      expect(
-        resources.some((resource) => resource.includes('/registrations') || resource.includes('/tenant-config')),
-      ).toBe(false);
+      expect(resources).not.toContain(`${STAGE}POST/registrations`);
+      expect(resources).not.toContain(`${STAGE}GET/registrations/*`);
+      expect(resources.some((resource) => resource.includes('/tenant-config'))).toBe(false);
     }
   });
 
