@@ -38,6 +38,12 @@ export interface LocalCloudOptions {
 /** `POST /local/faults {"step": "cloudformation:<stackName>", "times": N}` fails that stack's next N deployments. */
 export const CLOUDFORMATION_FAULT_PREFIX = 'cloudformation:';
 
+/**
+ * The control plane's EventBridge bus (its `AWS::Events::EventBus` in the CDK app): its events
+ * are what `GET /local/events` lists.
+ */
+export const LIFECYCLE_EVENT_BUS = 'tenantflow-lifecycle';
+
 /** The operator `npm start` seeds unless told another. */
 export const DEFAULT_OPERATOR_EMAIL = 'operator@tenantflow.local';
 export const DEFAULT_OPERATOR_PASSWORD = 'Operator-Passw0rd!';
@@ -90,6 +96,10 @@ export interface LocalEndpoints {
   readonly monitoring: string;
   /** The X-Ray API; its port number is also the daemon's (UDP), each function's `AWS_XRAY_DAEMON_ADDRESS`. */
   readonly xray: string;
+  /** The local S3, path-style: `aws s3 --endpoint-url`, `new S3Client({ endpoint, forcePathStyle: true })`. */
+  readonly s3: string;
+  /** The local EventBridge: `aws events --endpoint-url`, `@aws-sdk/client-eventbridge`. */
+  readonly events: string;
   /** Names of the pipelines deployed from the templates. */
   readonly pipelines: readonly string[];
   /** The cloud assembly the local cloud deployed (cdk.out). */
@@ -177,6 +187,7 @@ async function seedTenantflow(input: SeedInput, shutdown: Shutdown): Promise<Loc
   routes.site = input.site.dir;
   routes.outbox = () => outbox.messages();
   routes.lambdaStats = () => services.lambda.stats();
+  routes.events = () => events.history(LIFECYCLE_EVENT_BUS);
   routes.faults = {
     // `cloudformation:<stackName>` makes that stack's deployments fail; any other step is a state name.
     set: (step, times, error) =>

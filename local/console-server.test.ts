@@ -5,10 +5,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServer } from './console-server';
+import { LocalEventBus } from './events';
 
 let server: http.Server;
 let base: string;
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-site-'));
+const bus = new LocalEventBus(async () => undefined);
+bus.createBus('lifecycle');
 
 beforeAll(async () => {
   fs.mkdirSync(path.join(site, 'signup'));
@@ -25,6 +28,7 @@ beforeAll(async () => {
     gateway,
     config: { region: 'r', controlPlaneApiUrl: 'u', operatorUserPoolId: 'p', operatorClientId: 'c' },
     site,
+    events: () => bus.history('lifecycle'),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -68,5 +72,22 @@ describe('console origin: the web apps', () => {
 
   it('still serves config.json', async () => {
     expect(JSON.parse((await get('/config.json')).text)).toMatchObject({ region: 'r' });
+  });
+});
+
+describe('console origin: /local/events', () => {
+  it('lists the last 1,000 events of the bus, oldest first, in the documented shape', async () => {
+    for (let i = 0; i < 1005; i++)
+      bus.putEvents([
+        { EventBusName: 'lifecycle', Source: 'tenantflow', DetailType: 'activate', Detail: JSON.stringify({ n: i }) },
+      ]);
+
+    const res = await fetch(`${base}/local/events`);
+    const events = (await res.json()) as Array<Record<string, unknown>>;
+
+    expect(res.status).toBe(200);
+    expect(events).toHaveLength(1000);
+    expect(events.map((e) => (e.detail as { n: number }).n)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 5));
+    expect(Object.keys(events[0] ?? {}).sort()).toEqual(['detail', 'detail-type', 'id', 'source', 'time']);
   });
 });

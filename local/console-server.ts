@@ -1,8 +1,9 @@
 /**
  * The console origin (127.0.0.1:TENANTFLOW_PORT): the REST APIs under /restapis/, the
- * discovery document /config.json, the local-only /local/outbox, /local/faults and /local/lambda
- * (the Lambda service's counters), and the built web apps (console/dist): the operator console
- * at /, sign-up at /signup, the commerce app at /app, each with its own single-page fallback.
+ * discovery document /config.json, the local-only /local/outbox, /local/faults, /local/events
+ * and /local/lambda (the Lambda service's counters), and the built web apps (console/dist): the
+ * operator console at /, sign-up at /signup, the commerce app at /app, each with its own
+ * single-page fallback.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -26,8 +27,19 @@ export interface ConsoleRoutes {
   faults?: { set(step: string, times: number, error?: string): void; clear(): void };
   /** The local Lambda service's counters per function (environments started, invocations). */
   lambdaStats?: () => unknown;
+  /** The events of the control plane's bus, oldest first (`GET /local/events`). */
+  events?: () => readonly LocalEvent[];
   /** The built web apps' directory (console/dist); without it `/` is a placeholder page. */
   site?: string;
+}
+
+/** An event as `GET /local/events` lists it (API.md). */
+export interface LocalEvent {
+  readonly id: string;
+  readonly time: string;
+  readonly source: string;
+  readonly 'detail-type': string;
+  readonly detail: unknown;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -137,6 +149,18 @@ export function createConsoleServer(routes: ConsoleRoutes): http.Server {
           return send(res, 200, routes.outbox?.() ?? []);
         case 'GET /local/lambda':
           return send(res, 200, routes.lambdaStats?.() ?? {});
+        case 'GET /local/events':
+          return send(
+            res,
+            200,
+            (routes.events?.() ?? []).map((e) => ({
+              id: e.id,
+              time: e.time,
+              source: e.source,
+              'detail-type': e['detail-type'],
+              detail: e.detail,
+            })),
+          );
         case 'POST /local/faults': {
           let body: { step?: unknown; times?: unknown; error?: unknown };
           try {

@@ -13,6 +13,8 @@ const ENDPOINTS: ServiceEndpoints = {
   logs: 'http://127.0.0.1:8',
   monitoring: 'http://127.0.0.1:9',
   xray: 'http://127.0.0.1:10',
+  s3: 'http://127.0.0.1:11',
+  events: 'http://127.0.0.1:12',
 };
 
 describe('functionEnvironmentOf', () => {
@@ -29,11 +31,13 @@ describe('functionEnvironmentOf', () => {
       AWS_ENDPOINT_URL_CODEPIPELINE: 'http://127.0.0.1:1',
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:8',
       AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:11',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:12',
       AWS_ACCESS_KEY_ID: localAccessKeyOf('arn:aws:iam::000000000000:role/ProductsFn'),
       AWS_LAMBDA_FUNCTION_NAME: 'products',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     });
-    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(10);
+    expect(Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'))).toHaveLength(12);
   });
 
   it('leaves the log level to the template, and keys a function without a role by its name', () => {

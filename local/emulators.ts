@@ -8,6 +8,7 @@
  * connected to what starts after it through an explicit subscribe or connect.
  */
 import * as path from 'node:path';
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type LocalCodePipeline, type LocalCodePipelineOptions, startLocalCodePipeline } from './codepipeline';
@@ -16,8 +17,9 @@ import { type ConsoleRoutes, createConsoleServer } from './console-server';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './deployer/constants';
 import { ApiRegistry, type Services } from './deployer/resource-handlers';
 import { startDynamoDb } from './dynamodb';
-import { LocalEventBus } from './events/event-bus';
+import { LocalEventBus, startLocalEventBridge } from './events';
 import { type ExpiringStoreFactory, type LocalApiGateway, startLocalApiGateway } from './gateway';
+import { AccessDecisions } from './iam/access-decisions';
 import { LOCAL_ROLE_SECRET, localAccessKeyOf } from './iam/access-keys';
 import { startDynamoDbFront } from './iam/dynamodb-front';
 import { IamRegistry } from './iam/iam-registry';
@@ -26,6 +28,7 @@ import { listenOnLoopback } from './listen';
 import { type LocalLogs, startLocalLogs } from './logs';
 import { startOutbox } from './mail/outbox';
 import { type LocalMonitoring, startLocalMonitoring } from './monitoring';
+import { type CredentialResolver, type S3Authorizer, startLocalS3 } from './s3';
 import { createSdkIntegrations, type SdkIntegrations } from './sdk-integrations';
 import type { Shutdown } from './shutdown';
 import { startStepFunctions } from './stepfunctions';
@@ -34,6 +37,12 @@ import { startLocalXRay } from './xray';
 
 /** The deployer's own credentials: unrestricted, straight to dynalite, past the local IAM. */
 const DEPLOYER_CREDENTIALS = { accessKeyId: 'LOCALDEPLOYER', secretAccessKey: 'local' };
+
+/**
+ * The key docs/local-cloud.md gives the AWS CLI (`AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`):
+ * the S3 endpoint, which checks signatures, accepts it with the deployer's unrestricted access.
+ */
+const CLI_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Options of {@link startEmulators}. */
 export interface EmulatorOptions {
@@ -65,6 +74,10 @@ export interface ServiceEndpoints {
   readonly monitoring: string;
   /** The X-Ray API (the daemon listens for UDP on the same port: each function's AWS_XRAY_DAEMON_ADDRESS). */
   readonly xray: string;
+  /** The local S3, path-style (`forcePathStyle`, `aws s3 --endpoint-url`). */
+  readonly s3: string;
+  /** The local EventBridge (`@aws-sdk/client-eventbridge`, `aws events`). */
+  readonly events: string;
 }
 
 /** The running emulators. */
@@ -92,6 +105,8 @@ const ENDPOINT_VARIABLES: Readonly<Record<keyof ServiceEndpoints, string>> = {
   logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
   monitoring: 'AWS_ENDPOINT_URL_CLOUDWATCH',
   xray: 'AWS_ENDPOINT_URL_XRAY',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  events: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
 };
 
 /**
@@ -159,6 +174,65 @@ async function startObservability(
   return { logs, monitoring };
 }
 
+/**
+ * The local S3's credentials and IAM: the deployer's and the CLI's keys have full access; a
+ * function's role or an STS session is checked against its policies, as the DynamoDB front does.
+ * Bucket policies are not evaluated.
+ */
+function s3Access(iam: IamRegistry): { credentials: CredentialResolver; authorize: S3Authorizer } {
+  const unrestricted = new Map([DEPLOYER_CREDENTIALS, CLI_CREDENTIALS].map((c) => [c.accessKeyId, c.secretAccessKey]));
+  const decisions = new AccessDecisions(iam);
+  return {
+    credentials: (accessKeyId, sessionToken) => {
+      const secret = unrestricted.get(accessKeyId);
+      if (secret) return { ok: true, secretAccessKey: secret };
+      const lookup = iam.identityOf(accessKeyId, sessionToken);
+      if (lookup.ok) return { ok: true, secretAccessKey: lookup.identity.secretAccessKey };
+      return lookup.code === 'ExpiredTokenException'
+        ? { ok: false, code: 'ExpiredToken', message: 'The provided token has expired.' }
+        : {
+            ok: false,
+            code: 'InvalidAccessKeyId',
+            message: 'The AWS Access Key Id you provided does not exist in our records.',
+          };
+    },
+    authorize: async (signer, action, resource) => {
+      if (unrestricted.has(signer.accessKeyId)) return undefined;
+      const lookup = iam.identityOf(signer.accessKeyId, signer.sessionToken);
+      if (!lookup.ok) return lookup.message;
+      const decision = await decisions.decide(lookup.identity, signer.accessKeyId, { action, resource });
+      return decision.allowed
+        ? undefined
+        : `User: ${lookup.identity.principalArn} is not authorized to perform: ${action} on resource: ${resource} because ${decision.reason}`;
+    },
+  };
+}
+
+/** An EventBridge target that is a log group: each event one log stream named by its id, as EventBridge writes them. */
+function logGroupTarget(
+  logsEndpoint: string,
+  shutdown: Shutdown,
+): (targetArn: string, event: unknown) => Promise<unknown> {
+  const logs = new CloudWatchLogsClient({
+    region: LOCAL_REGION,
+    endpoint: logsEndpoint,
+    credentials: DEPLOYER_CREDENTIALS,
+  });
+  shutdown.add(() => logs.destroy());
+  return async (targetArn, event) => {
+    const logGroupName = targetArn.replace(/^arn:aws[\w-]*:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '');
+    const logStreamName = String((event as { id?: unknown }).id ?? Date.now());
+    await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
+    return logs.send(
+      new PutLogEventsCommand({
+        logGroupName,
+        logStreamName,
+        logEvents: [{ timestamp: Date.now(), message: JSON.stringify(event) }],
+      }),
+    );
+  };
+}
+
 /** Starts the emulators; each is added to `shutdown` as it starts. */
 export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown): Promise<Emulators> {
   const { dataDir } = opts;
@@ -217,6 +291,9 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
   });
   shutdown.add(() => gateway.close());
 
+  const s3 = await startLocalS3({ dataDir: path.join(dataDir, 's3'), region: LOCAL_REGION, ...s3Access(iam) });
+  shutdown.add(() => s3.close());
+
   const sdkIntegrations = createSdkIntegrations({
     region: LOCAL_REGION,
     // Straight to dynalite, like the deployer: the local IAM checks functions' requests, not the state machines'.
@@ -224,6 +301,7 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
       cognitoidentityprovider: cognito.endpoint,
       dynamodb: dynamo.endpoint,
       apigateway: gateway.managementEndpoint,
+      s3: s3.endpoint,
     },
     credentials: DEPLOYER_CREDENTIALS,
   });
@@ -243,14 +321,21 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     credentials: DEPLOYER_CREDENTIALS,
   });
   shutdown.add(() => sfn.destroy());
-  // Targets: Lambda functions (invoked) and state machines (an execution started, as EventBridge does).
+  // Targets: Lambda functions (invoked), state machines (an execution started, as EventBridge
+  // does) and log groups (written to the local CloudWatch Logs).
+  const toLogGroup = logGroupTarget(logs.endpoint, shutdown);
   const events = new LocalEventBus(
     (target, event) =>
       target.includes(':states:')
         ? sfn.send(new StartExecutionCommand({ stateMachineArn: target, input: JSON.stringify(event) }))
-        : lambda.invoke(target, event),
+        : target.includes(':logs:')
+          ? toLogGroup(target, event)
+          : lambda.invoke(target, event),
     (rule, error) => console.error(`EventBridge rule ${rule}: target failed: ${(error as Error).message}`),
+    { dataDir: path.join(dataDir, 'events'), region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
   );
+  const eventBridge = await startLocalEventBridge(events);
+  shutdown.add(() => eventBridge.close());
   stepFunctions.subscribe((event) => events.put(event as unknown as Record<string, unknown>));
   const codePipeline = await startLocalCodePipeline({
     dataDir: path.join(dataDir, 'codepipeline'),
@@ -259,7 +344,9 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     deployInput: opts.deployInput,
   });
   shutdown.add(() => codePipeline.close());
-  sdkIntegrations.connect({ endpoints: { sfn: stepFunctions.endpoint, codepipeline: codePipeline.endpoint } });
+  sdkIntegrations.connect({
+    endpoints: { sfn: stepFunctions.endpoint, codepipeline: codePipeline.endpoint, eventbridge: eventBridge.endpoint },
+  });
   shutdown.add(() => sdkIntegrations.close());
 
   const endpoints: ServiceEndpoints = {
@@ -273,6 +360,8 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     logs: logs.endpoint,
     monitoring: monitoring.endpoint,
     xray: xray.endpoint,
+    s3: s3.endpoint,
+    events: eventBridge.endpoint,
   };
   const services: Services = {
     dynamodb: new DynamoDBClient({
@@ -291,6 +380,7 @@ export async function startEmulators(opts: EmulatorOptions, shutdown: Shutdown):
     codePipeline,
     logs,
     xray: xray.groups,
+    s3,
     functionEnvironment: functionEnvironmentOf(endpoints),
     localizeUrl: localizeUrlWith(gateway),
   };

@@ -3,7 +3,8 @@
  * and the optimized dynamodb / states integrations): the `callAwsSdk` of the Step Functions
  * emulator's TaskInvoker.
  *
- * - `cognitoidentityprovider`, `dynamodb`, `sfn`, `codepipeline`, `apigateway`: the real
+ * - `cognitoidentityprovider`, `dynamodb`, `sfn`, `codepipeline`, `apigateway`, `eventbridge`
+ *   (also the optimized `events:putEvents`, whose Detail may be an object), `s3`: the real
  *   `@aws-sdk/client-<service>` client against the local endpoint; command `<Action>Command`.
  * - `cloudformation`: LocalCloudFormation, in-process (createStack, updateStack, describeStacks,
  *   deleteStack).
@@ -18,6 +19,8 @@ import * as apigateway from '@aws-sdk/client-api-gateway';
 import * as codepipeline from '@aws-sdk/client-codepipeline';
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
+import * as eventbridge from '@aws-sdk/client-eventbridge';
+import * as s3 from '@aws-sdk/client-s3';
 import * as sfn from '@aws-sdk/client-sfn';
 
 /** The in-process CloudFormation API the integrations call (LocalCloudFormation implements it). */
@@ -35,6 +38,9 @@ export interface SdkIntegrationEndpoints {
   readonly sfn?: string;
   readonly codepipeline?: string;
   readonly apigateway?: string;
+  readonly eventbridge?: string;
+  /** Path-style (the local S3 has no virtual-host names). */
+  readonly s3?: string;
 }
 
 /** The services a state machine can reach: endpoints of SDK-client services, LocalCloudFormation in-process. */
@@ -72,6 +78,8 @@ interface ClientModule {
   readonly camelCase: boolean;
   /** Members whose values are maps with user keys: their keys are never re-cased. */
   readonly mapMembers?: ReadonlySet<string>;
+  /** More client configuration. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 const MODULES: Readonly<Record<keyof SdkIntegrationEndpoints, ClientModule>> = {
@@ -81,6 +89,18 @@ const MODULES: Readonly<Record<keyof SdkIntegrationEndpoints, ClientModule>> = {
     camelCase: false,
   },
   dynamodb: { client: dynamodb.DynamoDBClient, commands: dynamodb as Record<string, unknown>, camelCase: false },
+  eventbridge: {
+    client: eventbridge.EventBridgeClient,
+    commands: eventbridge as Record<string, unknown>,
+    camelCase: false,
+  },
+  s3: {
+    client: s3.S3Client,
+    commands: s3 as Record<string, unknown>,
+    camelCase: false,
+    mapMembers: new Set(['metadata']),
+    config: { forcePathStyle: true },
+  },
   sfn: { client: sfn.SFNClient, commands: sfn as Record<string, unknown>, camelCase: true },
   codepipeline: {
     client: codepipeline.CodePipelineClient,
@@ -157,6 +177,23 @@ function toStateOutput(output: unknown): unknown {
   );
 }
 
+/**
+ * The optimized `events:putEvents` integration takes each entry's Detail as a JSON object and
+ * sends it as the string the API wants; a string Detail is passed on as it is.
+ */
+function withDetailStrings(input: unknown): unknown {
+  const { Entries } = (input ?? {}) as { Entries?: unknown };
+  if (!Array.isArray(Entries)) return input;
+  return {
+    ...(input as object),
+    Entries: Entries.map((entry: { Detail?: unknown }) =>
+      entry && typeof entry === 'object' && entry.Detail !== undefined && typeof entry.Detail !== 'string'
+        ? { ...entry, Detail: JSON.stringify(entry.Detail) }
+        : entry,
+    ),
+  };
+}
+
 /** Creates the `callAwsSdk` of the local Step Functions service. */
 export function createSdkIntegrations(opts: SdkIntegrationOptions): SdkIntegrations {
   const clients = new Map<string, { send(command: unknown): Promise<unknown>; destroy(): void }>();
@@ -209,9 +246,10 @@ export function createSdkIntegrations(opts: SdkIntegrationOptions): SdkIntegrati
         if (start.input !== undefined && typeof start.input !== 'string')
           input = { ...start, input: JSON.stringify(start.input) };
       }
+      if (service === 'eventbridge' && action === 'putEvents') input = withDetailStrings(input);
       let client = clients.get(service);
       if (!client) {
-        client = new module.client({ region: opts.region, endpoint, credentials, maxAttempts: 1 });
+        client = new module.client({ region: opts.region, endpoint, credentials, maxAttempts: 1, ...module.config });
         clients.set(service, client);
       }
       const output = toStateOutput(await client.send(new Command(input)));

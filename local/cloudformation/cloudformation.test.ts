@@ -73,7 +73,7 @@ describe('LocalCloudFormation', () => {
     const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
     expect(outputs.TenantApiUrl).toMatch(/^http:\/\/127\.0\.0\.1:4000\/restapis\/[a-z0-9]+\/prod\/$/);
     expect(outputs.TableName).toBe('fixture-products-t1');
-    expect(outputs.BucketArn).toMatch(/^local-unavailable:/);
+    expect(outputs.BucketArn).toMatch(/^arn:aws:s3:::tenant-t1-bucket-[a-z0-9]{12}$/);
     expect(fake.tables.has('fixture-products-t1')).toBe(true);
     expect(fake.lambda.list().map((fn) => fn.functionName)).toEqual(['tenant-t1-Fn']);
     expect(fake.lambda.list()[0]?.environment.SHARED).toBe('shared-value');

@@ -578,6 +578,21 @@ export class LocalCloudFormation {
           case 'AWS::Logs::QueryDefinition':
             services.logs?.deleteQueryDefinition(ref);
             break;
+          case 'AWS::Events::Rule': {
+            const [busName, ruleName] = ref.includes('|') ? ref.split('|') : ['default', ref];
+            services.events.removeRule(String(ruleName), busName);
+            break;
+          }
+          case 'AWS::Events::EventBus':
+            services.events.deleteBus(ref);
+            break;
+          case 'AWS::S3::Bucket': {
+            // As CloudFormation: a bucket that still holds objects fails to delete (and is kept).
+            const policy = resource.deletionPolicy ?? 'Delete';
+            if (policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !creating)) break;
+            services.s3?.deleteBucket(ref);
+            break;
+          }
           case 'AWS::Logs::LogGroup': {
             // As CloudFormation: the group goes with its events and filters unless it is retained.
             const policy = resource.deletionPolicy ?? 'Delete';

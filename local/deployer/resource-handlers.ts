@@ -43,6 +43,24 @@ export interface Services {
   readonly logs?: LogsRegistry;
   /** The local X-Ray's groups and sampling rules (absent: `AWS::XRay::*` resources are recorded nowhere). */
   readonly xray?: XRayRegistry;
+  /** The local S3 (absent: `AWS::S3::Bucket` resources are recorded nowhere). */
+  readonly s3?: BucketRegistry;
+}
+
+/** Where the deployer creates buckets (implemented by local/s3). */
+export interface BucketRegistry {
+  /** Creates the bucket unless it exists (its objects are kept) and replaces its lifecycle rules. */
+  ensureBucket(name: string, lifecycleRules?: readonly Record<string, unknown>[]): void;
+  /** Deletes an empty bucket; throws for one that still holds objects, as S3 does. */
+  deleteBucket(name: string): void;
+}
+
+/** A bucket name as CloudFormation generates one: lower case, at most 63 characters. */
+function bucketNameOf(ctx: HandlerContext, explicit: unknown): string {
+  if (typeof explicit === 'string' && explicit !== '') return explicit;
+  const base = `${ctx.stackName}-${ctx.logicalId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const suffix = stableId(ctx.stackName, ctx.logicalId, 12).toLowerCase();
+  return `${base.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
 }
 
 /** What the deployer creates in the local CloudWatch Logs (implemented by local/logs). */
@@ -469,17 +487,52 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
     return { ref: name, attributes: {} };
   },
 
+  'AWS::Events::EventBus': async (ctx) => {
+    const bus = ctx.services.events.createBus(String(ctx.properties.Name));
+    return { ref: bus.Name, attributes: { Arn: bus.Arn, Name: bus.Name } };
+  },
+
+  // Archives keep events for replay; the local bus keeps its recent events anyway.
+  'AWS::Events::Archive': async (ctx) => {
+    const name = physicalName(ctx, ctx.properties.ArchiveName, 48);
+    return { ref: name, attributes: { Arn: arn('events', `archive/${name}`), ArchiveName: name } };
+  },
+
   'AWS::Events::Rule': async (ctx) => {
     const p = ctx.properties;
     const name = physicalName(ctx, p.Name);
+    const bus = ctx.services.events.bus(typeof p.EventBusName === 'string' ? p.EventBusName : 'default');
+    if (!bus) throw new Error(`Event bus ${String(p.EventBusName)} of rule ${name} is not deployed`);
     if (p.State !== 'DISABLED' && p.EventPattern) {
       const targets = ((p.Targets ?? []) as Array<{ Arn: string }>).map((target) => target.Arn);
-      const unsupported = targets.filter((arn) => !arn.includes(':lambda:') && !arn.includes(':states:'));
+      const unsupported = targets.filter((t) => ![':lambda:', ':states:', ':logs:'].some((kind) => t.includes(kind)));
       if (unsupported.length > 0)
-        throw new Error(`Only Lambda and Step Functions targets are supported locally, not ${unsupported.join(', ')}`);
-      ctx.services.events.putRule({ name, eventPattern: p.EventPattern, targets });
+        throw new Error(
+          `Only Lambda, Step Functions and CloudWatch Logs targets are supported locally, not ${unsupported.join(', ')}`,
+        );
+      ctx.services.events.putRule({ name, eventBusName: bus.Name, eventPattern: p.EventPattern, targets });
     }
-    return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };
+    const ruleArn = bus.Name === 'default' ? arn('events', `rule/${name}`) : arn('events', `rule/${bus.Name}/${name}`);
+    // The Ref of a rule on a custom bus is `<bus>|<rule>`, as CloudFormation has it.
+    return { ref: bus.Name === 'default' ? name : `${bus.Name}|${name}`, attributes: { Arn: ruleArn } };
+  },
+
+  'AWS::S3::Bucket': async (ctx) => {
+    const name = bucketNameOf(ctx, ctx.properties.BucketName);
+    const rules = ctx.properties.LifecycleConfiguration?.Rules as Record<string, unknown>[] | undefined;
+    // Encryption, public access block, ownership controls and versioning are accepted: they
+    // change nothing a local client can observe (objects are stored unencrypted, versions are not kept).
+    ctx.services.s3?.ensureBucket(name, rules ?? []);
+    return {
+      ref: name,
+      attributes: {
+        Arn: `arn:aws:s3:::${name}`,
+        DomainName: `${name}.s3.amazonaws.com`,
+        RegionalDomainName: `${name}.s3.${LOCAL_REGION}.amazonaws.com`,
+        DualStackDomainName: `${name}.s3.dualstack.${LOCAL_REGION}.amazonaws.com`,
+        WebsiteURL: `http://${name}.s3-website-${LOCAL_REGION}.amazonaws.com`,
+      },
+    };
   },
 
   'AWS::Logs::LogGroup': async (ctx) => {
@@ -615,6 +668,8 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
 
   // Accepted and ignored: they change nothing observable on the local cloud.
   'AWS::Lambda::Permission': noop,
+  // Bucket policies are not enforced locally (identity policies are): see docs/local-cloud.md.
+  'AWS::S3::BucketPolicy': noop,
   'AWS::ApiGateway::Deployment': noop,
   'AWS::ApiGateway::Account': noop,
   // CORS headers on API Gateway's own errors; locally the apps share the APIs' origin.

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
@@ -10,8 +9,8 @@ import {
   DescribeSubscriptionFiltersCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeServices, fixtureTemplate, writeFixtureAssembly } from '../../test/support/local/cloudformation';
-import { LocalCloudFormation } from '../cloudformation';
+import { deployFixtureTenantStack, fakeServices, fixtureTemplate } from '../../test/support/local/cloudformation';
+import type { LocalCloudFormation } from '../cloudformation';
 import { type LocalLogs, startLocalLogs } from '.';
 
 /** The fixture tenant stack plus what CDK synthesizes for a function's logs and a subscription. */
@@ -63,8 +62,6 @@ describe('the deployer and the local CloudWatch Logs', () => {
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-logs-cfn-'));
-    const assemblyDir = path.join(dir, 'cdk.out');
-    const { templateFile } = writeFixtureAssembly(assemblyDir, templateWithLogs());
     fake = fakeServices();
     logs = await startLocalLogs({ dataDir: path.join(dir, 'logs') });
     logs.connectFunctions({ has: (arn) => fake.lambda.has(arn), invoke: async () => null });
@@ -73,19 +70,7 @@ describe('the deployer and the local CloudWatch Logs', () => {
       endpoint: logs.endpoint,
       credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
     });
-    cfn = new LocalCloudFormation({
-      dataDir: path.join(dir, 'cloudformation'),
-      services: { ...fake.services, logs },
-      exports: new Map([['fixture-shared-export', 'shared-value']]),
-      assemblyDir,
-      log: () => undefined,
-    });
-    await cfn.createStack({
-      StackName: 'tenant-t1',
-      TemplateURL: pathToFileURL(templateFile).href,
-      Parameters: [{ ParameterKey: 'TenantId', ParameterValue: 't1' }],
-    });
-    await cfn.idle();
+    cfn = await deployFixtureTenantStack(dir, templateWithLogs(), { ...fake.services, logs });
   });
   afterEach(async () => {
     client.destroy();

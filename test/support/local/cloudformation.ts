@@ -5,6 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LocalCloudFormation } from '../../../local/cloudformation';
 import { ApiRegistry, type Services } from '../../../local/deployer/resource-handlers';
 import type { RestApiModel, UsagePlanModel } from '../../../local/gateway';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
@@ -178,4 +180,31 @@ export function fakeServices() {
       ),
   } as unknown as Services;
   return { services, tables, apis, plans, lambda };
+}
+
+/**
+ * Writes the assembly of `template` under `dir/cdk.out` and creates the tenant stack `tenant-t1`
+ * from it on a LocalCloudFormation over `services` (waited for), as the deployer tests need.
+ */
+export async function deployFixtureTenantStack(
+  dir: string,
+  template: Record<string, unknown>,
+  services: Services,
+): Promise<LocalCloudFormation> {
+  const assemblyDir = path.join(dir, 'cdk.out');
+  const { templateFile } = writeFixtureAssembly(assemblyDir, template);
+  const cfn = new LocalCloudFormation({
+    dataDir: path.join(dir, 'cloudformation'),
+    services,
+    exports: new Map([['fixture-shared-export', 'shared-value']]),
+    assemblyDir,
+    log: () => undefined,
+  });
+  await cfn.createStack({
+    StackName: 'tenant-t1',
+    TemplateURL: pathToFileURL(templateFile).href,
+    Parameters: [{ ParameterKey: 'TenantId', ParameterValue: 't1' }],
+  });
+  await cfn.idle();
+  return cfn;
 }
