@@ -18,6 +18,7 @@ import { fmt } from './lib/stats';
 import { type Baselines, cpuBaselineMs, machineInfo, measureBaselines } from './suites/baselines';
 import { benchColdStart, type ColdStartResult } from './suites/cold-start';
 import { benchFanOut, type FanOutResult } from './suites/fanout';
+import { benchInstrumentation, type InstrumentationResult } from './suites/instrumentation';
 import { benchOnboarding, type CostCounts, type OnboardingResult } from './suites/onboarding';
 import {
   type AuthorizerResult,
@@ -41,6 +42,11 @@ export interface BenchOptions {
   /** Where results.md/json go. @default bench/ */
   readonly outDir?: string;
   readonly log?: (message: string) => void;
+  /**
+   * Only the instrumentation benchmark (issue 12), merged into the results.json already in
+   * `outDir` (the other figures stay those of that run). @default false
+   */
+  readonly onlyInstrumentation?: boolean;
 }
 
 const SIZES = {
@@ -58,6 +64,7 @@ const SIZES = {
     authorizer: { missRequests: 1000, users: 50, stsInvocations: 10_000, httpRoundsPerUser: 4, concurrency: 8 },
     requests: { rounds: 3, latencyRequests: 1000, concurrency: 16, throughputMs: 3000, productsPerTenant: 5 },
     coldStart: { repeats: 5, maxBundles: Number.POSITIVE_INFINITY },
+    instrumentation: { repeats: 11, maxBundles: Number.POSITIVE_INFINITY, requests: 1000, block: 50 },
   },
   smoke: {
     baseline: { httpRequests: 50, concurrency: 4, throughputMs: 200 },
@@ -69,6 +76,7 @@ const SIZES = {
     authorizer: { missRequests: 20, users: 3, stsInvocations: 60, httpRoundsPerUser: 1, concurrency: 4 },
     requests: { rounds: 1, latencyRequests: 30, concurrency: 4, throughputMs: 200, productsPerTenant: 1 },
     coldStart: { repeats: 1, maxBundles: 2 },
+    instrumentation: { repeats: 1, maxBundles: 2, requests: 10, block: 5 },
   },
 };
 
@@ -86,6 +94,7 @@ export interface BenchResults {
   readonly authorizer: AuthorizerResult;
   readonly requests: RequestOverheadResult;
   readonly coldStart: ColdStartResult;
+  readonly instrumentation: InstrumentationResult;
 }
 
 const x = (value: number) => `${fmt(value)}×`;
@@ -253,6 +262,7 @@ export function tableRows(r: BenchResults): Row[] {
       .map((c) => `${c.name} ${fmt(c.bytes / 1024)} KB`)
       .join('; '),
   });
+  rows.push(...instrumentationRows(r.instrumentation, b));
   rows.push({
     item: '7',
     metric: '`npm start` → ready, warm install',
@@ -262,6 +272,39 @@ export function tableRows(r: BenchResults): Row[] {
     met: r.start.wallMs.median <= 20_000,
     ratio: `${x(r.start.wallMs.median / b.nodeBootMs)} bare node start`,
   });
+  return rows;
+}
+
+/** Issue 12's bar: what the instrumentation adds per bundle (import, size) and per tenant API request. */
+function instrumentationRows(i: InstrumentationResult | undefined, b: Baselines): Row[] {
+  if (!i) return [];
+  const rows: Row[] = [];
+  const req = i.requests;
+  rows.push({
+    item: '12',
+    metric: `instrumentation: added p50 per tenant API request, ${req.route} through the Lambda runtime (${req.tenants} tenants)`,
+    value: ms(req.addedP50Ms),
+    detail: `with p50 ${ms(req.with.latency.median)} / p95 ${ms(req.with.latency.p95)}, without p50 ${ms(req.without.latency.median)} / p95 ${ms(req.without.latency.p95)} (n=${req.with.latency.n} each); added p95 ${ms(req.addedP95Ms)}; noise floor (same no-op bundle twice) ${ms(req.noiseFloorP50Ms)}`,
+    target: '≤ 0.5 ms',
+    met: req.addedP50Ms <= 0.5,
+    ratio: `${x(req.addedP50Ms / b.http.median)} loopback HTTP p50`,
+  });
+  for (const bundle of i.bundles) {
+    const names =
+      bundle.functions.length > 3
+        ? `${bundle.functions.slice(0, 2).join(', ')} + ${bundle.functions.length - 2} more`
+        : bundle.functions.join(', ');
+    const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
+    rows.push({
+      item: '12',
+      metric: `instrumentation: added import, ${names}${bundle.viaLayer ? ' (with the tenant-context layer)' : ''}`,
+      value: `+${ms(bundle.addedImportWithSourceMapsMs)} as deployed`,
+      detail: `plain +${ms(bundle.addedImportMs)}, CPU +${ms(bundle.addedImportCpuWithSourceMapsMs)}; import p50 with ${ms(bundle.with.importWithSourceMapsMs.median)} / without ${ms(bundle.without.importWithSourceMapsMs.median)} (n=${bundle.with.importMs.n}); size ${kb(bundle.with.bytes)} vs ${kb(bundle.without.bytes)} (deployed bundle ${kb(bundle.deployedBytes)}); ${bundle.entry}`,
+      target: '≤ 20 ms, ≤ 1 MB',
+      met: bundle.addedImportWithSourceMapsMs <= 20 && bundle.with.bytes <= 1024 * 1024,
+      ratio: `${x(bundle.addedImportWithSourceMapsMs / b.nodeBootMs)} bare node start; import noise floor ${ms(i.importNoiseFloorMs)}`,
+    });
+  }
   return rows;
 }
 
@@ -363,6 +406,20 @@ export function render(results: BenchResults, concurrency: number): { rows: Row[
   return { rows, md };
 }
 
+/** Runs `work` on a local cloud of its own (fresh data directory, free port, 127.0.0.1, pinned function code), closed after. */
+async function onBenchCloud<T>(work: (cloud: LocalCloud, probe: CloudProbe) => Promise<T>): Promise<T> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-bench-'));
+  let cloud: LocalCloud | undefined;
+  try {
+    cloud = await startLocalCloud({ port: 0, dataDir });
+    pinFunctionCode(cloud, fs.mkdtempSync(path.join(dataDir, 'code-')));
+    return await work(cloud, new CloudProbe(cloud));
+  } finally {
+    await cloud?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function runBenchmarks(
   opts: BenchOptions = {},
 ): Promise<{ results: BenchResults; rows: Row[]; files: { json: string; md: string } }> {
@@ -376,15 +433,11 @@ export async function runBenchmarks(
 
   log('baselines…');
   const baselines = await measureBaselines(size.baseline);
+  if (opts.onlyInstrumentation) return runInstrumentationOnly(opts, size, log);
   log('npm start…');
   const start = await benchStart(size.start);
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantflow-bench-'));
-  let cloud: LocalCloud | undefined;
-  try {
-    cloud = await startLocalCloud({ port: 0, dataDir });
-    pinFunctionCode(cloud, fs.mkdtempSync(path.join(dataDir, 'code-')));
-    const probe = new CloudProbe(cloud);
+  return onBenchCloud(async (cloud, probe) => {
     log('onboarding…');
     const onboarding = await benchOnboarding(cloud, probe, size.onboarding);
     const sessions = [];
@@ -408,6 +461,8 @@ export async function runBenchmarks(
       functions.sort((a, b) => a.functionName.localeCompare(b.functionName)),
       { repeats: size.coldStart.repeats, maxBundles: size.coldStart.maxBundles },
     );
+    log('instrumentation overhead…');
+    const instrumentation = await benchInstrumentation(cloud, probe, sessions, size.instrumentation);
     const results: BenchResults = {
       smoke: Boolean(opts.smoke),
       startedAt,
@@ -422,15 +477,43 @@ export async function runBenchmarks(
       authorizer,
       requests,
       coldStart,
+      instrumentation,
     };
     const { rows, md } = render(results, size.baseline.concurrency);
     const files = writeResults(opts.outDir ?? __dirname, results, md);
     log(`wrote ${files.md} and ${files.json}`);
     return { results, rows, files };
-  } finally {
-    await cloud?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** `--only=instrumentation`: a cloud, two tenants, the instrumentation suite, merged into the existing results.json. */
+async function runInstrumentationOnly(
+  opts: BenchOptions,
+  size: (typeof SIZES)['full' | 'smoke'],
+  log: (message: string) => void,
+): Promise<{ results: BenchResults; rows: Row[]; files: { json: string; md: string } }> {
+  const outDir = opts.outDir ?? __dirname;
+  const previousFile = path.join(outDir, 'results.json');
+  if (!fs.existsSync(previousFile))
+    throw new Error(`--only=instrumentation merges into ${previousFile}: run the whole bench first`);
+  const previous = JSON.parse(fs.readFileSync(previousFile, 'utf8')) as BenchResults;
+  return onBenchCloud(async (cloud, probe) => {
+    log('two tenants…');
+    const onboarding = await benchOnboarding(cloud, probe, {
+      ...SIZES.smoke.onboarding,
+      sequentialRuns: 2,
+      concurrentSignUps: 0,
+    });
+    const sessions = [];
+    for (const run of onboarding.runs) sessions.push(await adminSession(cloud, run.tenantName));
+    log('instrumentation overhead…');
+    const instrumentation = await benchInstrumentation(cloud, probe, sessions, size.instrumentation);
+    const results: BenchResults = { ...previous, instrumentation };
+    const { rows, md } = render(results, size.baseline.concurrency);
+    const files = writeResults(outDir, results, md);
+    log(`merged the instrumentation figures into ${files.json}; wrote ${files.md}`);
+    return { results, rows, files };
+  });
 }
 
 // Run as a script (`npm run bench`), not when imported (the smoke test).
@@ -442,6 +525,7 @@ if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.m
         '  --smoke      tiny sizes (what test/integration/bench-smoke.test.ts runs)',
         '  --out=DIR    write results.md and results.json to DIR (default bench/)',
         '  --render     only re-render bench/results.md from bench/results.json',
+        '  --only=instrumentation  only the instrumentation overhead (issue 12), merged into results.json',
         '  --help, -h   this text',
       ].join('\n'),
     );
@@ -455,7 +539,11 @@ if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.m
     process.exit(0);
   }
   const outArg = process.argv.find((arg) => arg.startsWith('--out='));
-  runBenchmarks({ smoke, outDir: outArg ? path.resolve(outArg.slice('--out='.length)) : undefined }).then(
+  runBenchmarks({
+    smoke,
+    outDir: outArg ? path.resolve(outArg.slice('--out='.length)) : undefined,
+    onlyInstrumentation: process.argv.includes('--only=instrumentation'),
+  }).then(
     ({ rows }) => {
       for (const row of rows)
         console.log(

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalCloud } from '../../local/cloud';
 import type { LocalFunction } from '../../local/lambda/runtime';
-import { at, http } from '../../test/support/client';
+import { type AdminSession, at, http } from '../../test/support/client';
 
 export interface InvocationRecord {
   readonly functionName: string;
@@ -155,4 +155,28 @@ export function pinFunctionCode(cloud: LocalCloud, dir: string): void {
   const lambda = cloud.services.lambda;
   for (const fn of lambda.list())
     lambda.register({ ...fn, codeDir: copyOf(fn.codeDir), layerDirs: fn.layerDirs.map(copyOf) });
+}
+
+/**
+ * The proxy event the gateway builds for each session's `GET <route>` (authorizer context with
+ * that tenant's scoped credentials), captured as it reaches `functionName`.
+ */
+export async function captureProxyEvents(
+  probe: CloudProbe,
+  sessions: readonly AdminSession[],
+  functionName: string,
+  route: string,
+): Promise<unknown[]> {
+  const events: unknown[] = [];
+  for (const session of sessions) {
+    let captured: unknown;
+    probe.onInvoke = (name, event) => {
+      if (name === functionName && captured === undefined) captured = event;
+    };
+    const warm = await http('GET', at(session.config.apiUrl, route), { token: session.idToken });
+    probe.onInvoke = undefined;
+    if (warm.status !== 200 || captured === undefined) throw new Error(`GET ${route}: ${warm.status}`);
+    events.push(captured);
+  }
+  return events;
 }

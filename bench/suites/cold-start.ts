@@ -3,10 +3,10 @@
  * deploys) and the time to import the handler module in a fresh Node process, plus what the
  * biggest bundle is made of (from its source map: bytes of output per package).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalFunction } from '../../local/lambda/runtime';
+import { coldRequire } from '../lib/cold-require';
 import { type Summary, summarize } from '../lib/stats';
 
 export interface BundleResult {
@@ -109,18 +109,10 @@ function dirBytes(dir: string): number {
 }
 
 function importOnce(file: string, fn: LocalFunction, sourceMaps: boolean): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(fn.environment)) if (key !== 'NODE_OPTIONS') env[key] = value;
   env.NODE_PATH = fn.layerDirs.map((dir) => path.join(dir, 'nodejs', 'node_modules')).join(path.delimiter);
-  const out = spawnSync(process.execPath, [...(sourceMaps ? ['--enable-source-maps'] : []), '-e', script], {
-    env,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  const ms = Number(out.stdout);
-  if (out.status !== 0 || !Number.isFinite(ms)) throw new Error(`import of ${file} failed: ${out.stderr}`);
-  return ms;
+  return coldRequire(file, env, sourceMaps).wallMs;
 }
 
 export function benchColdStart(

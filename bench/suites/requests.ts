@@ -10,7 +10,7 @@
 import type { LocalCloud } from '../../local/cloud';
 import { type AdminSession, addTenantUser, at, http } from '../../test/support/client';
 import { type LoadResult, runHttpLoadInWorker } from '../lib/http-load';
-import type { CloudProbe } from '../lib/probe';
+import { type CloudProbe, captureProxyEvents } from '../lib/probe';
 import { type Spread, type Summary, spread, summarize } from '../lib/stats';
 
 export interface RoundResult {
@@ -81,18 +81,8 @@ export async function benchRequestOverhead(
         throw new Error(`create product: ${created.status} ${JSON.stringify(created.body)}`);
     }
   }
-  // Capture the proxy event the gateway builds for each tenant (authorizer context with its scoped credentials).
-  const events: unknown[] = [];
-  for (const session of sessions) {
-    let captured: unknown;
-    probe.onInvoke = (name, event) => {
-      if (name === products.functionName && captured === undefined) captured = event;
-    };
-    const warm = await http('GET', at(session.config.apiUrl, '/products'), { token: session.idToken });
-    probe.onInvoke = undefined;
-    if (warm.status !== 200 || captured === undefined) throw new Error(`GET /products: ${warm.status}`);
-    events.push(captured);
-  }
+  // The proxy event the gateway builds for each tenant (authorizer context with its scoped credentials).
+  const events = await captureProxyEvents(probe, sessions, products.functionName, '/products');
   let next = 0;
   const invokeDirect = () => cloud.services.lambda.invoke(products.functionName, events[next++ % events.length]);
   const targets = sessions.map((session) => ({

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag';
@@ -11,6 +11,29 @@ import { TENANT_CONTEXT_MODULE } from './tenant-context-layer';
 
 /** The repository root; function entries are given relative to it. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Template metadata naming the entry (relative to the repository root) a function was bundled
+ * from: which source a deployed function runs, for a person reading the template and for the
+ * instrumentation benchmark, which rebuilds each entry.
+ */
+export const ENTRY_METADATA_KEY = 'tenantflow:entry';
+
+/** How every AppFunction is bundled (esbuild through NodejsFunction); the bench rebuilds bundles with the same settings. */
+export const APP_FUNCTION_BUNDLING = {
+  minify: true,
+  // Stack traces stay readable (NODE_OPTIONS below) while the maps stay small: without the
+  // sources embedded a map is ~40 % of its size, and Node parses it at every cold start.
+  sourceMap: true,
+  sourcesContent: false,
+  // The AWS SDK's ES module builds tree-shake (its CommonJS builds are one file per package):
+  // bundles about 40 % smaller, imports about twice as fast (bench/results.md, item 6).
+  mainFields: ['module', 'main'],
+  target: 'node22',
+  // Bundle the AWS SDK (pinned, tree-shaken) but never the layer's module.
+  externalModules: [TENANT_CONTEXT_MODULE],
+  logLevel: LogLevel.ERROR,
+} as const satisfies BundlingOptions;
 
 export interface AppFunctionProps {
   /** Entry file, relative to the repository root (e.g. `functions/products/handler.ts`). */
@@ -75,20 +98,12 @@ export class AppFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: {
-        minify: true,
-        // Stack traces stay readable (NODE_OPTIONS above) while the maps stay small: without the
-        // sources embedded a map is ~40 % of its size, and Node parses it at every cold start.
-        sourceMap: true,
-        sourcesContent: false,
-        // The AWS SDK's ES module builds tree-shake (its CommonJS builds are one file per package):
-        // bundles about 40 % smaller, imports about twice as fast (bench/results.md, item 6).
-        mainFields: ['module', 'main'],
-        target: 'node22',
-        // Bundle the AWS SDK (pinned, tree-shaken) but never the layer's module.
-        externalModules: [TENANT_CONTEXT_MODULE],
-        logLevel: LogLevel.ERROR,
+        ...APP_FUNCTION_BUNDLING,
+        mainFields: [...APP_FUNCTION_BUNDLING.mainFields],
+        externalModules: [...APP_FUNCTION_BUNDLING.externalModules],
       },
     });
+    (this.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);
     this.executionRole = role;
     this.serviceName = id;
     // The log group's Arn attribute ends in ':*', i.e. its log streams and nothing else.

@@ -9,6 +9,27 @@ export const TENANT_CONTEXT_MODULE = '@tenantflow/tenant-context';
 const LAYER_SOURCE = path.resolve(__dirname, '..', '..', 'layers', 'tenant-context');
 
 /**
+ * The esbuild build of the layer into `outputDir` in the layout Lambda expects
+ * (`nodejs/node_modules/<module>/index.js`); the bench rebuilds the layer with it.
+ */
+export function layerBuildOptions(outputDir: string): import('esbuild').BuildOptions {
+  return {
+    entryPoints: [path.join(LAYER_SOURCE, 'index.ts')],
+    outfile: path.join(outputDir, 'nodejs', 'node_modules', TENANT_CONTEXT_MODULE, 'index.js'),
+    bundle: true,
+    minify: true,
+    // The same size choices as AppFunction: no embedded sources, the SDK's ES module builds.
+    sourcemap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    logLevel: 'error',
+  };
+}
+
+/**
  * The tenant-context layer: tenant context from the authorizer, a tenant-aware logger and
  * DynamoDB clients scoped to the caller's tenant. Bundled locally with esbuild into the
  * layout Lambda expects (`nodejs/node_modules/<module>/index.js`).
@@ -30,20 +51,7 @@ export class TenantContextLayer extends Construct {
             tryBundle(outputDir: string): boolean {
               // Required lazily: esbuild is a devDependency used only at synth time.
               const esbuild = require('esbuild') as typeof import('esbuild');
-              esbuild.buildSync({
-                entryPoints: [path.join(LAYER_SOURCE, 'index.ts')],
-                outfile: path.join(outputDir, 'nodejs', 'node_modules', TENANT_CONTEXT_MODULE, 'index.js'),
-                bundle: true,
-                minify: true,
-                // The same size choices as AppFunction: no embedded sources, the SDK's ES module builds.
-                sourcemap: true,
-                sourcesContent: false,
-                mainFields: ['module', 'main'],
-                platform: 'node',
-                target: 'node22',
-                format: 'cjs',
-                logLevel: 'error',
-              });
+              esbuild.buildSync(layerBuildOptions(outputDir));
               return true;
             },
           },
