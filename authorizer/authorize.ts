@@ -68,7 +68,11 @@ export async function authorize(
     if (userPoolId !== config.operatorPoolId) return denyAll(principalId, event.methodArn);
     const resources = allowedResources(config.api, role, event.methodArn);
     if (resources.length === 0) return denyAll(principalId, event.methodArn);
-    return { principalId, policyDocument: policy('Allow', resources), context: { userRole: role, username } };
+    return {
+      principalId,
+      policyDocument: policy('Allow', resources),
+      context: { userRole: role, username, userPoolId },
+    };
   }
 
   const tenantId = payload['custom:tenantId'];
@@ -94,6 +98,7 @@ export async function authorize(
       tier: tenant.tier,
       userRole: role,
       username,
+      userPoolId,
       ...(credentials && {
         accessKeyId: credentials.accessKeyId,
         secretAccessKey: credentials.secretAccessKey,

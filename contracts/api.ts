@@ -138,6 +138,17 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     responses: { 200: cp.Execution },
     errors: [404, 409],
   },
+  'GET /audit': {
+    summary:
+      'The audit log, newest first: operators read every entry; a tenant admin only their own tenant’s (tenantId required)',
+    query: {
+      tenantId: Type.String(),
+      from: Type.String({ description: 'ISO date or date-time; default 30 days before `to`' }),
+      to: Type.String({ description: 'ISO date or date-time; default now' }),
+      ...LIST,
+    },
+    responses: { 200: cp.AuditPage },
+  },
   'GET /releases': {
     summary: 'Releases (fan-outs to the silo tenant stacks), newest first',
     query: {

@@ -11,7 +11,14 @@ export type ApiName = 'control-plane' | 'tenant';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Lambda-backed services; each is one function. */
-export type ControlPlaneService = 'registrations' | 'tenants' | 'executions' | 'releases' | 'users' | 'telemetry';
+export type ControlPlaneService =
+  | 'registrations'
+  | 'tenants'
+  | 'executions'
+  | 'releases'
+  | 'users'
+  | 'audit'
+  | 'telemetry';
 export type TenantService = 'products' | 'orders';
 
 export interface RouteDefinition {
@@ -22,6 +29,8 @@ export interface RouteDefinition {
   readonly service: ControlPlaneService | TenantService;
   /** `public` routes have no authorizer; otherwise the roles that may call the route. */
   readonly access: 'public' | readonly Role[];
+  /** The audit log's name of the action, for routes that change state (every call is recorded, refused ones too). */
+  readonly audit?: string;
 }
 
 const ANY_TENANT_ROLE: readonly Role[] = ['TenantAdmin', 'TenantUser'];
@@ -45,6 +54,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/registrations/{registrationId}/approve',
     service: 'executions',
     access: OPERATOR,
+    audit: 'registration.approve',
   },
   {
     api: 'control-plane',
@@ -52,6 +62,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/registrations/{registrationId}/reject',
     service: 'executions',
     access: OPERATOR,
+    audit: 'registration.reject',
   },
   { api: 'control-plane', method: 'GET', path: '/tenant-config/{tenantName}', service: 'tenants', access: 'public' },
   { api: 'control-plane', method: 'GET', path: '/tenants', service: 'tenants', access: OPERATOR },
@@ -62,8 +73,16 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/tenants/{tenantId}/deactivate',
     service: 'tenants',
     access: OPERATOR,
+    audit: 'tenant.deactivate',
   },
-  { api: 'control-plane', method: 'POST', path: '/tenants/{tenantId}/activate', service: 'tenants', access: OPERATOR },
+  {
+    api: 'control-plane',
+    method: 'POST',
+    path: '/tenants/{tenantId}/activate',
+    service: 'tenants',
+    access: OPERATOR,
+    audit: 'tenant.activate',
+  },
   { api: 'control-plane', method: 'GET', path: '/tenants/{tenantId}/traces', service: 'telemetry', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/tenants/{tenantId}/logs', service: 'telemetry', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/traces/{traceId}', service: 'telemetry', access: OPERATOR },
@@ -75,6 +94,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/executions/{executionId}/redrive',
     service: 'executions',
     access: OPERATOR,
+    audit: 'execution.redrive',
   },
   {
     api: 'control-plane',
@@ -82,6 +102,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/executions/{executionId}/stop',
     service: 'executions',
     access: OPERATOR,
+    audit: 'execution.stop',
   },
   {
     api: 'control-plane',
@@ -89,6 +110,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/executions/{executionId}/approve',
     service: 'executions',
     access: OPERATOR,
+    audit: 'execution.approve',
   },
   {
     api: 'control-plane',
@@ -96,14 +118,38 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/executions/{executionId}/reject',
     service: 'executions',
     access: OPERATOR,
+    audit: 'execution.reject',
   },
+  // Operators read everything; a tenant admin only their own tenant's entries (checked by the service).
+  { api: 'control-plane', method: 'GET', path: '/audit', service: 'audit', access: ['SystemAdmin', 'TenantAdmin'] },
   { api: 'control-plane', method: 'GET', path: '/releases', service: 'releases', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/releases/{releaseId}', service: 'releases', access: OPERATOR },
   { api: 'control-plane', method: 'GET', path: '/users', service: 'users', access: TENANT_ADMIN },
-  { api: 'control-plane', method: 'POST', path: '/users', service: 'users', access: TENANT_ADMIN },
+  {
+    api: 'control-plane',
+    method: 'POST',
+    path: '/users',
+    service: 'users',
+    access: TENANT_ADMIN,
+    audit: 'user.create',
+  },
   { api: 'control-plane', method: 'GET', path: '/users/{username}', service: 'users', access: TENANT_ADMIN },
-  { api: 'control-plane', method: 'POST', path: '/users/{username}/disable', service: 'users', access: TENANT_ADMIN },
-  { api: 'control-plane', method: 'POST', path: '/users/{username}/enable', service: 'users', access: TENANT_ADMIN },
+  {
+    api: 'control-plane',
+    method: 'POST',
+    path: '/users/{username}/disable',
+    service: 'users',
+    access: TENANT_ADMIN,
+    audit: 'user.disable',
+  },
+  {
+    api: 'control-plane',
+    method: 'POST',
+    path: '/users/{username}/enable',
+    service: 'users',
+    access: TENANT_ADMIN,
+    audit: 'user.enable',
+  },
 
   { api: 'tenant', method: 'GET', path: '/products', service: 'products', access: ANY_TENANT_ROLE },
   { api: 'tenant', method: 'POST', path: '/products', service: 'products', access: ANY_TENANT_ROLE },

@@ -353,3 +353,33 @@ export const LogLine = Type.Object(
 export type LogLine = Static<typeof LogLine>;
 export const LogLinePage = Type.Object(Page(LogLine).properties, { additionalProperties: false, $id: 'LogLinePage' });
 export type LogLinePage = Static<typeof LogLinePage>;
+
+// ---- The audit log ----
+
+/** Outcomes of an audited action: done, refused by a rule (4xx), or failed (5xx). */
+export const AUDIT_OUTCOMES = ['SUCCEEDED', 'REFUSED', 'FAILED'] as const;
+
+export const AuditEntry = Type.Object(
+  {
+    auditId: Type.String(),
+    at: Timestamp,
+    actor: Type.Object(
+      {
+        username: Type.String(),
+        role: Type.String(),
+        userPoolId: Type.String(),
+        tenantId: Type.Optional(Type.String({ description: "a tenant admin's tenant" })),
+      },
+      { additionalProperties: false },
+    ),
+    action: Type.String({ description: 'e.g. execution.approve, tenant.deactivate, user.create' }),
+    tenantId: Type.Optional(Type.String({ description: 'the tenant acted on, when there is one' })),
+    target: Type.Optional(Type.String({ description: 'what was acted on: an execution, registration or username' })),
+    requestId: Type.String(),
+    outcome: OneOf(AUDIT_OUTCOMES),
+    statusCode: Type.Integer(),
+  },
+  { additionalProperties: false, $id: 'AuditEntry' },
+);
+export type AuditEntry = Static<typeof AuditEntry>;
+export const AuditPage = Type.Object(Page(AuditEntry).properties, { additionalProperties: false, $id: 'AuditPage' });

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseRejectRequest } from '../../contracts/requests';
 import { instrumentApi, logger, traced } from '../../layers/tenant-context/observability';
 import { approvalStore } from '../approvals/approval-store';
+import { auditTrail } from '../shared/audit-store';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
@@ -18,7 +19,7 @@ import {
   stopExecution,
 } from './executions';
 
-const env = defineEnv(['ONBOARDING_STATE_MACHINE_ARN', 'TENANT_DETAILS_TABLE', 'APPROVALS_TABLE']);
+const env = defineEnv(['ONBOARDING_STATE_MACHINE_ARN', 'TENANT_DETAILS_TABLE', 'APPROVALS_TABLE', 'AUDIT_TABLE']);
 const deps = lazy((): ExecutionsDeps => {
   const sfn = traced(new SFNClient({}));
   return {
@@ -54,5 +55,6 @@ export const handler = instrumentApi(
       'POST /registrations/{registrationId}/reject': reject('registrationId'),
     },
     (message, error) => logger.error(message, error as Error),
+    { audit: (entry) => auditTrail(dynamoDb(), env.AUDIT_TABLE)(entry) },
   ),
 );

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, ValidationError } from '../../contracts/errors';
+import { findRoute } from '../../contracts/routes';
+import { type AuditSink, auditEntryOf } from './audit-trail';
 
 /** Headers on every response: JSON, and CORS for the browser apps (the APIs are token-protected). */
 const BASE_HEADERS = {
@@ -57,6 +59,16 @@ export function errorResponse(error: unknown, log: (message: string, error: unkn
 
 export type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
+/** Options of {@link router}. */
+export interface RouterOptions {
+  /**
+   * Where the control plane's audited routes (the route table's `audit` action) record each call,
+   * refused ones too; a failed write is logged, never turned into a failed request.
+   */
+  readonly audit?: AuditSink;
+  readonly now?: () => Date;
+}
+
 /**
  * Dispatches by `METHOD resource` (the API Gateway resource template, e.g.
  * `GET /products/{productId}`) and maps thrown errors at this one boundary.
@@ -64,14 +76,22 @@ export type Route = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResu
 export function router(
   routes: Readonly<Record<string, Route>>,
   log: (message: string, error: unknown) => void,
+  options: RouterOptions = {},
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   return async (event) => {
     const route = routes[`${event.httpMethod} ${event.resource}`];
     if (!route) return json(404, { message: `No route for ${event.httpMethod} ${event.resource}` });
+    let response: APIGatewayProxyResult;
     try {
-      return await route(event);
+      response = await route(event);
     } catch (error) {
-      return errorResponse(error, log);
+      response = errorResponse(error, log);
     }
+    const action = options.audit && findRoute('control-plane', event.httpMethod, event.resource)?.audit;
+    if (options.audit && action) {
+      const entry = auditEntryOf(action, event, response, (options.now ?? (() => new Date()))());
+      await options.audit(entry).catch((error) => log('Audit entry not written', error));
+    }
+    return response;
   };
 }

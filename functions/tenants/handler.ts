@@ -1,6 +1,7 @@
 /** Tenant registry API: public `GET /tenant-config/{tenantName}` and the operators' `/tenants` routes. */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { instrumentApi, logger, traced } from '../../layers/tenant-context/observability';
+import { auditTrail } from '../shared/audit-store';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, pathParam, router } from '../shared/http';
@@ -10,7 +11,7 @@ import { cognitoGroupMembers } from '../users/user-directory';
 import { tenantStore } from './tenant-store';
 import { activateTenant, deactivateTenant, getTenant, listTenants, type TenantDeps, tenantConfig } from './tenants';
 
-const env = defineEnv(['TENANT_DETAILS_TABLE', 'TENANT_NAMES_TABLE', 'POOLED_API_URL', 'AWS_REGION']);
+const env = defineEnv(['TENANT_DETAILS_TABLE', 'TENANT_NAMES_TABLE', 'POOLED_API_URL', 'AWS_REGION', 'AUDIT_TABLE']);
 const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
 const registry = lazy(() => tenantStore(dynamoDb(), env));
 const deps = (): TenantDeps => ({
@@ -42,5 +43,6 @@ export const handler = instrumentApi(
         json(200, await activateTenant(deps(), pathParam(event, 'tenantId'))),
     },
     (message, error) => logger.error(message, error as Error),
+    { audit: (entry) => auditTrail(dynamoDb(), env.AUDIT_TABLE)(entry) },
   ),
 );

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseNewUser } from '../../contracts/requests';
 import type { TenantRecord } from '../../contracts/tenant-record';
 import { instrumentApi, logger, traced } from '../../layers/tenant-context/observability';
+import { auditTrail } from '../shared/audit-store';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, parseJsonBody, pathParam, router } from '../shared/http';
@@ -14,7 +15,7 @@ import { temporaryPassword } from '../shared/passwords';
 import { cognitoUserDirectory } from './user-directory';
 import { callerTenant, createUser, getUser, setUserEnabled, type UserDeps, type UsersTenant } from './users';
 
-const env = defineEnv(['TENANT_DETAILS_TABLE', 'MAIL_FROM', 'INVITE_TEMPLATE_NAME']);
+const env = defineEnv(['TENANT_DETAILS_TABLE', 'MAIL_FROM', 'INVITE_TEMPLATE_NAME', 'AUDIT_TABLE']);
 const cognito = lazy(() => traced(new CognitoIdentityProviderClient({})));
 const ses = lazy(() => traced(new SESv2Client({})));
 
@@ -72,5 +73,6 @@ export const handler = instrumentApi(
       'POST /users/{username}/enable': (event) => toggle(event, true),
     },
     (message, error) => logger.error(message, error as Error),
+    { audit: (entry) => auditTrail(dynamoDb(), env.AUDIT_TABLE)(entry) },
   ),
 );

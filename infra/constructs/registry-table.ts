@@ -8,6 +8,8 @@ export interface RegistryTableProps {
   readonly partitionKey: string;
   /** Optional sort key attribute (string). @default none */
   readonly sortKey?: string;
+  /** The attribute whose epoch seconds expire an item (DynamoDB TTL). @default none */
+  readonly timeToLiveAttribute?: string;
   /** @default RemovalPolicy.RETAIN — tenant data outlives a stack deletion unless asked otherwise. */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -21,6 +23,7 @@ export function registryTable(scope: Construct, id: string, props: RegistryTable
     encryption: dynamodb.TableEncryption.AWS_MANAGED,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    timeToLiveAttribute: props.timeToLiveAttribute,
   });
 }
 

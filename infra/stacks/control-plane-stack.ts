@@ -2,6 +2,7 @@ import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { controlPlaneAuthorizerFunction } from '../../authorizer/infra';
 import { approvals } from '../../functions/approvals/infra';
+import { auditLog } from '../../functions/audit/infra';
 import { executionsFunction } from '../../functions/executions/infra';
 import {
   cleanupStoppedOnboardingFunction,
@@ -77,6 +78,7 @@ export class ControlPlaneStack extends Stack {
     recordFailedOnboardings(this, onboarding, recordFailure);
     stoppedOnboardingCleanup(this, onboarding, cleanup);
 
+    const audit = auditLog(this);
     const operations = {
       registrations: registrationsFunction(this, { foundation, onboarding, approvals: pendingApprovals.table }),
       executions: executionsFunction(this, { foundation, onboarding, approvals: pendingApprovals.table }),
@@ -84,9 +86,12 @@ export class ControlPlaneStack extends Stack {
       tenants: tenantsFunction(this, { foundation, pooledApiUrl: pooledStack.api.url }),
       users: usersFunction(this, { foundation, mailFrom }),
     };
+    // The services whose routes change state append to the audit log (the route table names the actions).
+    for (const fn of [operations.executions, operations.tenants, operations.users]) audit.grantAppend(fn);
     const onboardingFunctions = [...Object.values(steps), recordFailure, cleanup];
     const services = {
       ...operations,
+      audit: audit.reader,
       // Reads the lines every other function writes about a tenant (its own carry no tenant).
       telemetry: telemetryFunction(this, {
         foundation,

@@ -126,11 +126,12 @@ describe('authorize: operators', () => {
         `${STAGE}POST/executions/*/stop`,
         `${STAGE}POST/executions/*/approve`,
         `${STAGE}POST/executions/*/reject`,
+        `${STAGE}GET/audit`,
         `${STAGE}GET/releases`,
         `${STAGE}GET/releases/*`,
       ],
     });
-    expect(result.context).toEqual({ userRole: 'SystemAdmin', username: 'alice' });
+    expect(result.context).toEqual({ userRole: 'SystemAdmin', username: 'alice', userPoolId: OPERATOR_POOL });
   });
 
   it('denies a SystemAdmin claim from any pool but the operator pool', async () => {
@@ -177,6 +178,7 @@ describe('authorize: tenant users', () => {
       tier: 'STANDARD',
       userRole: 'TenantUser',
       username: 'alice',
+      userPoolId: POOLED_POOL,
     });
   });
 
@@ -214,6 +216,7 @@ describe('authorize: tenant users', () => {
       Effect: 'Allow',
       Action: 'execute-api:Invoke',
       Resource: [
+        `${STAGE}GET/audit`,
         `${STAGE}GET/users`,
         `${STAGE}POST/users`,
         `${STAGE}GET/users/*`,

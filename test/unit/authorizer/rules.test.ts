@@ -32,6 +32,7 @@ describe('allowedResources', () => {
       `${STAGE}POST/executions/*/stop`,
       `${STAGE}POST/executions/*/approve`,
       `${STAGE}POST/executions/*/reject`,
+      `${STAGE}GET/audit`,
       `${STAGE}GET/releases`,
       `${STAGE}GET/releases/*`,
     ]);
