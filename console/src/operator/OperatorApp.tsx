@@ -1,4 +1,4 @@
-/** The operator console: sign-in with the operator pool, then dashboard, executions, releases and tenants. */
+/** The operator console: sign-in with the operator pool, then dashboard, approvals, executions, releases and tenants. */
 import Alert from '@cloudscape-design/components/alert';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useMemo } from 'react';
@@ -10,6 +10,7 @@ import { SignInForm } from '../shared/SignInForm';
 import { useSession } from '../shared/session';
 import { useLoad } from '../shared/use-load';
 import { OperatorClient } from './client';
+import { ApprovalsPage } from './pages/ApprovalsPage';
 import { Dashboard } from './pages/Dashboard';
 import { ExecutionDetailPage } from './pages/ExecutionDetailPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
@@ -22,6 +23,7 @@ import { TracePage } from './telemetry/TracePage';
 
 const SECTIONS = [
   { text: 'Dashboard', href: '/' },
+  { text: 'Approvals', href: '/approvals' },
   { text: 'Executions', href: '/executions' },
   { text: 'Releases', href: '/releases' },
   { text: 'Tenants', href: '/tenants' },
@@ -42,6 +44,7 @@ function Page({ path, client }: { path: string; client: OperatorClient }) {
     );
   const tenant = /^\/tenants\/([^/]+)\/?$/.exec(path);
   if (tenant) return <TenantDetailPage client={client} tenantId={decodeURIComponent(tenant[1] as string)} />;
+  if (/^\/approvals\/?$/.test(path)) return <ApprovalsPage client={client} />;
   if (/^\/executions\/?$/.test(path)) return <ExecutionsPage client={client} />;
   if (/^\/releases\/?$/.test(path)) return <ReleasesPage client={client} />;
   if (/^\/tenants\/?$/.test(path)) return <TenantsPage client={client} />;

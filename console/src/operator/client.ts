@@ -4,6 +4,7 @@ import type {
   Execution,
   ExecutionDetail,
   LogLine,
+  Registration,
   Release,
   ReleaseDetail,
   Tenant,
@@ -18,6 +19,12 @@ export interface TelemetryQuery {
   readonly level?: string;
   readonly nextToken?: string;
 }
+
+/** What waits for an operator's answer: a registration, or any lifecycle execution. */
+export type ApprovalTarget = { readonly registrationId: string } | { readonly executionId: string };
+
+/** An operator's answer: approve, or reject with the reason the applicant is told. */
+export type ApprovalAnswer = { readonly approve: true } | { readonly reason: string };
 
 export class OperatorClient extends ApiClient {
   /** Every tenant, page after page (bounded, for the dashboard and the tenants table). */
@@ -47,6 +54,32 @@ export class OperatorClient extends ApiClient {
 
   stop(executionId: string): Promise<unknown> {
     return this.call('POST', `/executions/${encodeURIComponent(executionId)}/stop`);
+  }
+
+  /** Every registration waiting for an operator's approval, oldest first (page after page). */
+  pendingRegistrations(signal?: AbortSignal): Promise<Registration[]> {
+    return allPages((next) =>
+      this.call<Page<Registration>>(
+        'GET',
+        `/registrations${pageQuery(next, { status: 'AWAITING_APPROVAL' })}`,
+        undefined,
+        signal,
+      ),
+    );
+  }
+
+  /**
+   * Approves or rejects (with the reason the applicant reads) what waits for approval: a
+   * registration (`POST /registrations/{id}/…`) or any lifecycle execution (`POST /executions/{id}/…`).
+   */
+  answerApproval(waiting: ApprovalTarget, answer: ApprovalAnswer): Promise<unknown> {
+    const base =
+      'registrationId' in waiting
+        ? `/registrations/${encodeURIComponent(waiting.registrationId)}`
+        : `/executions/${encodeURIComponent(waiting.executionId)}`;
+    return 'reason' in answer
+      ? this.call('POST', `${base}/reject`, { reason: answer.reason })
+      : this.call('POST', `${base}/approve`);
   }
 
   /** The latest releases (one page: the newest first). */

@@ -12,6 +12,7 @@ const EXECUTION: Record<string, Look> = {
 };
 
 const TENANT: Record<string, Look> = {
+  AWAITING_APPROVAL: { type: 'pending', text: 'Awaiting approval' },
   ACTIVE: { type: 'success', text: 'Active' },
   INACTIVE: { type: 'stopped', text: 'Inactive' },
   ONBOARDING: { type: 'in-progress', text: 'Onboarding' },

@@ -5,6 +5,7 @@ export type {
   Execution,
   ExecutionDetail,
   LogLine,
+  Registration,
   Release,
   ReleaseCounts,
   ReleaseDetail,

@@ -5,7 +5,12 @@
  */
 
 import { ValidationError } from '../../../contracts/errors';
-import { parseNewUser, parseProductInput, parseRegistrationRequest } from '../../../contracts/requests';
+import {
+  parseNewUser,
+  parseProductInput,
+  parseRegistrationRequest,
+  parseRejectRequest,
+} from '../../../contracts/requests';
 import type { FieldError } from './api';
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -23,6 +28,7 @@ const LABELS: Record<string, string> = {
   category: 'Category',
   username: 'Username',
   role: 'Role',
+  reason: 'Reason',
 };
 
 /**
@@ -119,6 +125,15 @@ export function newUserBody(values: NewUserValues): Record<string, string> {
 
 export function validateNewUser(values: NewUserValues): FieldErrors {
   return run(() => parseNewUser(newUserBody(values)));
+}
+
+export interface RejectionValues {
+  readonly reason: string;
+}
+
+/** An operator's rejection: the reason is required, and not blank (the applicant reads it). */
+export function validateRejection(values: RejectionValues): FieldErrors {
+  return run(() => parseRejectRequest({ reason: values.reason }));
 }
 
 /** Cognito's default password policy, checked before the round trip. */

@@ -1,4 +1,7 @@
-/** Live onboarding progress: polls GET /registrations/{id} until it finishes (and slower after a failure, in case an operator retries it). */
+/**
+ * Live onboarding progress: polls GET /registrations/{id} until it succeeds or is rejected (slower
+ * while it waits for an operator's approval, and after a failure, in case an operator retries it).
+ */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Container from '@cloudscape-design/components/container';
@@ -7,39 +10,10 @@ import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
 import { useEffect, useState } from 'react';
-import { POOL_ONBOARDING_TASKS, SILO_ONBOARDING_TASKS } from '../../../contracts/onboarding-states';
-import { isTierName, TIERS } from '../../../contracts/tiers';
+import { ONBOARDING_STATES } from '../../../contracts/onboarding-states';
 import { errorText } from '../shared/api';
+import { phaseOf, pollDelayMs, type Registration, rejectionOf, shownSteps, stepLabel } from './registration-progress';
 import type { Accepted } from './SignUpForm';
-
-export interface Registration {
-  readonly registrationId: string;
-  readonly tenantId: string;
-  readonly tenantName: string;
-  readonly tier: string;
-  readonly status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'AWAITING_APPROVAL';
-  readonly steps: readonly { name: string; status: string; startedAt: string; endedAt?: string; error?: string }[];
-}
-
-/** The steps of the tenant's tier in order, so the ones not started yet can be shown as pending. */
-export function expectedSteps(tier: string): readonly string[] {
-  return isTierName(tier) && TIERS[tier].deploymentModel === 'silo' ? SILO_ONBOARDING_TASKS : POOL_ONBOARDING_TASKS;
-}
-
-const STEP_LABELS: Record<string, string> = {
-  ValidateRegistration: 'Check the registration',
-  StoreTenant: 'Store the tenant',
-  CreateTenantAdmin: 'Create the administrator',
-  CreateTenantUserPool: 'Create the user pool',
-  CreateTenantAppClient: 'Create the app client',
-  CreateApiKey: 'Issue the API key',
-  WriteStackMapping: 'Map the tenant to its stack',
-  DeployTenantStack: 'Deploy the tenant stack',
-  SendWelcomeMail: 'Send the welcome email',
-  ActivateTenant: 'Activate the tenant',
-};
-
-export const stepLabel = (name: string) => STEP_LABELS[name] ?? name;
 
 const STATUS: Record<string, { type: StatusIndicatorProps.Type; text: string }> = {
   SUCCEEDED: { type: 'success', text: 'Done' },
@@ -47,6 +21,14 @@ const STATUS: Record<string, { type: StatusIndicatorProps.Type; text: string }> 
   IN_PROGRESS: { type: 'in-progress', text: 'In progress' },
   PENDING: { type: 'pending', text: 'Waiting' },
 };
+
+const HEADINGS = {
+  'in-progress': 'Setting up your tenant…',
+  'awaiting-approval': 'Waiting for approval',
+  succeeded: 'Your tenant is ready',
+  rejected: 'Your sign-up was not approved',
+  failed: 'Onboarding failed',
+} as const;
 
 export function OnboardingProgress({
   accepted,
@@ -62,14 +44,14 @@ export function OnboardingProgress({
     let stopped = false;
     let timer: ReturnType<typeof setTimeout>;
     const poll = async () => {
-      let delay = 1000;
+      let delay: number | undefined = 1000;
       try {
         const current = await load(accepted.registrationId);
         if (stopped) return;
         setRegistration(current);
         setError(undefined);
-        if (current.status === 'SUCCEEDED') return;
-        if (current.status === 'FAILED') delay = 5000;
+        delay = pollDelayMs(phaseOf(current));
+        if (delay === undefined) return;
       } catch (e) {
         if (stopped) return;
         setError(errorText(e));
@@ -85,29 +67,42 @@ export function OnboardingProgress({
   }, [accepted.registrationId, load]);
 
   const steps = registration?.steps ?? [];
-  const shown = [
-    ...steps.map((s) => s.name),
-    ...expectedSteps(registration?.tier ?? '').filter((name) => !steps.some((s) => s.name === name)),
-  ];
+  const shown = registration ? shownSteps(registration) : [];
+  const phase = registration ? phaseOf(registration) : 'in-progress';
   const failed = steps.find((s) => s.status === 'FAILED');
   const loginHref = `/app/?tenant=${encodeURIComponent(accepted.tenantName)}`;
 
   return (
     <SpaceBetween size="l">
       <Header variant="h1" description={`Tenant ${accepted.tenantName}`}>
-        {registration?.status === 'SUCCEEDED'
-          ? 'Your tenant is ready'
-          : registration?.status === 'FAILED'
-            ? 'Onboarding failed'
-            : 'Setting up your tenant…'}
+        {HEADINGS[phase]}
       </Header>
-      {registration?.status === 'SUCCEEDED' && (
+      {phase === 'awaiting-approval' && (
+        <Alert type="info" header={`The ${registration?.tier ?? ''} tier needs an operator's approval`}>
+          Nothing is created for your tenant until an operator approves it. We will email {accepted.email} either way.
+          This page keeps checking and continues by itself once it is approved.
+        </Alert>
+      )}
+      {phase === 'rejected' && registration && (
+        <Alert type="error" header="An operator did not approve this sign-up">
+          <SpaceBetween size="xs">
+            <Box data-testid="rejection-reason" fontWeight="bold">
+              {rejectionOf(registration)}
+            </Box>
+            <Box>
+              Nothing was created for it, and the name {accepted.tenantName} is free to use again: you may sign up
+              again.
+            </Box>
+          </SpaceBetween>
+        </Alert>
+      )}
+      {phase === 'succeeded' && (
         <Alert type="success" header="All set">
           We emailed a temporary password to {accepted.email}.{' '}
           <Link href={loginHref}>Sign in to {accepted.tenantName}</Link> with that address and choose your own password.
         </Alert>
       )}
-      {registration?.status === 'FAILED' && (
+      {phase === 'failed' && (
         <Alert type="error" header={failed ? `The step “${stepLabel(failed.name)}” failed` : 'Onboarding failed'}>
           {failed?.error ? `Reason: ${failed.error}. ` : ''}Nothing more is needed from you: our operators have been
           notified and can retry the failed step. This page keeps checking and updates when it succeeds.
@@ -119,7 +114,10 @@ export function OnboardingProgress({
           <ol className="tf-steps" aria-label="Onboarding steps">
             {shown.map((name) => {
               const step = steps.find((s) => s.name === name);
-              const status = STATUS[step?.status ?? (registration.status === 'FAILED' ? 'NONE' : 'PENDING')] ?? {
+              const waitingHere = step?.status === 'IN_PROGRESS' && name === ONBOARDING_STATES.awaitApproval;
+              const status = (waitingHere
+                ? { type: 'pending' as const, text: 'Waiting for an operator' }
+                : STATUS[step?.status ?? (registration.status === 'FAILED' ? 'NONE' : 'PENDING')]) ?? {
                 type: 'stopped' as const,
                 text: 'Not run',
               };

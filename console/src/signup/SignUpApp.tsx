@@ -1,7 +1,8 @@
 import { useCallback, useState } from 'react';
 import { request } from '../shared/api';
 import { loadConfig } from '../shared/config';
-import { OnboardingProgress, type Registration } from './OnboardingProgress';
+import { OnboardingProgress } from './OnboardingProgress';
+import type { Registration } from './registration-progress';
 import { type Accepted, SignUpForm } from './SignUpForm';
 
 export function SignUpApp() {

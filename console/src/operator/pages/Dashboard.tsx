@@ -1,4 +1,4 @@
-/** Dashboard: tenants by tier and status, executions by status, the latest release, recent failures. */
+/** Dashboard: pending approvals, tenants by tier and status, executions by status, the latest release, recent failures. */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
@@ -45,6 +45,7 @@ export function Dashboard({ client }: { client: OperatorClient }) {
   const tenants = useLoad((signal) => client.allTenants(signal), [client]);
   const executions = useLoad((signal) => client.executions({}, signal), [client]);
   const releases = useLoad((signal) => client.releases(signal), [client]);
+  const pending = useLoad((signal) => client.pendingRegistrations(signal), [client]);
   const latest = releases.data?.items[0];
 
   const byTier = countBy(tenants.data ?? [], (t) => t.tier);
@@ -55,6 +56,24 @@ export function Dashboard({ client }: { client: OperatorClient }) {
   return (
     <ContentLayout header={<Header variant="h1">Dashboard</Header>}>
       <SpaceBetween size="l">
+        <Container
+          header={
+            <Header
+              variant="h2"
+              description="Sign-ups whose tier needs an operator's approval before anything paid is created"
+            >
+              Approvals
+            </Header>
+          }
+        >
+          {pending.loading ? (
+            <StatusIndicator type="loading">Loading pending approvals</StatusIndicator>
+          ) : pending.error ? (
+            <Alert type="error">Could not load the pending approvals: {pending.error}</Alert>
+          ) : (
+            <Counter label="Pending approvals" value={pending.data?.length ?? 0} href="/approvals" />
+          )}
+        </Container>
         <Container
           header={
             <Header variant="h2" counter={tenants.data ? `(${tenants.data.length})` : undefined}>

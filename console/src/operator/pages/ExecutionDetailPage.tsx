@@ -1,7 +1,8 @@
 /**
  * One execution: summary, the state machine graph coloured by step status (lazy-loaded), the
- * event history with input/output/error/cause, and Redrive / Stop with confirmation. While the
- * execution runs (or after an action) the page refreshes itself.
+ * event history with input/output/error/cause, Redrive / Stop with confirmation, and Approve /
+ * Reject while it waits for an operator. While the execution runs (or after an action) the page
+ * refreshes itself.
  */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
@@ -23,9 +24,11 @@ import { follow } from '../../shared/router';
 import { useConfirmedAction } from '../../shared/use-confirmed-action';
 import { useFlash } from '../../shared/use-flash';
 import { useLoad, useRefreshWhile } from '../../shared/use-load';
+import { useApprovalDialogs } from '../approvals/use-approval-dialogs';
 import type { OperatorClient } from '../client';
 import { aslToGraph, type ExecutionEvent, stateStatuses, takenTransitions } from '../graph/asl-graph';
 import { STATUS_ORDER, StateStatus } from '../graph/state-status';
+import { approveText, executionTitle } from '../lifecycle-words';
 import { ExecutionStatus } from '../status';
 import { executionLogsHref } from '../telemetry/TenantLogsPage';
 
@@ -81,8 +84,24 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
   const data = execution.data;
   const running = data?.status === 'RUNNING';
 
-  // Live refresh: while running, and for a while after an action (the status changes shortly after).
-  useRefreshWhile(execution, running || Date.now() < watchUntil, 1000);
+  // Live refresh: while running, and for a while after an action (the status changes shortly after);
+  // slower while it waits for an operator, which may take days.
+  useRefreshWhile(execution, running || Date.now() < watchUntil, data?.awaitingApproval ? 3000 : 1000);
+
+  const approval = useApprovalDialogs(client, (_waiting, answer) => {
+    flash.success(
+      'reason' in answer
+        ? 'Rejected: the execution ends without changing anything.'
+        : 'Approved: the execution continues.',
+    );
+    setWatchUntil(Date.now() + 15_000);
+    execution.reload(true);
+  });
+  const waiting = data && {
+    target: { executionId },
+    label: data.tenantName ?? data.tenantId ?? executionId,
+    onApprove: approveText(data.kind),
+  };
 
   const graph = useMemo(() => {
     if (!data) return undefined;
@@ -121,7 +140,7 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
         { text: 'Executions', href: '/executions' },
         { text: data?.tenantName ?? executionId, href: `/executions/${encodeURIComponent(executionId)}` },
       ]}
-      title={data ? `Onboarding of ${data.tenantName ?? data.tenantId ?? 'tenant'}` : 'Execution'}
+      title={data ? executionTitle(data) : 'Execution'}
       description={data ? `${data.kind} execution ${data.executionId}` : undefined}
       actions={
         <SpaceBetween direction="horizontal" size="xs">
@@ -138,6 +157,23 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
       {(data) => (
         <>
           {flash.alert}
+          {data.awaitingApproval && waiting && (
+            <Alert
+              type="info"
+              header="Waiting for an operator's approval"
+              action={
+                <SpaceBetween direction="horizontal" size="xs">
+                  <Button onClick={() => approval.askReject(waiting)}>Reject</Button>
+                  <Button variant="primary" onClick={() => approval.askApprove(waiting)}>
+                    Approve
+                  </Button>
+                </SpaceBetween>
+              }
+            >
+              Nothing more happens until it is answered. On approval: {waiting.onApprove.charAt(0).toLowerCase()}
+              {waiting.onApprove.slice(1)}
+            </Alert>
+          )}
           <Container header={<Header variant="h2">Summary</Header>}>
             <KeyValuePairs
               columns={4}
@@ -267,6 +303,7 @@ export function ExecutionDetailPage({ client, executionId }: { client: OperatorC
               'The running execution is stopped where it is. You can redrive it later.'
             )}
           </ConfirmModal>
+          {approval.dialogs}
         </>
       )}
     </DetailPage>
