@@ -66,12 +66,14 @@ export async function authorize(
 
   if (role === 'SystemAdmin') {
     if (userPoolId !== config.operatorPoolId) return denyAll(principalId, event.methodArn);
+    // Operators sign in with their email (their Cognito username is an opaque id): name them by it.
+    const operator = typeof payload.email === 'string' && payload.email !== '' ? payload.email : username;
     const resources = allowedResources(config.api, role, event.methodArn);
     if (resources.length === 0) return denyAll(principalId, event.methodArn);
     return {
       principalId,
       policyDocument: policy('Allow', resources),
-      context: { userRole: role, username, userPoolId },
+      context: { userRole: role, username: operator, userPoolId },
     };
   }
 

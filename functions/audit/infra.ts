@@ -1,7 +1,8 @@
 import type { Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AppFunction } from '../../infra/constructs/app-function';
+import { acknowledge } from '../../infra/constructs/nag';
 import { registryTable } from '../../infra/constructs/registry-table';
 import { AUDIT_BY_TENANT_INDEX } from './audit-log-store';
 
@@ -10,7 +11,7 @@ export interface AuditLog {
   readonly table: dynamodb.Table;
   readonly reader: AppFunction;
   /** Lets `grantee` add entries and nothing else: no update, no delete (append-only; TTL expires them). */
-  grantAppend(grantee: IGrantable & { addEnvironment?(name: string, value: string): unknown }): void;
+  grantAppend(grantee: iam.IGrantable & { addEnvironment?(name: string, value: string): unknown }): void;
 }
 
 export function auditLog(stack: Stack): AuditLog {
@@ -30,11 +31,20 @@ export function auditLog(stack: Stack): AuditLog {
     environment: { AUDIT_TABLE: table.tableName },
   });
   table.grant(reader, 'dynamodb:Query');
+  acknowledge(reader.executionRole, [
+    {
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`,
+      reason: "Query on the audit table's own indexes (byTenant: one tenant's entries); no other table.",
+    },
+  ]);
   return {
     table,
     reader,
     grantAppend(grantee) {
-      table.grant(grantee, 'dynamodb:PutItem');
+      // PutItem on the table itself, not its indexes (a grant would add `/index/*`), and nothing else.
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+      );
       grantee.addEnvironment?.('AUDIT_TABLE', table.tableName);
     },
   };

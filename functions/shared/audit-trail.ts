@@ -17,10 +17,11 @@ export type AuditSink = (entry: AuditEntry) => Promise<void>;
 /** How long entries are kept (the table's TTL attribute `expiresAt`). */
 export const AUDIT_RETENTION_DAYS = 400;
 
-function bodyTenantId(body: string | undefined): string | undefined {
+/** A string field of the JSON response body (the tenant an execution is about, the user just created). */
+function bodyField(body: string | undefined, name: 'tenantId' | 'username'): string | undefined {
   try {
-    const parsed = JSON.parse(body ?? '') as { tenantId?: unknown };
-    return typeof parsed.tenantId === 'string' ? parsed.tenantId : undefined;
+    const value = (JSON.parse(body ?? '') as Record<string, unknown>)[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
     return undefined;
   }
@@ -39,8 +40,12 @@ export function auditEntryOf(
   const params = event.pathParameters ?? {};
   const callerTenant = text(authorizer.tenantId);
   // The tenant acted on: named in the path, else the one the answer is about, else the caller's own.
-  const tenantId = text(params.tenantId) ?? bodyTenantId(response.body) ?? callerTenant;
-  const target = text(params.executionId) ?? text(params.registrationId) ?? text(params.username);
+  const tenantId = text(params.tenantId) ?? bodyField(response.body, 'tenantId') ?? callerTenant;
+  const target =
+    text(params.executionId) ??
+    text(params.registrationId) ??
+    text(params.username) ??
+    bodyField(response.body, 'username');
   const { statusCode } = response;
   return {
     auditId,

@@ -85,13 +85,13 @@ export class ControlPlaneStack extends Stack {
       releases: releasesFunction(this, { foundation }),
       tenants: tenantsFunction(this, { foundation, pooledApiUrl: pooledStack.api.url }),
       users: usersFunction(this, { foundation, mailFrom }),
+      audit: audit.reader,
     };
     // The services whose routes change state append to the audit log (the route table names the actions).
     for (const fn of [operations.executions, operations.tenants, operations.users]) audit.grantAppend(fn);
     const onboardingFunctions = [...Object.values(steps), recordFailure, cleanup];
     const services = {
       ...operations,
-      audit: audit.reader,
       // Reads the lines every other function writes about a tenant (its own carry no tenant).
       telemetry: telemetryFunction(this, {
         foundation,

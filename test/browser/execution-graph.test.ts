@@ -120,16 +120,24 @@ describe('execution graph', () => {
       .getByText('Not run')
       .waitFor();
 
-    // Both Choices (RouteByTier, NeedsTenantStack) label both branches, readably, clear of every node,
-    // and mark the branch taken.
-    expect(opened.edgeLabels.map((l) => l.text).sort()).toEqual([
+    // The three Choices (NeedsApproval, RouteByTier, NeedsTenantStack) label both branches and the
+    // approval's Catch its errors, readably, clear of every node, and the branches taken are marked.
+    const texts = opened.edgeLabels.map((l) => l.text);
+    expect(texts.filter((text) => !text.startsWith('catch')).sort()).toEqual([
       'deploymentModel = silo',
       'deploymentModel = silo',
+      'otherwise',
+      'otherwise',
+      'otherwise',
+      'tier = PLATINUM',
+    ]);
+    expect(texts.filter((text) => text.startsWith('catch'))).toEqual([expect.stringContaining('ApprovalRejected')]);
+    // A pool tenant's onboarding went the otherwise way at all three.
+    expect(opened.edgeLabels.filter((l) => l.taken).map((l) => l.text)).toEqual([
+      'otherwise',
       'otherwise',
       'otherwise',
     ]);
-    // A pool tenant's onboarding went the otherwise way at both.
-    expect(opened.edgeLabels.filter((l) => l.taken).map((l) => l.text)).toEqual(['otherwise', 'otherwise']);
     for (const label of opened.edgeLabels) {
       expect(label.renderedPx, `"${label.text}" font`).toBeGreaterThanOrEqual(READABLE_PX);
       expect(label.box.height, `"${label.text}" height`).toBeGreaterThanOrEqual(READABLE_PX);

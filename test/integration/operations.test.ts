@@ -18,6 +18,7 @@ import {
   welcomeMailOf,
 } from '../support/client';
 import {
+  awaitingOrSettled,
   clearFaults,
   cloud,
   controlPlane,
@@ -283,6 +284,9 @@ describe('stopping a silo onboarding', () => {
     await fault('CreateApiKey', -1, 'TransientStepError');
     const tenantName = uniqueName('stopsilo');
     const { registrationId, tenantId } = await register(tenantName, 'PLATINUM');
+    // PLATINUM waits for an operator's approval first.
+    expect((await awaitingOrSettled(registrationId)).status).toBe('AWAITING_APPROVAL');
+    expect((await ops('POST', `/registrations/${registrationId}/approve`)).status).toBe(200);
     await waitFor(async () => {
       const execution = await ops('GET', `/executions/${registrationId}`);
       return (execution.body.events as Array<{ stateName?: string }>).some((e) => e.stateName === 'CreateApiKey')

@@ -71,7 +71,11 @@ const nameOf = (route: RouteDefinition) => `${route.method} ${route.path}`;
  * What an allowed caller gets: lists answer 200; an id that does not exist 404; a body of `{}`
  * (every non-GET call sends one) fails validation where the route reads a body.
  */
-const ALLOWED_STATUS: Record<string, number> = {
+const ALLOWED_STATUS: Record<string, number | Partial<Record<Role, number>>> = {
+  'GET /registrations': 200,
+  // No id to find, or (reject) no reason given: refused before anything is looked up.
+  'POST /registrations/{registrationId}/approve': 404,
+  'POST /registrations/{registrationId}/reject': 400,
   'GET /tenants': 200,
   'GET /tenants/{tenantId}': 404,
   'POST /tenants/{tenantId}/deactivate': 404,
@@ -80,6 +84,14 @@ const ALLOWED_STATUS: Record<string, number> = {
   'GET /executions/{executionId}': 404,
   'POST /executions/{executionId}/redrive': 404,
   'POST /executions/{executionId}/stop': 404,
+  'POST /executions/{executionId}/approve': 404,
+  'POST /executions/{executionId}/reject': 400,
+  // `no-such-id` is not a tenant or trace id: refused before any filter is built.
+  'GET /tenants/{tenantId}/traces': 400,
+  'GET /tenants/{tenantId}/logs': 400,
+  'GET /traces/{traceId}': 400,
+  // A tenant admin reads only their own tenant's entries, and must say so (`?tenantId=`).
+  'GET /audit': { SystemAdmin: 200, TenantAdmin: 403 },
   'GET /releases': 200,
   'GET /releases/{releaseId}': 404,
   'GET /users': 200,
@@ -93,8 +105,9 @@ const ALLOWED_STATUS: Record<string, number> = {
 function expectedStatus(route: RouteDefinition, caller: CallerName): number | undefined {
   const role: Role | undefined = ROLE_OF[caller];
   if (caller === 'none') return 401;
-  if (role && (route.access as readonly string[]).includes(role)) return ALLOWED_STATUS[nameOf(route)];
-  return 403;
+  if (!role || !(route.access as readonly string[]).includes(role)) return 403;
+  const allowed = ALLOWED_STATUS[nameOf(route)];
+  return typeof allowed === 'number' ? allowed : allowed?.[role];
 }
 
 describe('control-plane role matrix', () => {

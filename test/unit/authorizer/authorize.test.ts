@@ -134,6 +134,22 @@ describe('authorize: operators', () => {
     expect(result.context).toEqual({ userRole: 'SystemAdmin', username: 'alice', userPoolId: OPERATOR_POOL });
   });
 
+  it('names an operator by their email, the name they sign in with', async () => {
+    const result = await authorize(
+      CONTROL_PLANE,
+      deps(
+        token(OPERATOR_POOL, {
+          'custom:userRole': 'SystemAdmin',
+          'cognito:username': 'c0ffee',
+          email: 'ops@example.com',
+        }),
+      ),
+      withToken(`${STAGE}GET/tenants`),
+    );
+
+    expect(result.context).toMatchObject({ username: 'ops@example.com', userPoolId: OPERATOR_POOL });
+  });
+
   it('denies a SystemAdmin claim from any pool but the operator pool', async () => {
     const claim = token(POOLED_POOL, {
       'custom:userRole': 'SystemAdmin',
