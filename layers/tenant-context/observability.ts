@@ -152,7 +152,10 @@ export function instrumentStep<E, R>(
     return invocation(context, correlationId, async () => {
       if (tenant) tagTenant(tenant);
       try {
-        return await handler(event, context);
+        const result = await handler(event, context);
+        // One line per step, so a workflow's steps can be followed by its correlation id.
+        logger.info('step done');
+        return result;
       } catch (error) {
         const { name, message } = error as Error;
         logger.error('step failed', { error: { name, message } });

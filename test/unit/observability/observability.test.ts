@@ -158,6 +158,12 @@ describe('instrumentStep', () => {
       tenantId: 'tenant-a',
       tier: 'BASIC',
     });
+    // Every step says it is done, so a workflow can be followed by its correlation id.
+    expect(out.lines.find((line) => line.message === 'step done')).toMatchObject({
+      level: 'INFO',
+      correlation_id: 'reg-1',
+      tenantId: 'tenant-a',
+    });
   });
 
   it('logs a failure by name and counts it, then rethrows it', async () => {
