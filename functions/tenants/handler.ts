@@ -4,6 +4,7 @@ import { instrumentApi, logger, traced } from '../../layers/tenant-context/obser
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, pathParam, router } from '../shared/http';
+import { lifecycleEvents } from '../shared/lifecycle-events';
 import { cognitoEndpointOverride } from '../shared/local-cloud-endpoints';
 import { parseLimit } from '../shared/pagination';
 import { cognitoGroupMembers } from '../users/user-directory';
@@ -17,6 +18,7 @@ const deps = (): TenantDeps => ({
   registry: registry(),
   usersOf: (userPoolId) => cognitoGroupMembers(cognito(), userPoolId),
   now: () => new Date(),
+  publish: lifecycleEvents(),
 });
 
 export const handler = instrumentApi(
@@ -37,9 +39,9 @@ export const handler = instrumentApi(
       },
       'GET /tenants/{tenantId}': async (event) => json(200, await getTenant(registry(), pathParam(event, 'tenantId'))),
       'POST /tenants/{tenantId}/deactivate': async (event) =>
-        json(200, await deactivateTenant(deps(), pathParam(event, 'tenantId'))),
+        json(200, await deactivateTenant(deps(), pathParam(event, 'tenantId'), event.requestContext.requestId)),
       'POST /tenants/{tenantId}/activate': async (event) =>
-        json(200, await activateTenant(deps(), pathParam(event, 'tenantId'))),
+        json(200, await activateTenant(deps(), pathParam(event, 'tenantId'), event.requestContext.requestId)),
     },
     (message, error) => logger.error(message, error as Error),
   ),
