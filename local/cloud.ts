@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildConsole } from '../console/build';
+import { LIFECYCLE_EVENT_BUS_NAME } from '../contracts/lifecycle-events';
 import { TtlCache } from '../functions/shared/ttl-cache';
 import { buildApp, STACK_NAMES } from '../infra/app';
 import type { LocalCloudFormation } from './cloudformation';
@@ -42,7 +43,7 @@ export const CLOUDFORMATION_FAULT_PREFIX = 'cloudformation:';
  * The control plane's EventBridge bus (its `AWS::Events::EventBus` in the CDK app): its events
  * are what `GET /local/events` lists.
  */
-export const LIFECYCLE_EVENT_BUS = 'tenantflow-lifecycle';
+export const LIFECYCLE_EVENT_BUS = LIFECYCLE_EVENT_BUS_NAME;
 
 /** The operator `npm start` seeds unless told another. */
 export const DEFAULT_OPERATOR_EMAIL = 'operator@tenantflow.local';

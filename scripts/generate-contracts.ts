@@ -1,11 +1,12 @@
 /**
  * `npm run contracts`: writes what is generated from contracts/ — the build-time validators
- * (contracts/generated/<schema>.ts), the OpenAPI documents (docs/openapi/*.json) and the API
- * reference page (docs/api-reference.md). `--check` writes nothing and fails when a committed file
+ * (contracts/generated/<schema>.ts), the OpenAPI documents (docs/openapi/*.json), the API
+ * reference page (docs/api-reference.md) and the lifecycle events page (docs/lifecycle-events.md). `--check` writes nothing and fails when a committed file
  * is stale (a unit test runs the same comparison).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lifecycleEventsPage } from './contracts/lifecycle-events-page';
 import { openApiDocument } from './contracts/openapi';
 import { referencePage } from './contracts/reference';
 import { validatorSources } from './contracts/validators';
@@ -24,6 +25,7 @@ export function generatedFiles(): Map<string, string> {
     files.set(`docs/openapi/${name}`, `${JSON.stringify(document, null, 2)}\n`);
   }
   files.set('docs/api-reference.md', referencePage(documents));
+  files.set('docs/lifecycle-events.md', lifecycleEventsPage());
   return files;
 }
 

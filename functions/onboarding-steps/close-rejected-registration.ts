@@ -1,4 +1,4 @@
-/** Onboarding step CloseRejectedRegistration (its own Lambda entry: DynamoDB, SES). */
+/** Onboarding step CloseRejectedRegistration (its own Lambda entry: DynamoDB, SES, EventBridge). */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { APPROVAL_REJECTED_ERROR, ONBOARDING_STATES } from '../../contracts/onboarding-states';
@@ -7,13 +7,15 @@ import { traced } from '../../layers/tenant-context/observability';
 import { dynamoDb } from '../shared/aws-clients';
 import { conditionally } from '../shared/conditional-write';
 import { lazy } from '../shared/env';
+import { type LifecycleEventPublisher, lifecycleEvents } from '../shared/lifecycle-events';
 import { env } from './env';
-import { type Client, type OnboardingState, onboardingStep, step } from './step';
+import { type Client, type OnboardingState, onboardingEventFields, onboardingStep, step } from './step';
 
-/** What CloseRejectedRegistration calls: the registry tables and SES. */
+/** What CloseRejectedRegistration calls: the registry tables, SES and the lifecycle bus. */
 export interface CloseRejectedRegistrationDeps {
   readonly dynamoDb: Client<DynamoDBDocumentClient>;
   readonly ses: Client<SESv2Client>;
+  readonly publish: LifecycleEventPublisher;
 }
 
 /** The onboarding state after AwaitApproval's Catch: the error it failed with, under `rejection`. */
@@ -30,12 +32,14 @@ export function rejectionReasonOf(rejection: RejectedOnboardingState['rejection'
 /**
  * Ends a registration that was refused or timed out before anything was created beyond its tenant
  * row and its name: the tenant row reads FAILED with the reason, the name is free for anyone, the
- * approval item is gone, and the applicant gets one mail saying why (the row remembers the mail,
- * so a retry does not send a second).
+ * approval item is gone, onboardingFailure is put with the reason, and the applicant gets one
+ * mail saying why (the row remembers the mail, so a retry does not send a second; the event is put
+ * again on a retry, with the same eventKey).
  */
 export const closeRejectedRegistrationWith = step(
   async (deps: CloseRejectedRegistrationDeps, state: RejectedOnboardingState) => {
     const reason = rejectionReasonOf(state.rejection);
+    const cause = `Not approved: ${reason}`.slice(0, 1000);
     const now = new Date().toISOString();
     await conditionally(
       deps.dynamoDb.send(
@@ -48,7 +52,7 @@ export const closeRejectedRegistrationWith = step(
           ExpressionAttributeValues: {
             ':failed': 'FAILED',
             ':step': ONBOARDING_STATES.awaitApproval,
-            ':cause': `Not approved: ${reason}`.slice(0, 1000),
+            ':cause': cause,
             ':now': now,
           },
         }),
@@ -68,6 +72,14 @@ export const closeRejectedRegistrationWith = step(
         }),
       ),
     );
+    await deps.publish({
+      detailType: 'onboardingFailure',
+      detail: {
+        ...onboardingEventFields('onboardingFailure', state),
+        reason: cause,
+        failedStep: ONBOARDING_STATES.awaitApproval,
+      },
+    });
     const tenant = await deps.dynamoDb.send(
       new GetCommand({ TableName: env.TENANT_DETAILS_TABLE, Key: { tenantId: state.tenantId }, ConsistentRead: true }),
     );
@@ -102,5 +114,5 @@ const ses = lazy(() => traced(new SESv2Client({})));
 
 /** The Lambda handler: the step's work with the real, lazily created clients. */
 export const closeRejectedRegistration = onboardingStep((state: RejectedOnboardingState) =>
-  closeRejectedRegistrationWith({ dynamoDb: dynamoDb(), ses: ses() }, state),
+  closeRejectedRegistrationWith({ dynamoDb: dynamoDb(), ses: ses(), publish: lifecycleEvents() }, state),
 );

@@ -1,4 +1,4 @@
-/** Rule target RecordOnboardingFailure (its own Lambda entry: Step Functions and DynamoDB). */
+/** Rule target RecordOnboardingFailure (its own Lambda entry: Step Functions, DynamoDB and EventBridge). */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { METRICS } from '../../contracts/observability';
@@ -9,24 +9,28 @@ import { conditionally } from '../shared/conditional-write';
 import { lazy } from '../shared/env';
 import { executionHistory } from '../shared/execution-history';
 import { failedStepOf } from '../shared/execution-steps';
+import { type LifecycleEventPublisher, lifecycleEvents } from '../shared/lifecycle-events';
 import { env } from './env';
 import {
   type Client,
   type ExecutionHistory,
   type ExecutionStatusChange,
   type OnboardingState,
+  onboardingEventFields,
   statusChangeTarget,
 } from './step';
 
-/** What RecordOnboardingFailure calls: the failed execution's history and the tenant registry. */
+/** What RecordOnboardingFailure calls: the failed execution's history, the tenant registry and the lifecycle bus. */
 export interface RecordOnboardingFailureDeps {
   readonly executionHistory: ExecutionHistory;
   readonly dynamoDb: Client<DynamoDBDocumentClient>;
+  readonly publish: LifecycleEventPublisher;
 }
 
 /**
  * Rule target for FAILED / TIMED_OUT onboarding executions: marks the tenant FAILED with the
- * step that failed and its cause. (The tenant row may not exist if validation failed.)
+ * step that failed and its cause, and puts onboardingFailure. (The tenant row may not exist if
+ * validation failed: then there was no onboardingRequest either, and no event is put.)
  */
 export async function recordOnboardingFailureWith(
   deps: RecordOnboardingFailureDeps,
@@ -36,6 +40,7 @@ export async function recordOnboardingFailureWith(
   // A refused registration was closed by its own CloseRejectedRegistration step, reason and all.
   if (!input.tenantId || event.detail.error === REGISTRATION_REJECTED_ERROR) return { recorded: false };
   const failed = failedStepOf(await deps.executionHistory(event.detail.executionArn));
+  const failedStep = failed?.name ?? 'unknown';
   const cause = (failed?.error ?? `${event.detail.error ?? 'Error'}: ${event.detail.cause ?? ''}`).slice(0, 1000);
   const recorded = await conditionally(
     deps.dynamoDb.send(
@@ -49,13 +54,28 @@ export async function recordOnboardingFailureWith(
         ExpressionAttributeValues: {
           ':failed': 'FAILED',
           ':active': 'ACTIVE',
-          ':step': failed?.name ?? 'unknown',
+          ':step': failedStep,
           ':cause': cause,
           ':now': new Date().toISOString(),
         },
       }),
     ),
   );
+  if (recorded && input.tenantName && input.tier) {
+    const executionName = event.detail.executionArn.split(':').pop() ?? '';
+    const state = { tenantId: input.tenantId, tenantName: input.tenantName, tier: input.tier };
+    await deps.publish({
+      detailType: 'onboardingFailure',
+      detail: {
+        ...onboardingEventFields('onboardingFailure', {
+          ...state,
+          registrationId: input.registrationId ?? executionName,
+        }),
+        reason: cause || 'unknown',
+        failedStep,
+      },
+    });
+  }
   return { recorded };
 }
 
@@ -64,7 +84,11 @@ const sfn = lazy(() => traced(new SFNClient({})));
 /** The Lambda handler: the step's work with the real, lazily created clients; a failure recorded is counted. */
 export const recordOnboardingFailure = statusChangeTarget(async (event: ExecutionStatusChange) => {
   const result = await recordOnboardingFailureWith(
-    { executionHistory: (executionArn) => executionHistory(sfn(), executionArn), dynamoDb: dynamoDb() },
+    {
+      executionHistory: (executionArn) => executionHistory(sfn(), executionArn),
+      dynamoDb: dynamoDb(),
+      publish: lifecycleEvents(),
+    },
     event,
   );
   if (result.recorded) metrics.addMetric(METRICS.onboardingsFailed, MetricUnit.Count, 1);

@@ -18,9 +18,10 @@
  */
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { type LifecycleDetailType, lifecycleEventBasics } from '../../contracts/lifecycle-events';
 import { METRICS } from '../../contracts/observability';
 import { tenantNameKey } from '../../contracts/rules';
-import type { TierName } from '../../contracts/tiers';
+import { TIERS, type TierName } from '../../contracts/tiers';
 import { instrumentStep } from '../../layers/tenant-context/observability';
 import { transientAware } from '../shared/env';
 import { env } from './env';
@@ -78,6 +79,22 @@ export function identityOf(state: OnboardingState): { userPoolId: string; appCli
   const appClientId = state.silo?.client?.appClientId;
   if (userPoolId && appClientId) return { userPoolId, appClientId };
   return { userPoolId: env.POOLED_USER_POOL_ID, appClientId: env.POOLED_APP_CLIENT_ID };
+}
+
+/**
+ * The fields every onboarding event's detail starts with. The execution's name is the
+ * registration id, so a retried or redriven step puts the same eventKey again.
+ */
+export function onboardingEventFields(
+  detailType: LifecycleDetailType,
+  state: Pick<OnboardingState, 'registrationId' | 'tenantId' | 'tenantName' | 'tier'>,
+) {
+  const tenant = { ...state, deploymentModel: TIERS[state.tier].deploymentModel };
+  return {
+    ...lifecycleEventBasics(detailType, state.registrationId, tenant),
+    executionId: state.registrationId,
+    tenantRegistrationId: state.registrationId,
+  };
 }
 
 /** The tenant admin's username in the pooled pool: unique because tenant names are. */

@@ -68,6 +68,8 @@ export function isTransientAwsError(error: unknown): boolean {
       'ProvisionedThroughputExceededException',
       'TimeoutError',
       'RequestTimeout',
+      // PutEvents accepted, some entries not put (shared/lifecycle-events.ts): put them again.
+      'LifecycleEventsNotPutError',
     ].includes(e.name ?? '')
   );
 }

@@ -5,6 +5,7 @@ import { auditTrail } from '../shared/audit-store';
 import { dynamoDb } from '../shared/aws-clients';
 import { defineEnv, lazy } from '../shared/env';
 import { json, pathParam, router } from '../shared/http';
+import { lifecycleEvents } from '../shared/lifecycle-events';
 import { cognitoEndpointOverride } from '../shared/local-cloud-endpoints';
 import { parseLimit } from '../shared/pagination';
 import { cognitoGroupMembers } from '../users/user-directory';
@@ -18,6 +19,7 @@ const deps = (): TenantDeps => ({
   registry: registry(),
   usersOf: (userPoolId) => cognitoGroupMembers(cognito(), userPoolId),
   now: () => new Date(),
+  publish: lifecycleEvents(),
 });
 
 export const handler = instrumentApi(
@@ -38,9 +40,9 @@ export const handler = instrumentApi(
       },
       'GET /tenants/{tenantId}': async (event) => json(200, await getTenant(registry(), pathParam(event, 'tenantId'))),
       'POST /tenants/{tenantId}/deactivate': async (event) =>
-        json(200, await deactivateTenant(deps(), pathParam(event, 'tenantId'))),
+        json(200, await deactivateTenant(deps(), pathParam(event, 'tenantId'), event.requestContext.requestId)),
       'POST /tenants/{tenantId}/activate': async (event) =>
-        json(200, await activateTenant(deps(), pathParam(event, 'tenantId'))),
+        json(200, await activateTenant(deps(), pathParam(event, 'tenantId'), event.requestContext.requestId)),
     },
     (message, error) => logger.error(message, error as Error),
     { audit: (entry) => auditTrail(dynamoDb(), env.AUDIT_TABLE)(entry) },

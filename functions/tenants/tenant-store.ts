@@ -1,7 +1,7 @@
 /** The tenant registry in DynamoDB: TenantDetails (one row per tenant) and TenantNames (name → tenant). */
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TenantRecord } from '../../contracts/tenant-record';
-import { conditionally } from '../shared/conditional-write';
+import type { TenantRecord, TenantStatus } from '../../contracts/tenant-record';
+import { isConditionalCheckFailed } from '../shared/conditional-write';
 import { decodeNextToken, encodeNextToken } from '../shared/pagination';
 import type { TenantRegistry } from './tenants';
 
@@ -32,9 +32,9 @@ export function tenantStore(db: Pick<DynamoDBDocumentClient, 'send'>, tables: Re
       );
       return { items: (result.Items ?? []) as TenantRecord[], nextToken: encodeNextToken(result.LastEvaluatedKey) };
     },
-    setStatus(tenantId, from, to, at) {
-      return conditionally(
-        db.send(
+    async setStatus(tenantId, from, to, at) {
+      try {
+        const result = await db.send(
           new UpdateCommand({
             TableName: tables.TENANT_DETAILS_TABLE,
             Key: { tenantId },
@@ -42,9 +42,15 @@ export function tenantStore(db: Pick<DynamoDBDocumentClient, 'send'>, tables: Re
             ConditionExpression: '#status IN (:from, :to)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':from': from, ':to': to, ':now': at },
+            // The status it had tells a change from a repeat (only a change is an event).
+            ReturnValues: 'ALL_OLD',
           }),
-        ),
-      );
+        );
+        return result.Attributes?.status as TenantStatus | undefined;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -4,9 +4,11 @@
  * and HTTP: tenant-store.ts and users/user-directory.ts are the I/O.
  */
 import { ConflictError, NotFoundError } from '../../contracts/errors';
+import { lifecycleEventBasics } from '../../contracts/lifecycle-events';
 import { tenantNameKey } from '../../contracts/rules';
 import type { Tenant, TenantConfig } from '../../contracts/schemas/control-plane';
 import { type TenantRecord, type TenantStatus, tenantView } from '../../contracts/tenant-record';
+import type { LifecycleEventPublisher } from '../shared/lifecycle-events';
 import type { UserDirectory } from '../users/users';
 
 export type { Tenant, TenantConfig, TenantRecord };
@@ -17,8 +19,11 @@ export interface TenantRegistry {
   /** The tenant a name is reserved for, by its case-insensitive key; undefined when it is free. */
   tenantIdOfName(nameKey: string): Promise<string | undefined>;
   list(limit: number, nextToken?: string): Promise<{ items: TenantRecord[]; nextToken?: string }>;
-  /** Sets the status to `to` if it is `from` or `to` already; resolves false when it is neither. */
-  setStatus(tenantId: string, from: TenantStatus, to: TenantStatus, at: string): Promise<boolean>;
+  /**
+   * Sets the status to `to` if it is `from` or `to` already, resolving to the status it had
+   * (`from`: it changed, `to`: it was already); undefined when it was neither (nothing written).
+   */
+  setStatus(tenantId: string, from: TenantStatus, to: TenantStatus, at: string): Promise<TenantStatus | undefined>;
 }
 
 export interface TenantDeps {
@@ -26,6 +31,8 @@ export interface TenantDeps {
   /** The members of the tenant's group in the pool `userPoolId`. */
   readonly usersOf: (userPoolId: string) => Pick<UserDirectory, 'list' | 'setEnabled'>;
   readonly now: () => Date;
+  /** Puts the lifecycle events of a status change. */
+  readonly publish: LifecycleEventPublisher;
 }
 
 /** Where the tenant config sends a client: facts of the deployment, not of the tenant row. */
@@ -79,14 +86,17 @@ export async function getTenant(registry: Pick<TenantRegistry, 'get'>, tenantId:
   return tenantView(await existingTenant(registry, tenantId));
 }
 
-/** Deactivates an ACTIVE tenant and disables its users; an INACTIVE one is deactivated again. */
-export function deactivateTenant(deps: TenantDeps, tenantId: string): Promise<Tenant> {
-  return changeStatus(deps, tenantId, 'ACTIVE', 'INACTIVE');
+/**
+ * Deactivates an ACTIVE tenant, disables its users and puts deactivateSuccess; an INACTIVE one is
+ * deactivated again (its users too), without an event. `requestId` (the API request's) keys the event.
+ */
+export function deactivateTenant(deps: TenantDeps, tenantId: string, requestId: string): Promise<Tenant> {
+  return changeStatus(deps, tenantId, 'ACTIVE', 'INACTIVE', requestId);
 }
 
-/** Activates an INACTIVE tenant and enables its users; an ACTIVE one is activated again. */
-export function activateTenant(deps: TenantDeps, tenantId: string): Promise<Tenant> {
-  return changeStatus(deps, tenantId, 'INACTIVE', 'ACTIVE');
+/** Activates an INACTIVE tenant, enables its users and puts activateSuccess; an ACTIVE one is activated again, without an event. */
+export function activateTenant(deps: TenantDeps, tenantId: string, requestId: string): Promise<Tenant> {
+  return changeStatus(deps, tenantId, 'INACTIVE', 'ACTIVE', requestId);
 }
 
 async function existingTenant(registry: Pick<TenantRegistry, 'get'>, tenantId: string): Promise<TenantRecord> {
@@ -95,13 +105,26 @@ async function existingTenant(registry: Pick<TenantRegistry, 'get'>, tenantId: s
   return tenant;
 }
 
-async function changeStatus(deps: TenantDeps, tenantId: string, from: TenantStatus, to: TenantStatus) {
+async function changeStatus(
+  deps: TenantDeps,
+  tenantId: string,
+  from: TenantStatus,
+  to: TenantStatus,
+  requestId: string,
+) {
   const tenant = await existingTenant(deps.registry, tenantId);
-  if (!(await deps.registry.setStatus(tenantId, from, to, deps.now().toISOString()))) {
-    throw new ConflictError(`Tenant is not ${from === 'ACTIVE' ? 'active' : 'inactive'}`);
-  }
+  const now = deps.now();
+  const previous = await deps.registry.setStatus(tenantId, from, to, now.toISOString());
+  if (!previous) throw new ConflictError(`Tenant is not ${from === 'ACTIVE' ? 'active' : 'inactive'}`);
   // After the status: the authorizer refuses an INACTIVE tenant even while users are being disabled.
   await setUsersEnabled(deps, tenant, to === 'ACTIVE');
+  if (previous === from) {
+    const detailType = to === 'ACTIVE' ? 'activateSuccess' : 'deactivateSuccess';
+    await deps.publish({
+      detailType,
+      detail: { ...lifecycleEventBasics(detailType, requestId, tenant, now), requestId, status: to },
+    });
+  }
   return getTenant(deps.registry, tenantId);
 }
 

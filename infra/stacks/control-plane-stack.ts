@@ -16,6 +16,7 @@ import { tenantsFunction } from '../../functions/tenants/infra';
 import { usersFunction } from '../../functions/users/infra';
 import { onboardingStateMachine, recordFailedOnboardings } from '../../workflows/onboarding-state-machine';
 import { stoppedOnboardingCleanup } from '../../workflows/stopped-onboarding-cleanup-state-machine';
+import { LifecycleEventBus } from '../constructs/lifecycle-event-bus';
 import { Observability } from '../constructs/observability/observability';
 import { RoutedRestApi } from '../constructs/routed-rest-api';
 import { TENANT_PIPELINE_NAME } from '../constructs/tenant-pipeline';
@@ -40,7 +41,7 @@ export interface ControlPlaneStackProps extends StackProps {
 
 /**
  * The control plane: registrations, the operator user pool, the onboarding state machine and
- * its step functions, the control-plane REST API, and the deployment's observability (dashboard,
+ * its step functions, the lifecycle event bus, the control-plane REST API, and the deployment's observability (dashboard,
  * alarms, saved queries, Contributor Insights rules, X-Ray groups). Each piece is built by its own module
  * (`functions/<service>/infra.ts`, `workflows/*-state-machine.ts`) in this stack's scope, so
  * logical ids stay those of the stack; adding an endpoint is one module and one service below.
@@ -90,6 +91,14 @@ export class ControlPlaneStack extends Stack {
     // The services whose routes change state append to the audit log (the route table names the actions).
     for (const fn of [operations.executions, operations.tenants, operations.users]) audit.grantAppend(fn);
     const onboardingFunctions = [...Object.values(steps), recordFailure, cleanup];
+    // Each lifecycle transition is an event on this bus; only the functions that emit may put.
+    new LifecycleEventBus(this, 'LifecycleEvents').grantPutEvents(
+      steps.storeTenant,
+      steps.activateTenant,
+      steps.closeRejectedRegistration,
+      recordFailure,
+      operations.tenants,
+    );
     const services = {
       ...operations,
       // Reads the lines every other function writes about a tenant (its own carry no tenant).

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS, operationOf } from '../../../contracts/api';
+import { LIFECYCLE_DETAIL_TYPES } from '../../../contracts/lifecycle-events';
 import { ROUTES } from '../../../contracts/routes';
-import { staleFiles } from '../../../scripts/generate-contracts';
+import { LIFECYCLE_EVENT_SCHEMAS } from '../../../contracts/schemas/events';
+import { generatedFiles, staleFiles } from '../../../scripts/generate-contracts';
 
 describe('the API contract', () => {
   it('gives every route of the route table an operation with a success response', () => {
@@ -15,7 +17,16 @@ describe('the API contract', () => {
     expect(Object.keys(OPERATIONS).filter((key) => !routes.has(key))).toEqual([]);
   });
 
-  it('keeps the committed validators, OpenAPI documents and reference page current (npm run contracts)', () => {
+  it('keeps the committed validators, OpenAPI documents, reference page and lifecycle events page current (npm run contracts)', () => {
     expect(staleFiles()).toEqual([]);
+  });
+
+  it('documents every lifecycle event with its JSON Schema and an example (docs/lifecycle-events.md)', () => {
+    const page = generatedFiles().get('docs/lifecycle-events.md') ?? '';
+    for (const detailType of LIFECYCLE_DETAIL_TYPES) {
+      const section = page.split(`\n## ${detailType}\n`)[1]?.split('\n## ')[0] ?? '';
+      expect(section).toContain(`"$id": "${LIFECYCLE_EVENT_SCHEMAS[detailType].$id}"`);
+      expect(section).toContain(`"detail-type": "${detailType}"`);
+    }
   });
 });

@@ -4,7 +4,8 @@ import {
   type RejectedOnboardingState,
 } from '../../../functions/onboarding-steps/close-rejected-registration';
 import { TransientStepError } from '../../../functions/shared/env';
-import { conditionFailed, fakeClient, SILO, setStepEnvForEachTest, throttled } from './fakes';
+import { lifecycleDetailErrors } from '../../support/lifecycle-events';
+import { conditionFailed, fakeClient, fakePublisher, SILO, setStepEnvForEachTest, throttled } from './fakes';
 
 setStepEnvForEachTest();
 
@@ -39,7 +40,7 @@ describe('closeRejectedRegistration', () => {
     const { dynamoDb, row } = registry();
     const ses = mailer();
 
-    const result = await closeRejectedRegistrationWith({ dynamoDb, ses }, REJECTED);
+    const result = await closeRejectedRegistrationWith({ dynamoDb, ses, publish: fakePublisher().publish }, REJECTED);
 
     expect(result).toEqual({ reason: 'We could not verify the company', mailed: true });
     expect(row).toMatchObject({
@@ -78,7 +79,10 @@ describe('closeRejectedRegistration', () => {
   it('says no operator answered in time when the approval timed out', async () => {
     const { dynamoDb, row } = registry();
 
-    const result = await closeRejectedRegistrationWith({ dynamoDb, ses: mailer() }, TIMED_OUT);
+    const result = await closeRejectedRegistrationWith(
+      { dynamoDb, ses: mailer(), publish: fakePublisher().publish },
+      TIMED_OUT,
+    );
 
     expect(result.reason).toBe('No operator approved the registration in time');
     expect(row[':cause']).toBe('Not approved: No operator approved the registration in time');
@@ -88,7 +92,7 @@ describe('closeRejectedRegistration', () => {
     const { dynamoDb } = registry({ tenantId: 'tenant-2', rejectionMessageId: 'message-9' });
     const ses = mailer();
 
-    const result = await closeRejectedRegistrationWith({ dynamoDb, ses }, REJECTED);
+    const result = await closeRejectedRegistrationWith({ dynamoDb, ses, publish: fakePublisher().publish }, REJECTED);
 
     expect(result.mailed).toBe(false);
     expect(ses.sent).toEqual([]);
@@ -98,7 +102,7 @@ describe('closeRejectedRegistration', () => {
     const { dynamoDb } = registry(undefined);
     const ses = mailer();
 
-    await closeRejectedRegistrationWith({ dynamoDb, ses }, REJECTED);
+    await closeRejectedRegistrationWith({ dynamoDb, ses, publish: fakePublisher().publish }, REJECTED);
 
     expect(dynamoDb.inputsOf('delete')).toHaveLength(2);
     expect(ses.inputsOf('sendEmail')).toHaveLength(1);
@@ -112,7 +116,44 @@ describe('closeRejectedRegistration', () => {
     });
 
     await expect(
-      closeRejectedRegistrationWith({ dynamoDb: registry().dynamoDb, ses }, REJECTED),
+      closeRejectedRegistrationWith({ dynamoDb: registry().dynamoDb, ses, publish: fakePublisher().publish }, REJECTED),
     ).rejects.toBeInstanceOf(TransientStepError);
+  });
+});
+
+describe('closeRejectedRegistration events', () => {
+  it('puts onboardingFailure with the rejection reason and the approval step', async () => {
+    const bus = fakePublisher();
+
+    await closeRejectedRegistrationWith(
+      { dynamoDb: registry().dynamoDb, ses: mailer(), publish: bus.publish },
+      REJECTED,
+    );
+
+    expect(bus.events).toEqual([
+      {
+        detailType: 'onboardingFailure',
+        detail: expect.objectContaining({
+          eventKey: 'reg-2:onboardingFailure',
+          tenantId: 'tenant-2',
+          tier: 'PLATINUM',
+          deploymentModel: 'silo',
+          reason: 'Not approved: We could not verify the company',
+          failedStep: 'AwaitApproval',
+        }),
+      },
+    ]);
+    expect(lifecycleDetailErrors('onboardingFailure', bus.events[0]?.detail)).toEqual([]);
+  });
+
+  it('puts the event again on a retry that sends no second mail (the same eventKey)', async () => {
+    const bus = fakePublisher();
+    const { dynamoDb } = registry({ tenantId: 'tenant-2', rejectionMessageId: 'message-9' });
+
+    await closeRejectedRegistrationWith({ dynamoDb, ses: mailer(), publish: bus.publish }, TIMED_OUT);
+
+    expect(bus.events.map((e) => [e.detail.eventKey, 'reason' in e.detail && e.detail.reason])).toEqual([
+      ['reg-2:onboardingFailure', 'Not approved: No operator approved the registration in time'],
+    ]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { OnboardingState } from '../../../functions/onboarding-steps/step';
+import type { LifecycleEvent, LifecycleEventPublisher } from '../../../functions/shared/lifecycle-events';
 
 /** A command as the fake received it: its name (`getApiKeys` for GetApiKeysCommand) and its input. */
 export interface SentCommand {
@@ -102,3 +103,23 @@ export const SILO: OnboardingState = {
   email: 'admin@globex.example.com',
   silo: { pool: { userPoolId: 'us-east-1_globex' }, client: { appClientId: 'globex-client' } },
 };
+
+/** A fake lifecycle bus: every event put, in order; `fail` makes the next puts reject with it. */
+export function fakePublisher(): {
+  readonly events: LifecycleEvent[];
+  readonly publish: LifecycleEventPublisher;
+  fail(error: Error): void;
+} {
+  const events: LifecycleEvent[] = [];
+  let failure: Error | undefined;
+  return {
+    events,
+    publish: async (...put) => {
+      if (failure) throw failure;
+      events.push(...put);
+    },
+    fail(error) {
+      failure = error;
+    },
+  };
+}

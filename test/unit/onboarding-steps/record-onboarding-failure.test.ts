@@ -2,7 +2,9 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { recordOnboardingFailureWith } from '../../../functions/onboarding-steps/record-onboarding-failure';
 import type { ExecutionStatusChange } from '../../../functions/onboarding-steps/step';
-import { conditionFailed, fakeClient, POOLED, setStepEnvForEachTest, throttled } from './fakes';
+import { LifecycleEventsNotPutError } from '../../../functions/shared/lifecycle-events';
+import { lifecycleDetailErrors } from '../../support/lifecycle-events';
+import { conditionFailed, fakeClient, fakePublisher, POOLED, setStepEnvForEachTest, throttled } from './fakes';
 
 setStepEnvForEachTest();
 
@@ -36,6 +38,7 @@ const CREATE_API_KEY_FAILED: HistoryEvent[] = [
 
 function deps(history: HistoryEvent[] = CREATE_API_KEY_FAILED, update = () => ({})) {
   const arns: string[] = [];
+  const publisher = fakePublisher();
   return {
     arns,
     executionHistory: async (executionArn: string) => {
@@ -43,14 +46,15 @@ function deps(history: HistoryEvent[] = CREATE_API_KEY_FAILED, update = () => ({
       return history;
     },
     dynamoDb: fakeClient({ update: update }),
+    ...publisher,
   };
 }
 
 describe('recordOnboardingFailure', () => {
   it('marks the tenant FAILED with the step that failed and its error, read from the execution history', async () => {
-    const { arns, executionHistory, dynamoDb } = deps();
+    const { arns, executionHistory, dynamoDb, publish } = deps();
 
-    const result = await recordOnboardingFailureWith({ executionHistory, dynamoDb }, failedExecution(POOLED));
+    const result = await recordOnboardingFailureWith({ executionHistory, dynamoDb, publish }, failedExecution(POOLED));
 
     expect(result).toEqual({ recorded: true });
     expect(arns).toEqual([EXECUTION_ARN]);
@@ -73,10 +77,10 @@ describe('recordOnboardingFailure', () => {
   });
 
   it("falls back to the execution's own error and cause when no step failed (a timed-out execution)", async () => {
-    const { executionHistory, dynamoDb } = deps([]);
+    const { executionHistory, dynamoDb, publish } = deps([]);
     const timedOut = failedExecution(POOLED, { status: 'TIMED_OUT', error: null, cause: null });
 
-    await recordOnboardingFailureWith({ executionHistory, dynamoDb }, timedOut);
+    await recordOnboardingFailureWith({ executionHistory, dynamoDb, publish }, timedOut);
 
     expect(dynamoDb.inputsOf('update')[0]?.ExpressionAttributeValues).toMatchObject({
       ':step': 'unknown',
@@ -85,10 +89,10 @@ describe('recordOnboardingFailure', () => {
   });
 
   it('keeps the first 1,000 characters of a long cause', async () => {
-    const { executionHistory, dynamoDb } = deps([]);
+    const { executionHistory, dynamoDb, publish } = deps([]);
 
     await recordOnboardingFailureWith(
-      { executionHistory, dynamoDb },
+      { executionHistory, dynamoDb, publish },
       failedExecution(POOLED, { cause: 'x'.repeat(5000) }),
     );
 
@@ -97,10 +101,10 @@ describe('recordOnboardingFailure', () => {
   });
 
   it('records nothing for an execution that failed before it had a tenant id', async () => {
-    const { arns, executionHistory, dynamoDb } = deps();
+    const { arns, executionHistory, dynamoDb, publish } = deps();
 
     const result = await recordOnboardingFailureWith(
-      { executionHistory, dynamoDb },
+      { executionHistory, dynamoDb, publish },
       failedExecution({ registrationId: 'reg-1' }),
     );
 
@@ -110,10 +114,10 @@ describe('recordOnboardingFailure', () => {
   });
 
   it('records nothing for a registration that was not approved: its own closing step recorded why', async () => {
-    const { arns, executionHistory, dynamoDb } = deps();
+    const { arns, executionHistory, dynamoDb, publish } = deps();
 
     const result = await recordOnboardingFailureWith(
-      { executionHistory, dynamoDb },
+      { executionHistory, dynamoDb, publish },
       failedExecution(
         { tenantId: 'tenant-1' },
         { error: 'RegistrationRejected', cause: 'The registration was not approved' },
@@ -126,23 +130,67 @@ describe('recordOnboardingFailure', () => {
   });
 
   it('records nothing when the condition refuses: never downgrades a tenant a redrive has activated', async () => {
-    const { executionHistory, dynamoDb } = deps(CREATE_API_KEY_FAILED, () => {
+    const { executionHistory, dynamoDb, publish } = deps(CREATE_API_KEY_FAILED, () => {
       throw conditionFailed();
     });
 
-    const result = await recordOnboardingFailureWith({ executionHistory, dynamoDb }, failedExecution(POOLED));
+    const result = await recordOnboardingFailureWith({ executionHistory, dynamoDb, publish }, failedExecution(POOLED));
 
     expect(result).toEqual({ recorded: false });
   });
 
   it("lets any other DynamoDB error through, so the rule's retry delivers the event again", async () => {
     const error = throttled();
-    const { executionHistory, dynamoDb } = deps(CREATE_API_KEY_FAILED, () => {
+    const { executionHistory, dynamoDb, publish } = deps(CREATE_API_KEY_FAILED, () => {
       throw error;
     });
 
-    await expect(recordOnboardingFailureWith({ executionHistory, dynamoDb }, failedExecution(POOLED))).rejects.toBe(
-      error,
-    );
+    await expect(
+      recordOnboardingFailureWith({ executionHistory, dynamoDb, publish }, failedExecution(POOLED)),
+    ).rejects.toBe(error);
+  });
+});
+
+describe('recordOnboardingFailure events', () => {
+  it('puts onboardingFailure with the failed step and its cause once the failure is recorded', async () => {
+    const { executionHistory, dynamoDb, publish, events } = deps();
+
+    await recordOnboardingFailureWith({ executionHistory, dynamoDb, publish }, failedExecution(POOLED));
+
+    expect(events).toEqual([
+      {
+        detailType: 'onboardingFailure',
+        detail: expect.objectContaining({
+          eventKey: 'reg-1:onboardingFailure',
+          executionId: 'reg-1',
+          tenantId: 'tenant-1',
+          tenantName: 'Acme',
+          deploymentModel: 'pool',
+          reason: 'InvalidRegistrationError: No usage plan for tier BASIC',
+          failedStep: 'CreateApiKey',
+        }),
+      },
+    ]);
+    expect(lifecycleDetailErrors('onboardingFailure', events[0]?.detail)).toEqual([]);
+  });
+
+  it('puts nothing when nothing was recorded (a tenant a redrive activated, a rejected registration)', async () => {
+    const refused = deps(CREATE_API_KEY_FAILED, () => {
+      throw conditionFailed();
+    });
+    const rejected = deps();
+
+    await recordOnboardingFailureWith(refused, failedExecution(POOLED));
+    await recordOnboardingFailureWith(rejected, failedExecution(POOLED, { error: 'RegistrationRejected' }));
+
+    expect([...refused.events, ...rejected.events]).toEqual([]);
+  });
+
+  it('fails (for the rule to deliver again) when the bus does not take the event', async () => {
+    const bus = deps();
+    const notPut = new LifecycleEventsNotPutError('1 of 1 lifecycle events not put');
+    bus.fail(notPut);
+
+    await expect(recordOnboardingFailureWith(bus, failedExecution(POOLED))).rejects.toBe(notPut);
   });
 });

@@ -7,10 +7,10 @@ const TABLES = { TENANT_DETAILS_TABLE: 'TenantDetails', TENANT_NAMES_TABLE: 'Ten
 const token = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 describe('the tenant store', () => {
-  it('sets the status only from the expected one (or to the same), stamping the time', async () => {
-    const db = fakeClient({ update: () => ({}) });
+  it('sets the status only from the expected one (or to the same), stamping the time, and tells the one it had', async () => {
+    const db = fakeClient({ update: () => ({ Attributes: { tenantId: 't1', status: 'ACTIVE' } }) });
 
-    await expect(tenantStore(db, TABLES).setStatus('t1', 'ACTIVE', 'INACTIVE', 'at')).resolves.toBe(true);
+    await expect(tenantStore(db, TABLES).setStatus('t1', 'ACTIVE', 'INACTIVE', 'at')).resolves.toBe('ACTIVE');
     expect(db.inputsOf('update')).toEqual([
       {
         TableName: 'TenantDetails',
@@ -19,11 +19,12 @@ describe('the tenant store', () => {
         ConditionExpression: '#status IN (:from, :to)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':from': 'ACTIVE', ':to': 'INACTIVE', ':now': 'at' },
+        ReturnValues: 'ALL_OLD',
       },
     ]);
   });
 
-  it('answers false when the condition refuses the status change, and lets other errors through', async () => {
+  it('answers undefined when the condition refuses the status change, and lets other errors through', async () => {
     const refused = fakeClient({
       update: () => {
         throw conditionFailed();
@@ -36,7 +37,7 @@ describe('the tenant store', () => {
       },
     });
 
-    await expect(tenantStore(refused, TABLES).setStatus('t1', 'ACTIVE', 'INACTIVE', 'at')).resolves.toBe(false);
+    await expect(tenantStore(refused, TABLES).setStatus('t1', 'ACTIVE', 'INACTIVE', 'at')).resolves.toBeUndefined();
     await expect(tenantStore(failing, TABLES).setStatus('t1', 'ACTIVE', 'INACTIVE', 'at')).rejects.toBe(throttling);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../contracts/errors';
 import type { TenantStatus } from '../../../contracts/tenant-record';
+import type { LifecycleEvent } from '../../../functions/shared/lifecycle-events';
 import {
   activateTenant,
   deactivateTenant,
@@ -12,6 +13,7 @@ import {
   tenantConfig,
 } from '../../../functions/tenants/tenants';
 import type { TenantUser } from '../../../functions/users/users';
+import { lifecycleDetailErrors } from '../../support/lifecycle-events';
 import { FIXED_NOW } from '../../support/unit/fake-tenant-table';
 
 const POOLED: TenantRecord = {
@@ -65,9 +67,9 @@ class FakeRegistry implements TenantRegistry {
   }
   async setStatus(tenantId: string, from: TenantStatus, to: TenantStatus, at: string) {
     const row = this.rows.get(tenantId);
-    if (!row || (row.status !== from && row.status !== to)) return false;
+    if (!row || (row.status !== from && row.status !== to)) return undefined;
     this.rows.set(tenantId, { ...row, status: to, updatedAt: at });
-    return true;
+    return row.status;
   }
 }
 
@@ -99,8 +101,13 @@ function setup(tenants: TenantRecord[], members: Record<string, string[]> = {}) 
     return setStatus(...args);
   };
   const users = fakeUsers(members, calls);
-  const deps: TenantDeps = { registry, usersOf: users.usersOf, now: () => FIXED_NOW };
-  return { deps, registry, calls, enabled: users.enabled };
+  const events: LifecycleEvent[] = [];
+  const publish: TenantDeps['publish'] = async (...put) => {
+    calls.push(...put.map((e) => `event ${e.detailType}`));
+    events.push(...put);
+  };
+  const deps: TenantDeps = { registry, usersOf: users.usersOf, now: () => FIXED_NOW, publish };
+  return { deps, registry, calls, events, enabled: users.enabled };
 }
 
 describe('tenantConfig', () => {
@@ -189,7 +196,7 @@ describe('deactivateTenant', () => {
   it('sets an ACTIVE tenant INACTIVE first, then disables every user of its group, page by page', async () => {
     const { deps, calls, enabled } = setup([POOLED], { 'pool-shared/t-pool': ['ann', 'bob', 'cid'] });
 
-    const tenant = await deactivateTenant(deps, 't-pool');
+    const tenant = await deactivateTenant(deps, 't-pool', 'req-1');
 
     expect(tenant).toMatchObject({ tenantId: 't-pool', status: 'INACTIVE', updatedAt: FIXED_NOW.toISOString() });
     expect(calls).toEqual([
@@ -199,6 +206,7 @@ describe('deactivateTenant', () => {
       'disable bob',
       'list pool-shared t-pool from 2',
       'disable cid',
+      'event deactivateSuccess',
     ]);
     expect([...enabled.values()]).toEqual([false, false, false]);
   });
@@ -206,7 +214,7 @@ describe('deactivateTenant', () => {
   it("disables the users in a silo tenant's own pool", async () => {
     const { deps, calls } = setup([SILO], { 'pool-globex/t-silo': ['gus'] });
 
-    await deactivateTenant(deps, 't-silo');
+    await deactivateTenant(deps, 't-silo', 'req-1');
 
     expect(calls).toContain('list pool-globex t-silo from 0');
     expect(calls).toContain('disable gus');
@@ -215,7 +223,7 @@ describe('deactivateTenant', () => {
   it('deactivates an INACTIVE tenant again, disabling its users again (a retry after a partial failure)', async () => {
     const { deps, calls } = setup([{ ...POOLED, status: 'INACTIVE' }], { 'pool-shared/t-pool': ['ann'] });
 
-    await expect(deactivateTenant(deps, 't-pool')).resolves.toMatchObject({ status: 'INACTIVE' });
+    await expect(deactivateTenant(deps, 't-pool', 'req-1')).resolves.toMatchObject({ status: 'INACTIVE' });
     expect(calls).toContain('disable ann');
   });
 
@@ -224,7 +232,9 @@ describe('deactivateTenant', () => {
     async (status) => {
       const { deps, registry, calls } = setup([{ ...POOLED, status }], { 'pool-shared/t-pool': ['ann'] });
 
-      await expect(deactivateTenant(deps, 't-pool')).rejects.toStrictEqual(new ConflictError('Tenant is not active'));
+      await expect(deactivateTenant(deps, 't-pool', 'req-1')).rejects.toStrictEqual(
+        new ConflictError('Tenant is not active'),
+      );
       expect(calls).toEqual(['status t-pool INACTIVE']);
       expect(registry.rows.get('t-pool')?.status).toBe(status);
     },
@@ -233,7 +243,7 @@ describe('deactivateTenant', () => {
   it('answers 404 for an unknown tenant, changing nothing', async () => {
     const { deps, calls } = setup([POOLED]);
 
-    await expect(deactivateTenant(deps, 't-none')).rejects.toStrictEqual(new NotFoundError('Tenant'));
+    await expect(deactivateTenant(deps, 't-none', 'req-1')).rejects.toStrictEqual(new NotFoundError('Tenant'));
     expect(calls).toEqual([]);
   });
 
@@ -241,8 +251,8 @@ describe('deactivateTenant', () => {
     const { userPoolId: _none, ...withoutPool } = POOLED;
     const { deps, calls } = setup([withoutPool]);
 
-    await expect(deactivateTenant(deps, 't-pool')).resolves.toMatchObject({ status: 'INACTIVE' });
-    expect(calls).toEqual(['status t-pool INACTIVE']);
+    await expect(deactivateTenant(deps, 't-pool', 'req-1')).resolves.toMatchObject({ status: 'INACTIVE' });
+    expect(calls).toEqual(['status t-pool INACTIVE', 'event deactivateSuccess']);
   });
 });
 
@@ -250,14 +260,69 @@ describe('activateTenant', () => {
   it('sets an INACTIVE tenant ACTIVE, then enables its users', async () => {
     const { deps, calls, enabled } = setup([{ ...POOLED, status: 'INACTIVE' }], { 'pool-shared/t-pool': ['ann'] });
 
-    await expect(activateTenant(deps, 't-pool')).resolves.toMatchObject({ status: 'ACTIVE' });
-    expect(calls).toEqual(['status t-pool ACTIVE', 'list pool-shared t-pool from 0', 'enable ann']);
+    await expect(activateTenant(deps, 't-pool', 'req-1')).resolves.toMatchObject({ status: 'ACTIVE' });
+    expect(calls).toEqual([
+      'status t-pool ACTIVE',
+      'list pool-shared t-pool from 0',
+      'enable ann',
+      'event activateSuccess',
+    ]);
     expect(enabled.get('ann')).toBe(true);
   });
 
   it('answers 409 for a tenant that is neither INACTIVE nor ACTIVE', async () => {
     const { deps } = setup([{ ...POOLED, status: 'FAILED' }]);
 
-    await expect(activateTenant(deps, 't-pool')).rejects.toStrictEqual(new ConflictError('Tenant is not inactive'));
+    await expect(activateTenant(deps, 't-pool', 'req-1')).rejects.toStrictEqual(
+      new ConflictError('Tenant is not inactive'),
+    );
+  });
+});
+
+describe('status change events', () => {
+  it('puts deactivateSuccess, keyed by the request, after the users are disabled', async () => {
+    const { deps, events } = setup([POOLED], { 'pool-shared/t-pool': ['ann'] });
+
+    await deactivateTenant(deps, 't-pool', 'req-7');
+
+    expect(events).toEqual([
+      {
+        detailType: 'deactivateSuccess',
+        detail: {
+          eventKey: 'req-7:deactivateSuccess',
+          at: FIXED_NOW.toISOString(),
+          tenantId: 't-pool',
+          tenantName: POOLED.tenantName,
+          tier: POOLED.tier,
+          deploymentModel: 'pool',
+          requestId: 'req-7',
+          status: 'INACTIVE',
+        },
+      },
+    ]);
+    expect(lifecycleDetailErrors('deactivateSuccess', events[0]?.detail)).toEqual([]);
+  });
+
+  it('puts activateSuccess when an INACTIVE tenant is activated', async () => {
+    const { deps, events } = setup([{ ...SILO, status: 'INACTIVE' }]);
+
+    await activateTenant(deps, 't-silo', 'req-8');
+
+    expect(events.map((e) => [e.detailType, e.detail.eventKey, e.detail.deploymentModel])).toEqual([
+      ['activateSuccess', 'req-8:activateSuccess', 'silo'],
+    ]);
+    expect(lifecycleDetailErrors('activateSuccess', events[0]?.detail)).toEqual([]);
+  });
+
+  it('puts nothing when the status did not change (deactivated again, activated again) or was refused', async () => {
+    const again = setup([{ ...POOLED, status: 'INACTIVE' }]);
+    const active = setup([POOLED]);
+    const refused = setup([{ ...POOLED, status: 'FAILED' }]);
+
+    await deactivateTenant(again.deps, 't-pool', 'req-1');
+    await activateTenant(active.deps, 't-pool', 'req-2');
+    await expect(activateTenant(refused.deps, 't-pool', 'req-3')).rejects.toBeInstanceOf(ConflictError);
+
+    expect([...again.events, ...active.events, ...refused.events]).toEqual([]);
   });
 });
