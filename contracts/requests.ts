@@ -14,6 +14,7 @@ import { validateOrderUpdate } from './generated/order-update';
 import { validateProductInput } from './generated/product-input';
 import { validateRegistrationRequest } from './generated/registration-request';
 import { validateRejectRequest } from './generated/reject-request';
+import { RESERVED_USERNAME } from './rules';
 import type { NewUser, RegistrationRequest, RejectRequest } from './schemas/control-plane';
 import type { NewOrder, OrderUpdate, ProductInput } from './schemas/tenant-api';
 import { validated } from './validation';
@@ -24,9 +25,16 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
   return { ...request, email: request.email.toLowerCase() };
 }
 
-/** `POST /users`: usernames and emails are case-insensitive in Cognito, stored lower-case. */
+/**
+ * `POST /users`: usernames and emails are case-insensitive in Cognito, stored lower-case; the
+ * admin usernames onboarding gives out are reserved.
+ */
 export function parseNewUser(body: unknown): NewUser {
   const user = validated<NewUser>(validateNewUser, body);
+  if (RESERVED_USERNAME.test(user.username))
+    throw new ValidationError([
+      { field: 'username', message: "must not end in '-admin': those are tenant admins' usernames" },
+    ]);
   return { ...user, username: user.username.toLowerCase(), email: user.email.toLowerCase() };
 }
 

@@ -10,6 +10,11 @@ export const TENANT_NAME_PATTERN = new RegExp(TENANT_NAME_PATTERN_SOURCE);
 export const EMAIL_PATTERN_SOURCE = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
 /** Cognito usernames; '@' is not allowed so a username is never mistaken for an email. */
 export const USERNAME_PATTERN_SOURCE = '^[a-zA-Z0-9][a-zA-Z0-9._-]{2,62}$';
+/**
+ * Usernames onboarding gives tenant admins (`<tenant>-admin`, `<tenant>-admin-<8 hex>`): no user
+ * may be created under one, so nobody can pre-claim the admin login of a tenant not yet signed up.
+ */
+export const RESERVED_USERNAME = /-admin(-[0-9a-f]{8})?$/i;
 
 export const REGISTRATION_STATUSES = ['IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'AWAITING_APPROVAL'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];

@@ -2,6 +2,7 @@
 import { APIGatewayClient, DeleteApiKeyCommand, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import {
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   DeleteGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -85,9 +86,17 @@ export async function cleanupStoppedOnboardingWith(
   // A silo tenant's admin and group live in its own pool, which the workflow deletes whole.
   if (!silo) {
     const userPoolId = env.POOLED_USER_POOL_ID;
-    await deps.cognito
-      .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: adminUsernameOf(input.tenantName) }))
-      .catch(ignoreMissing('UserNotFoundException'));
+    // The admin this onboarding made (its row names it); never a user of another tenant under that name.
+    const username = tenant?.adminUsername ?? adminUsernameOf(input.tenantName);
+    const admin = await deps.cognito
+      .send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))
+      .catch((error: unknown) => ignoreMissing('UserNotFoundException')(error));
+    const owner = admin?.UserAttributes?.find((attribute) => attribute.Name === 'custom:tenantId')?.Value;
+    if (owner === input.tenantId) {
+      await deps.cognito
+        .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }))
+        .catch(ignoreMissing('UserNotFoundException'));
+    }
     await deps.cognito
       .send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: input.tenantId }))
       .catch(ignoreMissing('ResourceNotFoundException'));

@@ -122,6 +122,7 @@ export function onboardingStepFunctions(stack: Stack, props: OnboardingStepFunct
     steps.createTenantAdmin,
     'cognito-idp:CreateGroup',
     'cognito-idp:AdminCreateUser',
+    'cognito-idp:AdminGetUser',
     'cognito-idp:AdminAddUserToGroup',
   );
   grantOnTenantUserPools(steps.sendWelcome, 'cognito-idp:AdminSetUserPassword');
@@ -217,7 +218,12 @@ export function cleanupStoppedOnboardingFunction(stack: Stack, props: Onboarding
   foundation.tenantDetails.grant(fn, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
   foundation.tenantStackMapping.grant(fn, 'dynamodb:DeleteItem');
   foundation.tenantNames.grant(fn, 'dynamodb:DeleteItem');
-  foundation.pooledIdentity.userPool.grant(fn, 'cognito-idp:AdminDeleteUser', 'cognito-idp:DeleteGroup');
+  foundation.pooledIdentity.userPool.grant(
+    fn,
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminDeleteUser',
+    'cognito-idp:DeleteGroup',
+  );
   fn.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: [apiGatewayArn(stack, '/apikeys')] }),
   );

@@ -103,6 +103,14 @@ export function adminUsernameOf(tenantName: string): string {
 }
 
 /**
+ * The admin's username when {@link adminUsernameOf} is held by a user of another tenant (created
+ * before this tenant existed): the tenant id makes it unique, and it is the same on every retry.
+ */
+export function fallbackAdminUsernameOf(tenantName: string, tenantId: string): string {
+  return `${adminUsernameOf(tenantName)}-${tenantId.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/**
  * Instruments a step's Lambda handler: its log lines carry the onboarding's execution name (the
  * registration id) as correlation id and the tenant; its SDK calls are X-Ray subsegments of its
  * invocation; a failed attempt is logged by name and counted (OnboardingStepFailures).

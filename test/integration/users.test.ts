@@ -77,11 +77,12 @@ describe('tenant admins manage their users', () => {
   });
 
   it('refuses a taken username (409), bad input (400), disabling oneself (409), operators (403) and anonymous callers (401)', async () => {
-    const taken = await users(acme, 'POST', '/users', {
-      username: `${globex.tenantName}-admin`,
-      email: 'x@y.co',
-      role: 'TenantUser',
-    });
+    // Usernames are unique in the pooled pool: one another pool tenant holds is taken.
+    const held = `held-${globex.tenantName}`;
+    expect(
+      (await users(globex, 'POST', '/users', { username: held, email: 'x@y.co', role: 'TenantUser' })).status,
+    ).toBe(201);
+    const taken = await users(acme, 'POST', '/users', { username: held, email: 'x@y.co', role: 'TenantUser' });
     const bad = await users(acme, 'POST', '/users', { username: 'a b', email: 'nope', role: 'Owner' });
     const self = await users(acme, 'POST', `/users/${acme.tenantName}-admin/disable`);
     const operator = await http('GET', controlPlane('/users'), { token: await operatorToken(cloud()) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../contracts/errors';
-import { parseRegistrationRequest } from '../../../contracts/requests';
+import { parseNewUser, parseRegistrationRequest, parseRejectRequest } from '../../../contracts/requests';
 import { TENANT_NAME_PATTERN, tenantNameKey } from '../../../contracts/rules';
 
 const VALID = { tenantName: 'acme-co', email: 'Owner@Acme.example', tier: 'BASIC' };
@@ -75,5 +75,33 @@ describe('tenantNameKey', () => {
 
   it('is what the name pattern is checked against case-insensitively', () => {
     expect(TENANT_NAME_PATTERN.test(tenantNameKey('Acme-Co'))).toBe(true);
+  });
+});
+
+describe('parseNewUser', () => {
+  it.each(['bigcorp-admin', 'BigCorp-Admin', 'bigcorp-admin-0a1b2c3d'])(
+    'refuses the admin username onboarding gives out (%s), naming username',
+    (username) => {
+      expect(() => parseNewUser({ username, email: 'x@example.com', role: 'TenantUser' })).toThrow(
+        expect.objectContaining({ errors: [expect.objectContaining({ field: 'username' })] }),
+      );
+    },
+  );
+
+  it('accepts other usernames, lower-cased', () => {
+    expect(parseNewUser({ username: 'Admin-Bob', email: 'B@example.com', role: 'TenantUser' })).toMatchObject({
+      username: 'admin-bob',
+      email: 'b@example.com',
+    });
+  });
+});
+
+describe('parseRejectRequest', () => {
+  it('trims the reason and refuses a blank or missing one, naming reason', () => {
+    expect(parseRejectRequest({ reason: '  not verified ' })).toEqual({ reason: 'not verified' });
+    for (const body of [{}, { reason: '   ' }, { reason: 'x'.repeat(501) }])
+      expect(() => parseRejectRequest(body)).toThrow(
+        expect.objectContaining({ errors: [expect.objectContaining({ field: 'reason' })] }),
+      );
   });
 });

@@ -55,6 +55,11 @@ function leftovers(
     ...options.apiGateway,
   });
   const cognito = fakeClient({
+    // The admin onboarding made belongs to the tenant being cleaned up.
+    adminGetUser: ({ Username }) => ({
+      Username,
+      UserAttributes: [{ Name: 'custom:tenantId', Value: Username === 'acme-admin' ? 'tenant-1' : 'someone-else' }],
+    }),
     adminDeleteUser: () => ({}),
     deleteGroup: () => ({}),
     ...options.cognito,
@@ -64,6 +69,22 @@ function leftovers(
 }
 
 describe('cleanupStoppedOnboarding', () => {
+  it('never deletes a user of another tenant that holds the admin username', async () => {
+    const deps = leftovers({
+      cognito: {
+        adminGetUser: ({ Username }) => ({
+          Username,
+          UserAttributes: [{ Name: 'custom:tenantId', Value: 'attacker' }],
+        }),
+      },
+    });
+
+    await cleanupStoppedOnboardingWith(deps, stopped(POOLED));
+
+    expect(deps.cognito.inputsOf('adminDeleteUser')).toEqual([]);
+    expect(deps.cognito.inputsOf('deleteGroup')).toHaveLength(1);
+  });
+
   it("removes a pooled tenant's API key, admin, group, stack mapping and row, and frees its name", async () => {
     const deps = leftovers();
 
@@ -72,6 +93,7 @@ describe('cleanupStoppedOnboarding', () => {
     expect(result).toEqual({ cleaned: true });
     expect(deps.apiGateway.inputsOf('deleteApiKey')).toEqual([{ apiKey: 'key-own' }]);
     expect(deps.cognito.sent).toEqual([
+      { command: 'adminGetUser', input: { UserPoolId: 'us-east-1_pooled', Username: 'acme-admin' } },
       { command: 'adminDeleteUser', input: { UserPoolId: 'us-east-1_pooled', Username: 'acme-admin' } },
       { command: 'deleteGroup', input: { UserPoolId: 'us-east-1_pooled', GroupName: 'tenant-1' } },
     ]);

@@ -22,6 +22,11 @@ function userPool() {
       users.set(`${input.UserPoolId} ${input.Username}`, input);
       return {};
     },
+    adminGetUser: ({ UserPoolId, Username }) => {
+      const user = users.get(`${UserPoolId} ${Username}`);
+      if (!user) throw awsError('UserNotFoundException', 'User does not exist.');
+      return { Username, UserAttributes: user.UserAttributes };
+    },
     adminAddUserToGroup: ({ UserPoolId, Username, GroupName }) => {
       members.add(`${UserPoolId} ${Username} ${GroupName}`);
       return {};
@@ -86,6 +91,24 @@ describe('createTenantAdmin', () => {
     expect(groups.size).toBe(1);
     expect(users.size).toBe(1);
     expect([...members]).toEqual(['us-east-1_pooled acme-admin tenant-1']);
+  });
+
+  it('never adopts a user of another tenant that pre-claimed the admin username: the admin gets the tenant-unique name', async () => {
+    const { cognito, users, members } = userPool();
+    const squatter = {
+      UserPoolId: 'us-east-1_pooled',
+      Username: 'acme-admin',
+      UserAttributes: [{ Name: 'custom:tenantId', Value: 'attacker-tenant' }],
+    };
+    users.set('us-east-1_pooled acme-admin', squatter);
+
+    const result = await createTenantAdminWith({ cognito, dynamoDb: registry() }, POOLED);
+    const retried = await createTenantAdminWith({ cognito, dynamoDb: registry() }, POOLED);
+
+    expect(result.username).toBe('acme-admin-tenant1');
+    expect(retried).toEqual(result);
+    expect(users.get('us-east-1_pooled acme-admin')).toBe(squatter);
+    expect([...members]).toEqual(['us-east-1_pooled acme-admin-tenant1 tenant-1']);
   });
 
   it('lets a Cognito refusal other than "exists" through, adding no one to the group', async () => {
