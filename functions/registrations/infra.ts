@@ -30,7 +30,7 @@ export function registrationsFunction(stack: Stack, props: RegistrationsFunction
     },
   });
   props.approvals.grant(fn, 'dynamodb:GetItem', 'dynamodb:Scan');
-  registrations.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+  registrations.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
   foundation.tenantNames.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   // A registration whose execution left Step Functions' history reads its tenant's status.
   foundation.tenantDetails.grant(fn, 'dynamodb:GetItem');

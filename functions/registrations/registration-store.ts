@@ -4,7 +4,13 @@
  * machine in Step Functions.
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { approvalStore } from '../approvals/approval-store';
 import { executionArnOf } from '../executions/execution-arn';
 import { describeExecution } from '../executions/execution-store';
@@ -144,6 +150,22 @@ export function registrationStore(
       return (await describeOnboarding(registrationId)) !== undefined;
     },
     describeOnboarding,
+    async cacheView(registrationId, view, at) {
+      await conditionally(
+        dynamoDb.send(
+          new UpdateCommand({
+            TableName: resources.REGISTRATIONS_TABLE,
+            Key: { registrationId },
+            UpdateExpression: 'SET cached = :cached',
+            // A late IN_PROGRESS never replaces the final view another request stored.
+            ConditionExpression:
+              'attribute_exists(registrationId) AND (attribute_not_exists(cached) OR cached.#view.#status <> :succeeded)',
+            ExpressionAttributeNames: { '#view': 'view', '#status': 'status' },
+            ExpressionAttributeValues: { ':cached': { view, at: at.toISOString() }, ':succeeded': 'SUCCEEDED' },
+          }),
+        ),
+      );
+    },
     async awaitingApproval(registrationId) {
       return (await approvals.get(registrationId)) !== undefined;
     },

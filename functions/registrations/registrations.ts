@@ -31,6 +31,8 @@ export interface Registration {
   readonly tier: TierName;
   readonly email: string;
   readonly createdAt: string;
+  /** The last status view served, and when (see {@link cachedViewUsable}). */
+  readonly cached?: { readonly view: RegistrationView; readonly at: string };
 }
 
 export type { OnboardingInput, RegistrationStatus, RegistrationView };
@@ -177,6 +179,24 @@ export function publicStepError(step: ExecutionStep): string | undefined {
  */
 export const START_GRACE_MS = 60_000;
 
+/**
+ * How long an IN_PROGRESS status view is served again without asking Step Functions: the public
+ * status is polled (the sign-up page, scripts), and each fresh view costs a DescribeExecution and a
+ * GetExecutionHistory, whose per-account token buckets the failure recording and the console share.
+ */
+export const IN_PROGRESS_VIEW_TTL_MS = 2_000;
+
+/**
+ * A stored view may be served when it is final and cannot change (SUCCEEDED) or is a recent
+ * IN_PROGRESS one. FAILED (a redrive may resume it) and AWAITING_APPROVAL (an operator may answer
+ * any moment) are always read fresh.
+ */
+export function cachedViewUsable(cached: Registration['cached'], now: Date): boolean {
+  if (!cached) return false;
+  if (cached.view.status === 'SUCCEEDED') return true;
+  return cached.view.status === 'IN_PROGRESS' && now.getTime() - Date.parse(cached.at) < IN_PROGRESS_VIEW_TTL_MS;
+}
+
 /** What the registration status reads besides the registration: its execution and its tenant. */
 export interface RegistrationStatusDeps {
   /** The onboarding execution named after the registration; undefined when it does not exist. */
@@ -185,6 +205,8 @@ export interface RegistrationStatusDeps {
   tenantStatus(tenantId: string): Promise<string | undefined>;
   /** True while the onboarding waits for an operator's approval (its task token is pending). */
   awaitingApproval(registrationId: string): Promise<boolean>;
+  /** Stores the view served (never over a SUCCEEDED one); without it nothing is cached. */
+  cacheView?(registrationId: string, view: RegistrationView, at: Date): Promise<void>;
 }
 
 /** `GET /registrations/{registrationId}`: the registration with where its onboarding stands. */
@@ -194,6 +216,9 @@ export async function describeRegistration(
 ): Promise<RegistrationView> {
   const registration = await deps.getRegistration(registrationId);
   if (!registration) throw new NotFoundError('Registration');
+  const now = deps.now();
+  if (cachedViewUsable(registration.cached, now))
+    return (registration.cached as NonNullable<Registration['cached']>).view;
   const execution = await deps.describeOnboarding(registrationId);
   const view = {
     registrationId: registration.registrationId,
@@ -225,7 +250,12 @@ export async function describeRegistration(
   const steps = (execution?.steps ?? []).map((step) =>
     step.error === undefined ? step : { ...step, error: publicStepError(step) },
   );
-  return { ...view, status: registrationStatusOf(execution?.status, awaiting), steps };
+  const fresh: RegistrationView = { ...view, status: registrationStatusOf(execution?.status, awaiting), steps };
+  if (fresh.status === 'SUCCEEDED' || fresh.status === 'IN_PROGRESS') {
+    // Only an optimisation: a view that could not be stored is still the right answer.
+    await deps.cacheView?.(registrationId, fresh, now).catch(() => undefined);
+  }
+  return fresh;
 }
 
 /** `GET /registrations?status=AWAITING_APPROVAL` (operators): the registrations waiting, oldest first. */

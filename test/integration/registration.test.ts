@@ -1,7 +1,8 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { POOL_ONBOARDING_TASKS } from '../../contracts/onboarding-states';
-import { http, signUp, uniqueName, welcomeMailOf } from '../support/client';
+import { http, signUp, tableNamed, uniqueName, welcomeMailOf } from '../support/client';
 import { cloud, controlPlane } from '../support/integration/cloud';
 
 const POOL_STEPS = [...POOL_ONBOARDING_TASKS];
@@ -160,6 +161,26 @@ describe('GET /registrations/{registrationId}', () => {
     const response = await http('GET', controlPlane('/registrations/00000000-0000-4000-8000-000000000000'));
 
     expect(response.status).toBe(404);
+  });
+
+  it('stores a SUCCEEDED view and serves it from the Registrations table, not from Step Functions', async () => {
+    const tenantName = uniqueName('cached');
+    const { registrationId } = await signUp(cloud(), tenantName);
+    const dynamo = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: cloud().dynamoDbEndpoint,
+      credentials: { accessKeyId: 'LOCALTEST', secretAccessKey: 'local' },
+    });
+    const table = await tableNamed(dynamo, 'Registrations');
+    const row = await dynamo.send(
+      new GetItemCommand({ TableName: table, Key: { registrationId: { S: registrationId } } }),
+    );
+
+    expect(row.Item?.cached?.M?.view?.M?.status?.S).toBe('SUCCEEDED');
+    // What is stored is what is served (the public view: no email).
+    const served = await http('GET', controlPlane(`/registrations/${registrationId}`));
+    expect(served.body.status).toBe('SUCCEEDED');
+    expect(JSON.stringify(row.Item?.cached)).not.toContain('@');
   });
 
   it('answers 404, not a leak, for an idempotency record id', async () => {

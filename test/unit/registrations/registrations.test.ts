@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../../contracts/errors';
 import type { RegistrationRequest } from '../../../contracts/schemas/control-plane';
 import {
+  cachedViewUsable,
   describeRegistration,
   type ExecutionStatus,
   IdempotencyKeyReusedError,
@@ -204,6 +205,39 @@ describe('describeRegistration', () => {
     tenantStatus: async () => tenant,
     awaitingApproval: async () => false,
     now: () => now,
+  });
+
+  it('serves a SUCCEEDED view again without asking Step Functions, and an IN_PROGRESS one for 2 s only', async () => {
+    let reads = 0;
+    const stored: Record<string, unknown> = {};
+    const withCache = (status: ExecutionStatus, at: Date) => ({
+      ...depsWith({ ...registration, ...stored }, status, at),
+      describeOnboarding: async () => {
+        reads += 1;
+        return { status, steps };
+      },
+      cacheView: async (_id: string, view: unknown, when: Date) => {
+        stored.cached = { view, at: when.toISOString() };
+      },
+    });
+
+    await describeRegistration(withCache('RUNNING', FIXED_NOW), 'r-1');
+    await describeRegistration(withCache('RUNNING', new Date(FIXED_NOW.getTime() + 1_000)), 'r-1');
+    expect(reads).toBe(1);
+    await describeRegistration(withCache('SUCCEEDED', new Date(FIXED_NOW.getTime() + 2_500)), 'r-1');
+    expect(reads).toBe(2);
+    const later = await describeRegistration(withCache('SUCCEEDED', new Date(FIXED_NOW.getTime() + 86_400_000)), 'r-1');
+    expect(reads).toBe(2);
+    expect(later.status).toBe('SUCCEEDED');
+  });
+
+  it('always reads a FAILED or AWAITING_APPROVAL registration fresh (a redrive or an answer may change it)', () => {
+    const view = (status: 'FAILED' | 'AWAITING_APPROVAL') =>
+      ({ view: { status } as never, at: FIXED_NOW.toISOString() }) as Registration['cached'];
+
+    expect(cachedViewUsable(view('FAILED'), FIXED_NOW)).toBe(false);
+    expect(cachedViewUsable(view('AWAITING_APPROVAL'), FIXED_NOW)).toBe(false);
+    expect(cachedViewUsable(undefined, FIXED_NOW)).toBe(false);
   });
 
   it('is AWAITING_APPROVAL while its running onboarding waits for an operator', async () => {
