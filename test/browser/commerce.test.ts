@@ -1,22 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoConsoleErrors, launch, openPage, screenshot } from '../support/browser/browser';
-import { at, invitationOf, NEW_PASSWORD, signUp, uniqueName, welcomeMailOf } from '../support/client';
+import { firstSignIn } from '../support/browser/commerce';
+import { at, invitationOf, signUp, uniqueName, welcomeMailOf } from '../support/client';
 import { cloud } from '../support/integration/cloud';
-
-/** A first sign-in to the tenant's store: tenant name, username and temporary password, then a new password. */
-async function firstSignIn(page: Page, tenantName: string, username: string, temporaryPassword: string) {
-  await page.goto(at(cloud().consoleUrl, `/app/?tenant=${tenantName}`));
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: `Sign in to ${tenantName}` }).waitFor();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(temporaryPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
-  await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
-  await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
-  await page.getByRole('button', { name: 'Set password and sign in' }).click();
-}
 
 let browser: Browser;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 /**
  * The commerce app: tenant name → tenant-config → sign-in against that tenant's user pool
  * (NEW_PASSWORD_REQUIRED handled) → products and orders on the tenant's API, and for tenant
- * admins the tenant's users on the control-plane API. Pool and silo tenants alike: everything
- * comes from tenant-config.
+ * admins the tenant's users and activity (its audit log) on the control-plane API. Pool and silo
+ * tenants alike: everything comes from tenant-config.
  */
 import Button from '@cloudscape-design/components/button';
 import { useMemo, useState } from 'react';
@@ -13,6 +13,7 @@ import { navigate, usePath } from '../shared/router';
 import { SignInForm } from '../shared/SignInForm';
 import { useSession } from '../shared/session';
 import { useLoad } from '../shared/use-load';
+import { ActivityPage } from './ActivityPage';
 import { TenantClient, UsersClient } from './client';
 import { OrdersPage } from './OrdersPage';
 import { ProductsPage } from './ProductsPage';
@@ -85,11 +86,17 @@ export function CommerceApp() {
     );
   }
 
-  // Users is for tenant admins only: a tenant user does not see it, and its URL shows products.
+  // Users and Activity are for tenant admins only: a tenant user does not see them, and their
+  // URLs show products.
   const sections = [
     { text: 'Products', href: '/app/products' },
     { text: 'Orders', href: '/app/orders' },
-    ...(users ? [{ text: 'Users', href: '/app/users' }] : []),
+    ...(users
+      ? [
+          { text: 'Users', href: '/app/users' },
+          { text: 'Activity', href: '/app/activity' },
+        ]
+      : []),
   ];
   const active = sections.find((section) => path.startsWith(section.href))?.href ?? '/app/products';
   return (
@@ -115,6 +122,8 @@ export function CommerceApp() {
         <OrdersPage client={client} />
       ) : active === '/app/users' && users ? (
         <UsersPage client={users} self={String(claims?.['cognito:username'] ?? '')} />
+      ) : active === '/app/activity' && users ? (
+        <ActivityPage client={users} tenantId={tenant.tenantId} />
       ) : (
         <ProductsPage client={client} />
       )}

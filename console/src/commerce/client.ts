@@ -1,4 +1,5 @@
 import { ApiClient, allPages, type Page, pageQuery } from '../shared/api';
+import { type AuditEntry, type AuditQuery, type AuditSource, auditPath } from '../shared/audit';
 import type { NewUser, Order, Product, TenantUser } from './types';
 
 /** The tenant API with the signed-in user's ID token. */
@@ -17,10 +18,10 @@ export class TenantClient extends ApiClient {
 }
 
 /**
- * A tenant admin's users: the control-plane API (not the tenant's API), called with the same
- * ID token of the tenant's user pool.
+ * A tenant admin's users and their tenant's audit log: the control-plane API (not the tenant's
+ * API), called with the same ID token of the tenant's user pool.
  */
-export class UsersClient extends ApiClient {
+export class UsersClient extends ApiClient implements AuditSource {
   /** `GET /users` pages hold at most 60 users (Cognito's limit). */
   users = (signal?: AbortSignal) =>
     allPages((next) => this.call<Page<TenantUser>>('GET', `/users${pageQuery(next)}`, undefined, signal));
@@ -29,4 +30,7 @@ export class UsersClient extends ApiClient {
   createUser = (user: NewUser) => this.call<TenantUser>('POST', '/users', user);
   setEnabled = (username: string, enabled: boolean) =>
     this.call<TenantUser>('POST', `/users/${encodeURIComponent(username)}/${enabled ? 'enable' : 'disable'}`);
+  /** The tenant's audit entries (the API refuses a tenant admin any other tenant's, and none without `tenantId`). */
+  audit = (query: AuditQuery, nextToken?: string, signal?: AbortSignal) =>
+    this.call<Page<AuditEntry>>('GET', auditPath(query, nextToken), undefined, signal);
 }

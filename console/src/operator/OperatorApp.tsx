@@ -1,4 +1,4 @@
-/** The operator console: sign-in with the operator pool, then dashboard, approvals, executions, releases and tenants. */
+/** The operator console: sign-in with the operator pool, then dashboard, approvals, executions, releases, tenants and the audit log. */
 import Alert from '@cloudscape-design/components/alert';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useMemo } from 'react';
@@ -11,6 +11,7 @@ import { useSession } from '../shared/session';
 import { useLoad } from '../shared/use-load';
 import { OperatorClient } from './client';
 import { ApprovalsPage } from './pages/ApprovalsPage';
+import { AuditPage } from './pages/AuditPage';
 import { Dashboard } from './pages/Dashboard';
 import { ExecutionDetailPage } from './pages/ExecutionDetailPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
@@ -27,6 +28,7 @@ const SECTIONS = [
   { text: 'Executions', href: '/executions' },
   { text: 'Releases', href: '/releases' },
   { text: 'Tenants', href: '/tenants' },
+  { text: 'Audit log', href: '/audit' },
 ];
 
 function Page({ path, client }: { path: string; client: OperatorClient }) {
@@ -48,6 +50,7 @@ function Page({ path, client }: { path: string; client: OperatorClient }) {
   if (/^\/executions\/?$/.test(path)) return <ExecutionsPage client={client} />;
   if (/^\/releases\/?$/.test(path)) return <ReleasesPage client={client} />;
   if (/^\/tenants\/?$/.test(path)) return <TenantsPage client={client} />;
+  if (/^\/audit\/?$/.test(path)) return <AuditPage client={client} search={location.search} />;
   if (path === '/' || path === '') return <Dashboard client={client} />;
   return (
     <Alert type="warning" header="Page not found">

@@ -1,5 +1,6 @@
 /** The control-plane API as the operator console calls it, with the operator's ID token. */
 import { ApiClient, allPages, type Page, pageQuery } from '../shared/api';
+import { type AuditEntry, type AuditQuery, type AuditSource, auditPath } from '../shared/audit';
 import type {
   Execution,
   ExecutionDetail,
@@ -26,7 +27,7 @@ export type ApprovalTarget = { readonly registrationId: string } | { readonly ex
 /** An operator's answer: approve, or reject with the reason the applicant is told. */
 export type ApprovalAnswer = { readonly approve: true } | { readonly reason: string };
 
-export class OperatorClient extends ApiClient {
+export class OperatorClient extends ApiClient implements AuditSource {
   /** Every tenant, page after page (bounded, for the dashboard and the tenants table). */
   allTenants(signal?: AbortSignal): Promise<Tenant[]> {
     return allPages((next) => this.call<Page<Tenant>>('GET', `/tenants${pageQuery(next)}`, undefined, signal));
@@ -105,6 +106,11 @@ export class OperatorClient extends ApiClient {
     const { nextToken, ...rest } = query;
     const path = `/tenants/${encodeURIComponent(tenantId)}/${list}${pageQuery(nextToken, rest)}`;
     return this.call<Page<T>>('GET', path, undefined, signal);
+  }
+
+  /** One page of the audit log, newest first: every tenant's, or one tenant's (`query.tenantId`). */
+  audit(query: AuditQuery, nextToken?: string, signal?: AbortSignal): Promise<Page<AuditEntry>> {
+    return this.call('GET', auditPath(query, nextToken), undefined, signal);
   }
 
   /** One trace with its segments as a waterfall. */

@@ -1,8 +1,11 @@
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import Link from '@cloudscape-design/components/link';
+import { AuditTable } from '../../shared/AuditTable';
 import { DetailPage } from '../../shared/DetailPage';
 import { formatTime } from '../../shared/format';
+import { follow } from '../../shared/router';
 import { useLoad } from '../../shared/use-load';
 import type { OperatorClient } from '../client';
 import { TenantStatus } from '../status';
@@ -44,6 +47,18 @@ export function TenantDetailPage({ client, tenantId }: { client: OperatorClient;
             />
           </Container>
           <ExecutionsTable client={client} tenantId={tenantId} title="Executions of this tenant" headingLevel="h2" />
+          <AuditTable
+            source={client}
+            query={{ tenantId }}
+            title="Audit log of this tenant"
+            headingLevel="h2"
+            empty="Nothing done to this tenant in the last 30 days."
+            actions={
+              <Link href={`/audit?tenantId=${encodeURIComponent(tenantId)}`} onFollow={follow}>
+                Search the audit log
+              </Link>
+            }
+          />
           <RecentRequestsTable client={client} tenantId={tenantId} />
           <LogLinesTable client={client} tenantId={tenantId} />
         </>

@@ -4,11 +4,11 @@ import ExpandableSection from '@cloudscape-design/components/expandable-section'
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import { useState } from 'react';
 import { formatTime } from '../../shared/format';
+import { LoadMoreFooter } from '../../shared/LoadMoreFooter';
 import { ResourceTable } from '../../shared/ResourceTable';
 import { usePagedLoad } from '../../shared/use-paged-load';
 import type { TenantTelemetryProps } from '../client';
 import type { LogLine } from '../types';
-import { LoadMoreFooter } from './LoadMoreFooter';
 
 const LEVEL_OPTIONS: SelectProps.Option[] = [
   { value: '', label: 'Any level' },

@@ -3,12 +3,12 @@ import Badge from '@cloudscape-design/components/badge';
 import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { formatTime } from '../../shared/format';
+import { LoadMoreFooter } from '../../shared/LoadMoreFooter';
 import { ResourceTable } from '../../shared/ResourceTable';
 import { follow } from '../../shared/router';
 import { usePagedLoad } from '../../shared/use-paged-load';
 import type { TenantTelemetryProps } from '../client';
 import type { TraceSummary } from '../types';
-import { LoadMoreFooter } from './LoadMoreFooter';
 import { formatMs } from './waterfall';
 
 /** The fault (5xx), error (4xx) and throttle (429) badges of a trace or segment. */

@@ -1,6 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import type { PagedLoad } from '../../shared/use-paged-load';
+import type { PagedLoad } from './use-paged-load';
 
 /** "Load more" under a paged table, with the error of the last attempt. */
 export function LoadMoreFooter({ paged }: { paged: PagedLoad<unknown> }) {
