@@ -5,8 +5,10 @@ import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SegmentDoc as Doc, must } from '../../test/support/local/xray';
 import { type LocalXRay, startLocalXRay } from '../xray';
+import type { SegmentDocument } from '../xray/segment-document';
 import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader } from '../xray/trace-header';
 import { LambdaRuntime, type LocalFunction } from './runtime';
+import { startInvocationTrace } from './tracing';
 
 /** A function instrumented as tenantflow's are: Powertools Tracer, a handler subsegment, an annotation. */
 const TRACED_HANDLER = `
@@ -30,6 +32,14 @@ exports.handler = async (event) => {
     tracer.setSegment(facade);
   }
 };
+`;
+
+/** The traced handler behind a slow init: its module takes {@link SLOW_INIT_MS} to load. */
+const SLOW_INIT_MS = 150;
+const SLOW_INIT_HANDLER = `
+const until = Date.now() + ${SLOW_INIT_MS};
+while (Date.now() < until) {}
+module.exports = require('./index');
 `;
 
 /** Reads the invoke store after a pause, so that two calls overlap. */
@@ -58,16 +68,24 @@ const fn = (name: string, tracingMode: LocalFunction['tracingMode'], handler = '
   tracingMode,
 });
 
-/** The trace's documents once `until` holds (segments arrive by UDP and from the runtime). */
-async function traceDocuments(traceId: string, until: (docs: Doc[]) => boolean): Promise<Doc[]> {
+/** The trace (its documents, and its duration as X-Ray tells it) once `until` holds (segments arrive by UDP and from the runtime). */
+async function traceOf(traceId: string, until: (docs: Doc[]) => boolean): Promise<{ docs: Doc[]; duration: number }> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const { Traces } = await client.send(new BatchGetTracesCommand({ TraceIds: [traceId] }));
     const docs = (Traces?.[0]?.Segments ?? []).map((segment) => JSON.parse(segment.Document as string));
-    if (until(docs)) return docs;
+    if (until(docs)) return { docs, duration: Traces?.[0]?.Duration ?? Number.NaN };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`trace ${traceId} incomplete`);
 }
+
+async function traceDocuments(traceId: string, until: (docs: Doc[]) => boolean): Promise<Doc[]> {
+  return (await traceOf(traceId, until)).docs;
+}
+
+/** Every document of the trace, subsegments included. */
+const everyDocument = (docs: readonly Doc[]): Doc[] =>
+  docs.flatMap((doc) => [doc, ...everyDocument(doc.subsegments ?? [])]);
 
 const functionSegmentOf = (docs: Doc[]) => docs.find((doc) => doc.origin === 'AWS::Lambda::Function');
 const hasHandlerSubsegment = (docs: Doc[]) =>
@@ -78,6 +96,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'code'));
   fs.writeFileSync(path.join(dir, 'code', 'index.js'), TRACED_HANDLER);
   fs.writeFileSync(path.join(dir, 'code', 'store.js'), STORE_HANDLER);
+  fs.writeFileSync(path.join(dir, 'code', 'slow-init.js'), SLOW_INIT_HANDLER);
   fs.mkdirSync(path.join(dir, 'layer', 'nodejs'), { recursive: true });
   fs.symlinkSync(path.resolve('node_modules'), path.join(dir, 'layer', 'nodejs', 'node_modules'));
   xray = await startLocalXRay({ dataDir: path.join(dir, 'xray'), region: 'us-east-1', accountId: '000000000000' });
@@ -85,6 +104,7 @@ beforeAll(async () => {
   runtime.register(fn('active', 'Active'));
   runtime.register(fn('passthrough', 'PassThrough'));
   runtime.register(fn('store', 'Active', 'store.handler'));
+  runtime.register(fn('slow-init', 'Active', 'slow-init.handler'));
   client = new XRayClient({
     endpoint: xray.endpoint,
     region: 'us-east-1',
@@ -189,5 +209,84 @@ describe('the Lambda service’s tracing', () => {
     };
     expect(await annotationOf(must(slow).root)).toBe('t-slow');
     expect(await annotationOf(must(fast).root)).toBe('t-fast');
+  });
+});
+
+describe('the Initialization subsegment', () => {
+  it('spans the code’s load inside the invocation that started the environment, right before its Invocation', async () => {
+    const invokedAt = Date.now() / 1000;
+    const result = (await runtime.invoke('slow-init', { tenantId: 't-cold' })) as { root: string };
+    const answeredAt = Date.now() / 1000;
+
+    const { docs, duration } = await traceOf(result.root, hasHandlerSubsegment);
+    const service = must(docs.find((doc) => doc.origin === 'AWS::Lambda'));
+    const subsegments = must(functionSegmentOf(docs)?.subsegments);
+    const init = must(
+      subsegments.find((sub: Doc) => sub.name === 'Initialization'),
+      'Initialization',
+    );
+    const invocation = must(
+      subsegments.find((sub: Doc) => sub.name === 'Invocation'),
+      'Invocation',
+    );
+    expect(init.end_time - init.start_time).toBeGreaterThanOrEqual((SLOW_INIT_MS - 5) / 1000);
+    expect(init.start_time).toBeGreaterThanOrEqual(service.start_time);
+    expect(init.end_time).toBeLessThanOrEqual(invocation.start_time);
+    // Milliseconds of slack: X-Ray keeps three decimals, and the worker has a clock of its own.
+    expect(service.start_time).toBeGreaterThanOrEqual(invokedAt - 0.002);
+    expect(duration).toBeLessThanOrEqual(answeredAt - invokedAt + 0.002);
+  });
+
+  it('is absent from a pre-warmed environment’s first trace, which spans the invocation, not the time since the environment started', async () => {
+    const idleMs = 1500;
+    const warmed = new LambdaRuntime({ tracing: { sink: xray, daemonAddress: xray.daemonAddress } });
+    try {
+      warmed.register(fn('prewarmed', 'Active'));
+      await warmed.prewarm();
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+
+      const invokedAt = Date.now() / 1000;
+      const result = (await warmed.invoke('prewarmed', { tenantId: 't-warm' })) as { root: string };
+      const answeredAt = Date.now() / 1000;
+      expect(warmed.environmentsStarted.get('prewarmed')).toBe(1);
+
+      const { docs, duration } = await traceOf(result.root, hasHandlerSubsegment);
+      const names = everyDocument(docs).map((doc) => doc.name);
+      expect(names).not.toContain('Initialization');
+      expect(Math.min(...everyDocument(docs).map((doc) => doc.start_time))).toBeGreaterThanOrEqual(invokedAt - 0.002);
+      expect(duration).toBeLessThanOrEqual(answeredAt - invokedAt + 0.002);
+      expect(duration).toBeLessThan(idleMs / 1000);
+    } finally {
+      await warmed.close();
+    }
+  });
+
+  it('is recorded only for an init that began after the invoke arrived', () => {
+    const recorded: SegmentDocument[] = [];
+    const sink = { putSegment: (doc: SegmentDocument) => void recorded.push(doc) };
+    const invokedAt = 1_800_000_000_000;
+    const trace = startInvocationTrace(
+      {
+        functionName: 'f',
+        arn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+        codeDir: '/code',
+        tracingMode: 'Active',
+      },
+      undefined,
+      sink,
+      'request-1',
+      () => invokedAt,
+    );
+    // A pre-warm's init, 30 s before the invoke; the handler ran 2-5 ms after it arrived.
+    trace.finish({
+      timing: { initStart: invokedAt - 30_000, initEnd: invokedAt - 29_800, start: invokedAt + 2, end: invokedAt + 5 },
+    });
+
+    const functionSegment = must(recorded.find((doc) => doc.origin === 'AWS::Lambda::Function'));
+    const service = must(recorded.find((doc) => doc.origin === 'AWS::Lambda'));
+    const subsegments = (functionSegment.subsegments ?? []) as unknown as Doc[];
+    expect(subsegments.map((sub) => sub.name)).toEqual(['Invocation', 'Overhead']);
+    const starts = [service, functionSegment, ...subsegments].map((doc) => doc.start_time);
+    expect(Math.min(...starts)).toBe(invokedAt / 1000);
   });
 });

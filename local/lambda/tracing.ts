@@ -82,6 +82,16 @@ function causeOf(error: { name: string; message: string }) {
   };
 }
 
+/**
+ * The init this invocation waited for, if any: an environment started for it loads the code
+ * after the invoke arrived. An init that began earlier (a pre-warmed environment) belongs to no
+ * request, so the invocation is a warm start and its trace holds no idle time.
+ */
+function ownTiming(timing: InvocationTiming, invokedAt: number): InvocationTiming {
+  if (timing.initStart === undefined || timing.initStart < invokedAt) return { start: timing.start, end: timing.end };
+  return timing;
+}
+
 /** The function segment's subsegments: Initialization (cold start), Invocation, Overhead. */
 function functionSubsegments(timing: InvocationTiming, end: number, error?: { name: string; message: string }) {
   const subs: Record<string, unknown>[] = [];
@@ -131,8 +141,9 @@ export function startInvocationTrace(
   const header = formatTraceHeader({ root: traceId, parent: functionId, sampled });
   return {
     header,
-    finish({ timing = {}, error }) {
+    finish({ timing: measured = {}, error }) {
       if (!sampled) return;
+      const timing = ownTiming(measured, startedAt);
       // The worker's clock reads the same epoch; the max keeps its times inside the segments.
       const end = Math.max(now(), timing.end ?? 0);
       const common = { trace_id: traceId, name: fn.functionName, resource_arn: fn.arn };

@@ -48,7 +48,7 @@ const [file, exportName] = splitHandler(workerData.handler);
 let handlerFn;
 /** How long loading the handler's module took, until the invocation that reports it (REPORT's Init Duration). */
 let initMs;
-/** The same span in epoch milliseconds, for that invocation's trace (its Initialization subsegment). */
+/** The same span in epoch milliseconds, for the trace of the invocation that ran it (its Initialization subsegment). */
 let initSpan;
 
 function splitHandler(handler) {
@@ -82,6 +82,10 @@ parentPort.on('message', async ({ id, event, timeoutMs, requestId, warm, traceHe
     try {
       load();
     } catch {}
+    // That init belongs to no request: the first invocation's trace has no Initialization (it
+    // would start the trace when the local cloud started). Its REPORT still tells the Init
+    // Duration, as Lambda's does for a provisioned environment's first invocation.
+    initSpan = undefined;
     parentPort.postMessage({ id, result: null });
     return;
   }

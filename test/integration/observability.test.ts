@@ -1,12 +1,18 @@
 /**
  * Tenant-aware observability on the local cloud, read back as a user would, with the real SDK
  * clients against the endpoints of endpoints.json: each tenant's log lines (a CloudWatch JSON
- * filter pattern) and metrics (EMF → CloudWatch), and no secret in any log line of the journey.
+ * filter pattern) and metrics (EMF → CloudWatch), an onboarding's steps followed by its
+ * correlation id, and no secret in any log line of the journey.
  * (Traces: test/integration/tracing.test.ts, and by tenant annotation after overlapping
  * requests: test/integration/overlapping-tenants.test.ts.)
  */
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  paginateDescribeLogGroups,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_NAMESPACE, METRICS } from '../../contracts/observability';
 import { outbox, waitFor } from '../support/client';
@@ -34,6 +40,29 @@ beforeAll(async () => {
 afterAll(() => {
   for (const client of [logs, metrics]) client?.destroy();
 });
+
+/** The names of the functions an execution invoked: Lambda tasks by ARN, and `lambda:invoke` integrations. */
+async function functionsInvokedBy(executionArn: string): Promise<string[]> {
+  const sfn = new SFNClient({ ...LOCAL_CLIENT, endpoint: cloud().stepFunctionsEndpoint });
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } finally {
+    sfn.destroy();
+  }
+  const arns = events.flatMap((event) => {
+    if (event.lambdaFunctionScheduledEventDetails) return [event.lambdaFunctionScheduledEventDetails.resource];
+    const task = event.taskScheduledEventDetails;
+    if (task?.resourceType !== 'lambda') return [];
+    return [(JSON.parse(task.parameters ?? '{}') as { FunctionName?: string }).FunctionName];
+  });
+  return [...new Set(arns.map((arn) => String(arn).split(':').pop() as string))].sort();
+}
 
 describe('tenant-aware observability on the local cloud', () => {
   it("finds exactly one tenant's request lines with a JSON filter pattern, none of the other's", async () => {
@@ -92,6 +121,35 @@ describe('tenant-aware observability on the local cloud', () => {
 
     // At least this file's four requests (other files' BASIC tenants may add theirs).
     expect(requests).toBeGreaterThanOrEqual(4);
+  });
+
+  it("finds every onboarding step's line by the onboarding's correlation id (the registration id) across the control plane's log groups", async () => {
+    const { registrationId, executionId } = a.registration;
+    // An execution's ARN is its state machine's, with `execution` for `stateMachine` and its name appended.
+    const machine = cloud().onboardingStateMachineArn;
+    const invoked = await functionsInvokedBy(`${machine.replace(':stateMachine:', ':execution:')}:${executionId}`);
+    const groups: string[] = [];
+    for await (const page of paginateDescribeLogGroups(
+      { client: logs },
+      { logGroupNamePrefix: 'tenantflow-control-plane-' },
+    ))
+      groups.push(...(page.logGroups ?? []).map((group) => group.logGroupName as string));
+
+    const lines = await waitFor(
+      async () => {
+        const found = [];
+        for (const group of groups)
+          for (const event of await linesMatching(logs, group, `{ $.correlation_id = "${registrationId}" }`, started))
+            found.push(JSON.parse(event.message as string));
+        const stepped = new Set(found.filter((line) => line.message === 'step done').map((line) => line.function_name));
+        return invoked.every((name) => stepped.has(name)) ? found : undefined;
+      },
+      "a 'step done' line of every function the onboarding invoked",
+      10_000,
+    );
+
+    expect(invoked.length).toBeGreaterThanOrEqual(5);
+    expect(lines.every((line) => line.correlation_id === registrationId && line.tenantId === a.tenantId)).toBe(true);
   });
 
   it('writes no temporary password, token or credential into any log line of the journey', async () => {
