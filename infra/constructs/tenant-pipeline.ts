@@ -58,6 +58,14 @@ export function tenantPipeline(stack: Stack, props: TenantPipelineProps): Tenant
   const pipeline = new codepipeline.Pipeline(stack, 'TenantPipeline', {
     pipelineName: TENANT_PIPELINE_NAME,
     pipelineType: codepipeline.PipelineType.V2,
+    // PARALLEL, not the default SUPERSEDED: each PLATINUM onboarding starts its own run and waits
+    // (task token, 1 h) for that run's fan-out to deploy its stack; SUPERSEDED drops a run still
+    // waiting at a stage when a newer one arrives, so concurrent sign-ups lose their runs and time
+    // out. QUEUED would put each onboarding behind every earlier run's whole build (npm ci,
+    // npm test) and behind whole releases, past that hour after a few sign-ups. The stage lock
+    // that serialized fan-outs goes with it: overlapping releases are an operator's call
+    // (docs/releases.md, "Execution mode").
+    executionMode: codepipeline.ExecutionMode.PARALLEL,
     variables: [tenantId],
     crossAccountKeys: false,
     restartExecutionOnUpdate: false,

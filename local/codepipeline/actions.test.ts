@@ -4,6 +4,7 @@ import { PipelineError, resolveVariables } from './actions';
 
 const PIPELINE: LocalPipelineModel = {
   name: 'tenant-pipeline',
+  executionMode: 'PARALLEL',
   stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:fan-out',
   variables: [{ name: 'tenantId', defaultValue: 'ALL' }, { name: 'note' }],
 };

@@ -6,6 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalPipelineModel } from '../deployer/resource-handlers';
 import type { ExecutionLog, ExecutionRecord } from './execution-log';
+import { type DeployStage, type DeployStageEntry, refresh } from './stage-entry';
+
+export type { DeployStage } from './stage-entry';
 
 /** The input of the deploy stage's state machine. */
 export interface DeployStageInput {
@@ -14,16 +17,6 @@ export interface DeployStageInput {
   /** Seconds between stack status polls (the fan-out's default is 10). */
   readonly pollSeconds?: number;
   readonly templateUrl: string;
-}
-
-/** How the deploy stage runs: a state machine on the local Step Functions. */
-export interface DeployStage {
-  /** Starts a state machine execution named `name` with `input` (JSON); resolves to its ARN. */
-  startStateMachine(stateMachineArn: string, name: string, input: string): Promise<string>;
-  /** The state machine execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE) and failure. */
-  describeExecution(executionArn: string): Promise<{ status: string; error?: string; cause?: string }>;
-  /** `version` and `templateUrl` of the deploy input, read at each StartPipelineExecution. */
-  deployInput(): { version: string; templateUrl: string };
 }
 
 /** A CodePipeline service error; the SDK raises the exception named by `type`. */
@@ -42,19 +35,12 @@ export interface PipelineContext {
   readonly pipelines: ReadonlyMap<string, LocalPipelineModel>;
   readonly executions: ExecutionLog;
   readonly stage: DeployStage;
+  /** Lets executions into the deploy stage by the pipeline's execution mode. */
+  readonly entry: DeployStageEntry;
 }
 
 /** An action: the request body in, the response body out. */
 export type PipelineAction = (body: Record<string, unknown>) => Promise<unknown>;
-
-const STATUS_OF: Record<string, ExecutionRecord['status']> = {
-  RUNNING: 'InProgress',
-  PENDING_REDRIVE: 'InProgress',
-  SUCCEEDED: 'Succeeded',
-  FAILED: 'Failed',
-  TIMED_OUT: 'Failed',
-  ABORTED: 'Stopped',
-};
 
 function pipelineOf(ctx: PipelineContext, name: unknown): LocalPipelineModel {
   if (typeof name !== 'string' || name === '') throw new PipelineError('ValidationException', 'name is required');
@@ -104,31 +90,6 @@ function deployStageInput(stage: DeployStage, variables: ExecutionRecord['variab
   };
 }
 
-/** Follows the state machine execution of an execution still in progress. */
-async function refresh(ctx: PipelineContext, record: ExecutionRecord): Promise<ExecutionRecord> {
-  if (record.status !== 'InProgress' || !record.stateMachineExecutionArn) return record;
-  try {
-    const execution = await ctx.stage.describeExecution(record.stateMachineExecutionArn);
-    const status = STATUS_OF[execution.status] ?? 'InProgress';
-    if (status !== record.status) {
-      record.status = status;
-      record.lastUpdateTime = Date.now() / 1000;
-      if (status !== 'Succeeded')
-        record.statusSummary =
-          [execution.error, execution.cause].filter(Boolean).join(': ') || `Deploy stage ${execution.status}`;
-      ctx.executions.persist();
-    }
-  } catch (error) {
-    // The execution is gone (a fresh Step Functions data dir): the pipeline run cannot finish.
-    if ((error as Error).name === 'ExecutionDoesNotExist') {
-      record.status = 'Failed';
-      record.statusSummary = 'The deploy stage execution no longer exists';
-      ctx.executions.persist();
-    }
-  }
-  return record;
-}
-
 const TRIGGER = { triggerType: 'StartPipelineExecution', triggerDetail: 'local' };
 
 const view = (record: ExecutionRecord) => ({
@@ -140,7 +101,7 @@ const view = (record: ExecutionRecord) => ({
   artifactRevisions: [],
   variables: record.variables,
   trigger: TRIGGER,
-  executionMode: 'QUEUED',
+  executionMode: record.executionMode ?? 'SUPERSEDED',
   executionType: 'STANDARD',
 });
 
@@ -152,11 +113,14 @@ const summary = (record: ExecutionRecord) => ({
   lastUpdateTime: record.lastUpdateTime,
   sourceRevisions: [],
   trigger: TRIGGER,
-  executionMode: 'QUEUED',
+  executionMode: record.executionMode ?? 'SUPERSEDED',
   executionType: 'STANDARD',
 });
 
-/** StartPipelineExecution: runs the deploy stage; idempotent by clientRequestToken. */
+/**
+ * StartPipelineExecution: records the execution waiting at the deploy stage, which it enters
+ * now or later by the pipeline's execution mode; idempotent by clientRequestToken.
+ */
 async function startPipelineExecution(ctx: PipelineContext, body: Record<string, unknown>): Promise<unknown> {
   const pipeline = pipelineOf(ctx, body.name);
   const token = typeof body.clientRequestToken === 'string' ? body.clientRequestToken : undefined;
@@ -170,31 +134,27 @@ async function startPipelineExecution(ctx: PipelineContext, body: Record<string,
     );
   }
   const input = deployStageInput(ctx.stage, variables);
+  const pipelineExecutionId = randomUUID();
   const now = Date.now() / 1000;
-  const record: ExecutionRecord = {
-    pipelineExecutionId: randomUUID(),
+  ctx.executions.add({
+    pipelineExecutionId,
     pipelineName: pipeline.name,
     status: 'InProgress',
+    executionMode: pipeline.executionMode,
     startTime: now,
     lastUpdateTime: now,
     variables,
     clientRequestToken: token,
-  };
-  try {
-    const executionName = pipeline.executionNamePrefix
-      ? `${pipeline.executionNamePrefix}-${record.pipelineExecutionId}`
-      : record.pipelineExecutionId;
-    record.stateMachineExecutionArn = await ctx.stage.startStateMachine(
-      pipeline.stateMachineArn,
-      executionName,
-      JSON.stringify(input),
-    );
-  } catch (error) {
-    record.status = 'Failed';
-    record.statusSummary = `The deploy stage could not start: ${(error as Error).message}`;
-  }
-  ctx.executions.add(record);
-  return { pipelineExecutionId: record.pipelineExecutionId };
+    waitingToStart: {
+      stateMachineArn: pipeline.stateMachineArn,
+      executionName: pipeline.executionNamePrefix
+        ? `${pipeline.executionNamePrefix}-${pipelineExecutionId}`
+        : pipelineExecutionId,
+      input: JSON.stringify(input),
+    },
+  });
+  await ctx.entry.advance(pipeline.name);
+  return { pipelineExecutionId };
 }
 
 /** The actions by name (the `X-Amz-Target` suffix). */
@@ -213,7 +173,7 @@ export function pipelineActions(ctx: PipelineContext): Record<string, PipelineAc
           `Pipeline execution ${String(body.pipelineExecutionId)} not found in pipeline ${pipeline.name}`,
         );
       }
-      return { pipelineExecution: view(await refresh(ctx, record)) };
+      return { pipelineExecution: view(await refresh(ctx.stage, ctx.executions, record)) };
     },
 
     async ListPipelineExecutions(body) {
@@ -222,7 +182,8 @@ export function pipelineActions(ctx: PipelineContext): Record<string, PipelineAc
       const all = ctx.executions.of(pipeline.name);
       const start = typeof body.nextToken === 'string' ? Number(body.nextToken) || 0 : 0;
       const summaries = [];
-      for (const record of all.slice(start, start + max)) summaries.push(summary(await refresh(ctx, record)));
+      for (const record of all.slice(start, start + max))
+        summaries.push(summary(await refresh(ctx.stage, ctx.executions, record)));
       return {
         pipelineExecutionSummaries: summaries,
         ...(start + max < all.length ? { nextToken: String(start + max) } : {}),

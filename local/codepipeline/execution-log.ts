@@ -4,18 +4,26 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { PipelineExecutionMode } from '../deployer/resource-handlers';
 
 /** One pipeline execution as the local CodePipeline records it. */
 export interface ExecutionRecord {
   pipelineExecutionId: string;
   pipelineName: string;
-  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped' | 'Superseded';
   statusSummary?: string;
+  /** The pipeline's execution mode when the execution started (absent in logs older than modes). */
+  executionMode?: PipelineExecutionMode;
   startTime: number;
   lastUpdateTime: number;
   variables: { name: string; resolvedValue: string }[];
   clientRequestToken?: string;
   stateMachineExecutionArn?: string;
+  /**
+   * Set while the execution waits to enter the deploy stage (the stage is locked by another
+   * execution): what it starts when it enters. Removed once it entered, or was superseded.
+   */
+  waitingToStart?: { stateMachineArn: string; executionName: string; input: string };
 }
 
 const STATE_FILE = 'executions.json';
@@ -44,6 +52,11 @@ export class ExecutionLog {
   /** The executions of one pipeline that satisfy `predicate`, newest first. */
   of(pipelineName: string, predicate: (record: ExecutionRecord) => boolean = () => true): ExecutionRecord[] {
     return this.executions.filter((e) => e.pipelineName === pipelineName && predicate(e)).reverse();
+  }
+
+  /** Every pipeline's executions that satisfy `predicate`, oldest first. */
+  all(predicate: (record: ExecutionRecord) => boolean): ExecutionRecord[] {
+    return this.executions.filter(predicate);
   }
 
   /** Writes the log atomically; records are changed in place, so callers persist after a change. */

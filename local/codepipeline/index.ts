@@ -10,7 +10,8 @@
  * InProgress, SUCCEEDED → Succeeded, FAILED/TIMED_OUT → Failed, ABORTED → Stopped). The
  * execution is named `<ExecutionNamePrefix>-<pipelineExecutionId>` (or the id alone). A
  * variable not given takes its declared default (e.g. `ALL`); `""` if it has none.
- * Executions persist under `dataDir`.
+ * The template's `ExecutionMode` (SUPERSEDED when absent, as on AWS) decides when an execution
+ * enters the deploy stage: see `stage-entry.ts`. Executions persist under `dataDir`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,6 +19,7 @@ import type { LocalPipelineModel, PipelineRegistry } from '../deployer/resource-
 import { listenOnLoopback } from '../listen';
 import { type DeployStage, type PipelineAction, PipelineError, pipelineActions } from './actions';
 import { ExecutionLog } from './execution-log';
+import { DeployStageEntry } from './stage-entry';
 
 export type { DeployStageInput } from './actions';
 
@@ -28,6 +30,8 @@ export interface LocalCodePipelineOptions extends DeployStage {
   readonly port?: number;
   /** @default '000000000000' */
   readonly accountId?: string;
+  /** How often waiting executions look whether the deploy stage is free. @default 250 */
+  readonly stagePollMs?: number;
 }
 
 export interface LocalCodePipeline extends PipelineRegistry {
@@ -46,7 +50,19 @@ const TARGET_PREFIX = 'CodePipeline_20150709.';
 export async function startLocalCodePipeline(opts: LocalCodePipelineOptions): Promise<LocalCodePipeline> {
   const pipelines = new Map<string, LocalPipelineModel>();
   const executions = new ExecutionLog(opts.dataDir);
-  const actions = pipelineActions({ accountId: opts.accountId ?? '000000000000', pipelines, executions, stage: opts });
+  const entry = new DeployStageEntry(
+    executions,
+    opts,
+    (name) => pipelines.get(name)?.executionMode,
+    opts.stagePollMs ?? 250,
+  );
+  const actions = pipelineActions({
+    accountId: opts.accountId ?? '000000000000',
+    pipelines,
+    executions,
+    stage: opts,
+    entry,
+  });
   const server: Server = createServer((req, res) => {
     void handle(actions, req, res);
   });
@@ -62,6 +78,7 @@ export async function startLocalCodePipeline(opts: LocalCodePipelineOptions): Pr
     },
     pipelines: () => [...pipelines.keys()],
     async close() {
+      entry.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

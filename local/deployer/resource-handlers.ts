@@ -102,9 +102,15 @@ export interface XRayRegistry {
   putSamplingRule(rule: Record<string, unknown>): { readonly RuleARN: string; readonly RuleName: string };
 }
 
+/** CodePipeline's execution modes (`ExecutionMode` of `AWS::CodePipeline::Pipeline`). */
+export const PIPELINE_EXECUTION_MODES = ['SUPERSEDED', 'QUEUED', 'PARALLEL'] as const;
+export type PipelineExecutionMode = (typeof PIPELINE_EXECUTION_MODES)[number];
+
 /** A pipeline as the local cloud runs it: its deploy stage starts one state machine. */
 export interface LocalPipelineModel {
   readonly name: string;
+  /** How concurrent executions share the pipeline's stages (AWS's default when absent: SUPERSEDED). */
+  readonly executionMode: PipelineExecutionMode;
   /** The state machine of the deploy stage's `StepFunctions` action (undefined if it has none). */
   readonly stateMachineArn?: string;
   /** The action's ExecutionNamePrefix: executions are named `<prefix>-<pipelineExecutionId>`. */
@@ -635,8 +641,12 @@ export const RESOURCE_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
         }
       }
     }
+    const executionMode = p.ExecutionMode ?? 'SUPERSEDED';
+    if (!PIPELINE_EXECUTION_MODES.includes(executionMode))
+      throw new Error(`ExecutionMode ${String(executionMode)} is not one of ${PIPELINE_EXECUTION_MODES.join(', ')}`);
     ctx.services.codePipeline?.registerPipeline({
       name,
+      executionMode,
       stateMachineArn,
       executionNamePrefix,
       variables: ((p.Variables ?? []) as Array<{ Name: string; DefaultValue?: unknown }>).map((v) => ({

@@ -51,6 +51,11 @@ describe('tenant pipeline', () => {
     });
   });
 
+  it('runs executions in PARALLEL mode, so concurrent onboardings never supersede each other', () => {
+    // Absent, CodePipeline uses SUPERSEDED: a waiting onboarding run is dropped and its task token never sent.
+    expect(pipeline().ExecutionMode).toBe('PARALLEL');
+  });
+
   it('runs S3 source → CodeBuild → the fan-out state machine with the input file the build writes', () => {
     const stages = pipeline().Stages as {
       Name: string;
