@@ -19,6 +19,8 @@
  *     → RouteByStackStatus ─ ROLLBACK_COMPLETE → DeleteRolledBackTenantStack → (Wait, Poll)* until DELETE_COMPLETE → CreateTenantStack
  *                          ├ *_IN_PROGRESS (another operation) → WaitForIdleTenantStack → DescribeTenantStack
  *                          └ otherwise → UpdateTenantStack ─ "No updates are to be performed." → RecordTenantUnchanged
+ *   CreateTenantStack ─ AlreadyExists, UpdateTenantStack ─ "… _IN_PROGRESS state and can not be updated"
+ *     (a parallel pipeline run got there first) → WaitForIdleTenantStack → DescribeTenantStack
  *   Create/Update → (WaitForTenantStack → PollTenantStack → IsTenantStackSettled)* ─ CREATE_COMPLETE/UPDATE_COMPLETE → RecordTenantDeployed
  *                                                                                  └ *_FAILED, *ROLLBACK_COMPLETE, ... → TenantStackFailed → RecordTenantFailed
  *   Any other error → RecordTenantFailed.
@@ -166,6 +168,9 @@ export function deployFanOutDefinition(scope: Construct, props: DeployFanOutProp
   };
   const deployStatements = [...passRole, ...(props.templateReadStatements ?? [])];
 
+  // Another operation on the stack is running: wait, describe it again and route on its status.
+  const waitForIdle = pollWait(S.waitForIdleStack);
+
   // Wait for our create/update to settle.
   const waitForStack = pollWait(S.waitForStack);
   const pollStack = cfn(
@@ -195,12 +200,16 @@ export function deployFanOutDefinition(scope: Construct, props: DeployFanOutProp
   waitForStack.next(pollStack).next(settled);
 
   const createStack = cfn(S.createStack, 'createStack', deployParameters, sfn.JsonPath.DISCARD, deployStatements);
+  // Onboarding runs and releases run in parallel (the pipeline's PARALLEL mode): another run may
+  // have created the stack meanwhile, or be updating it. Wait for it and deploy over it.
+  createStack.addCatch(waitForIdle, { errors: ['CloudFormation.AlreadyExistsException'], ...caught });
   onAnyError(createStack);
   createStack.next(waitForStack);
 
   const updateStack = cfn(S.updateStack, 'updateStack', deployParameters, sfn.JsonPath.DISCARD, deployStatements);
   const noUpdates = new sfn.Choice(scope, S.noUpdates)
     .when(sfn.Condition.stringMatches('$.lastError.Cause', '*No updates are to be performed*'), recordUnchanged)
+    .when(sfn.Condition.stringMatches('$.lastError.Cause', '*_IN_PROGRESS state and can not be updated*'), waitForIdle)
     .otherwise(recordFailed);
   updateStack.addCatch(noUpdates, { errors: [CLOUDFORMATION_EXCEPTION], ...caught });
   onAnyError(updateStack);
@@ -245,7 +254,6 @@ export function deployFanOutDefinition(scope: Construct, props: DeployFanOutProp
     .otherwise(recordFailed);
   describeStack.addCatch(missing, { errors: [CLOUDFORMATION_EXCEPTION], ...caught });
   onAnyError(describeStack);
-  const waitForIdle = pollWait(S.waitForIdleStack);
   waitForIdle.next(describeStack);
   const route = new sfn.Choice(scope, S.routeByStackStatus)
     .when(sfn.Condition.stringEquals(STATUS, 'ROLLBACK_COMPLETE'), deleteStack)

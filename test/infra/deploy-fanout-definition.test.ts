@@ -123,9 +123,19 @@ describe('release fan-out definition', () => {
     expect(state(S.noUpdates)).toMatchObject({
       Choices: [
         { Variable: '$.lastError.Cause', StringMatches: '*No updates are to be performed*', Next: S.recordUnchanged },
+        // A parallel pipeline run is deploying the stack: wait for it instead of failing the tenant.
+        {
+          Variable: '$.lastError.Cause',
+          StringMatches: '*_IN_PROGRESS state and can not be updated*',
+          Next: S.waitForIdleStack,
+        },
       ],
       Default: S.recordFailed,
     });
+    expect((state(S.createStack).Catch ?? []).map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [['CloudFormation.AlreadyExistsException'], S.waitForIdleStack],
+      [['States.ALL'], S.recordFailed],
+    ]);
     expect(state(S.recordUnchanged).Parameters).toMatchObject({ outcome: 'unchanged' });
   });
 

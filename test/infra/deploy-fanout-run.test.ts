@@ -53,6 +53,8 @@ class FakeCloudFormation {
   readonly stacks = new Map<string, FakeStack>();
   readonly behaviour = new Map<string, Behaviour>();
   readonly calls: string[] = [];
+  /** Stacks a parallel pipeline run creates between this run's describe and its create. */
+  readonly createdByAnotherRun = new Set<string>();
   private seq = 0;
 
   private byNameOrId(nameOrId: string): FakeStack | undefined {
@@ -71,6 +73,12 @@ class FakeCloudFormation {
 
   describeStacks({ StackName }: { StackName: string }) {
     this.calls.push(`describe ${StackName}`);
+    if (this.createdByAnotherRun.delete(StackName)) {
+      this.seed(StackName, 'CREATE_IN_PROGRESS');
+      const created = this.byNameOrId(StackName) as FakeStack;
+      created.next = { status: 'CREATE_COMPLETE' };
+      throw cfnError(`Stack with id ${StackName} does not exist`);
+    }
     const stack = this.byNameOrId(StackName);
     if (!stack) throw cfnError(`Stack with id ${StackName} does not exist`);
     if (stack.next) {
@@ -388,6 +396,26 @@ describe('release fan-out on the local interpreter', () => {
     ]);
     expect(deps.rows.get('t01')).toMatchObject({ deployedVersion: 'v3' });
     expect(deps.rows.get('t01')?.lastDeployError).toBeUndefined();
+  });
+
+  it('waits for a stack a parallel pipeline run created meanwhile, then deploys over it', async () => {
+    const cfn = new FakeCloudFormation();
+    const deps = new FakeRecordDeps();
+    deps.rows.set('t01', siloRow('t01'));
+    cfn.createdByAnotherRun.add('tenantflow-silo-t01');
+
+    const run = await runFanOut(release('v4', { tenantId: 't01' }), cfn, deps);
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output).toMatchObject({ succeeded: ['t01'] });
+    expect(cfn.calls.slice(0, 5)).toEqual([
+      'describe tenantflow-silo-t01',
+      'create tenantflow-silo-t01',
+      'describe tenantflow-silo-t01',
+      'describe tenantflow-silo-t01',
+      'update tenantflow-silo-t01',
+    ]);
+    expect(deps.rows.get('t01')).toMatchObject({ deployedVersion: 'v4' });
   });
 
   it('stops after a wave whose failures exceed the tolerated percentage, and never starts the next waves', async () => {
