@@ -87,6 +87,8 @@ export async function authorize(
   // tenant claim that the admin API did not back with the tenant's group.
   const belongs = tenant !== undefined && tenant.userPoolId === userPoolId && groups.includes(tenantId);
   if (!tenant || !belongs || tenant.status !== 'ACTIVE') return denyAll(principalId, event.methodArn);
+  // A user its admin disabled keeps a valid ID token for up to an hour: refuse it here.
+  if (tenant.disabledUsers?.has(username.toLowerCase())) return denyAll(principalId, event.methodArn);
 
   const resources = allowedResources(config.api, role, event.methodArn);
   if (resources.length === 0) return denyAll(principalId, event.methodArn);

@@ -24,6 +24,11 @@ export interface TenantRecord {
   readonly adminUsername?: string;
   readonly failedStep?: string;
   readonly failureCause?: string;
+  /**
+   * Usernames (lower-case) its admin disabled: the authorizer refuses them (their ID tokens stay
+   * valid up to an hour) and a reactivation of the tenant leaves them disabled. A DynamoDB string set.
+   */
+  readonly disabledUsers?: ReadonlySet<string>;
   readonly createdAt: string;
   readonly updatedAt?: string;
 }

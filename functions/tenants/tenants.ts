@@ -128,14 +128,20 @@ async function changeStatus(
   return getTenant(deps.registry, tenantId);
 }
 
-/** Enables or disables every member of the tenant's group (a tenant without a pool has none). */
+/**
+ * Enables or disables every member of the tenant's group (a tenant without a pool has none); a
+ * reactivation leaves the users its admin had disabled disabled.
+ */
 async function setUsersEnabled(deps: TenantDeps, tenant: TenantRecord, enabled: boolean): Promise<void> {
   if (!tenant.userPoolId) return;
   const users = deps.usersOf(tenant.userPoolId);
   let nextToken: string | undefined;
   do {
     const page = await users.list(tenant.tenantId, undefined, nextToken);
-    for (const user of page.items) await users.setEnabled(tenant.tenantId, user.username, enabled);
+    for (const user of page.items) {
+      if (enabled && tenant.disabledUsers?.has(user.username.toLowerCase())) continue;
+      await users.setEnabled(tenant.tenantId, user.username, enabled);
+    }
     nextToken = page.nextToken;
   } while (nextToken);
 }

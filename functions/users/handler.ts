@@ -1,7 +1,7 @@
 /** Tenant admins' users API (`/users`), on the control plane; the tenant comes from the authorizer. */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseNewUser } from '../../contracts/requests';
 import type { TenantRecord } from '../../contracts/tenant-record';
@@ -39,6 +39,16 @@ async function contextOf(event: APIGatewayProxyEvent): Promise<{ deps: UserDeps;
           FromEmailAddress: env.MAIL_FROM,
           Destination: { ToAddresses: [invitation.email] },
           Content: { Template: { TemplateName: env.INVITE_TEMPLATE_NAME, TemplateData } },
+        }),
+      );
+    },
+    markDisabled: async (tenantId, username, disabled) => {
+      await dynamoDb().send(
+        new UpdateCommand({
+          TableName: env.TENANT_DETAILS_TABLE,
+          Key: { tenantId },
+          UpdateExpression: disabled ? 'ADD disabledUsers :user' : 'DELETE disabledUsers :user',
+          ExpressionAttributeValues: { ':user': new Set([username]) },
         }),
       );
     },

@@ -25,7 +25,8 @@ export function usersFunction(stack: Stack, props: UsersFunctionProps): AppFunct
       INVITE_TEMPLATE_NAME,
     },
   });
-  foundation.tenantDetails.grant(fn, 'dynamodb:GetItem');
+  // UpdateItem: the set of users its admin disabled, which the authorizer reads.
+  foundation.tenantDetails.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
   grantOnTenantUserPools(
     fn,
     'cognito-idp:ListUsersInGroup',

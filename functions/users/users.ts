@@ -49,6 +49,8 @@ export interface UserDeps {
   readonly directory: UserDirectory;
   readonly temporaryPassword: () => string;
   readonly sendInvitation: (invitation: Invitation) => Promise<void>;
+  /** Records on the tenant that its admin disabled (or enabled again) the user, for the authorizer. */
+  readonly markDisabled: (tenantId: string, username: string, disabled: boolean) => Promise<void>;
 }
 
 /** Creates the user in the tenant's group and mails the invitation; a taken username is a 409 on `username`. */
@@ -95,6 +97,9 @@ export async function setUserEnabled(
     throw new ConflictError('You cannot disable your own user');
   }
   await getUser(deps, tenantId, username);
+  // Recorded first when disabling: the authorizer refuses the user even if Cognito's call fails after.
+  if (!enabled) await deps.markDisabled(tenantId, username.toLowerCase(), true);
   await deps.directory.setEnabled(tenantId, username, enabled);
+  if (enabled) await deps.markDisabled(tenantId, username.toLowerCase(), false);
   return getUser(deps, tenantId, username);
 }

@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { at, decodeJwt, http, invitationOf, logIn, NEW_PASSWORD, operatorToken, uniqueName } from '../support/client';
+import {
+  at,
+  decodeJwt,
+  http,
+  invitationOf,
+  logIn,
+  NEW_PASSWORD,
+  operatorToken,
+  uniqueName,
+  waitFor,
+} from '../support/client';
 import { cloud, controlPlane, onboardedTenant, type TenantSession } from '../support/integration/cloud';
 
 let acme: TenantSession;
@@ -65,6 +75,47 @@ describe('tenant admins manage their users', () => {
     expect((await users(acme, 'POST', `/users/${username}/enable`)).body.enabled).toBe(true);
     expect(await logIn(cloud(), config.appClientId, username, NEW_PASSWORD)).toEqual(expect.any(String));
   });
+
+  it('refuses a disabled user’s still-valid ID tokens on the tenant API; a tenant reactivation leaves the user disabled', async () => {
+    const username = uniqueName('dave');
+    await users(acme, 'POST', '/users', { username, email: 'dave@acme.example.com', role: 'TenantUser' });
+    const invite = await invitationOf(cloud(), username);
+    const config = (await http('GET', controlPlane(`/tenant-config/${acme.tenantName}`))).body;
+    await logIn(cloud(), config.appClientId, username, invite.variables.temporaryPassword as string, NEW_PASSWORD);
+    // Tokens taken before the disable, each used once at most (so the authorizer's result cache cannot answer for them).
+    const tokens = await Promise.all(
+      Array.from({ length: 12 }, () => logIn(cloud(), config.appClientId, username, NEW_PASSWORD)),
+    );
+
+    await users(acme, 'POST', `/users/${username}/disable`);
+
+    // Refused once the authorizer's copy of the tenant row (cached 5 s) turns over.
+    await waitFor(
+      async () => {
+        const token = tokens.shift();
+        if (!token) throw new Error('ran out of unused tokens');
+        return (await http('GET', at(acme.apiUrl, '/products'), { token })).status === 403 ? true : undefined;
+      },
+      'the disabled user to be refused',
+      11_000,
+      1_000,
+    );
+    const operator = await operatorToken(cloud());
+    await http('POST', controlPlane(`/tenants/${acme.tenantId}/deactivate`), { token: operator });
+    await http('POST', controlPlane(`/tenants/${acme.tenantId}/activate`), { token: operator });
+    expect((await users(acme, 'GET', `/users/${username}`)).body.enabled).toBe(false);
+    expect((await users(acme, 'POST', `/users/${username}/enable`)).body.enabled).toBe(true);
+    // Enabled again: a fresh token is let in once the tenant row's cached copy turns over (5 s).
+    await waitFor(
+      async () => {
+        const token = await logIn(cloud(), config.appClientId, username, NEW_PASSWORD);
+        return (await http('GET', at(acme.apiUrl, '/products'), { token })).status === 200 ? true : undefined;
+      },
+      'the enabled user to be let in',
+      15_000,
+      1_000,
+    );
+  }, 60_000);
 
   it('never shows or changes another tenant’s users (404)', async () => {
     const globexAdmin = `${globex.tenantName}-admin`;

@@ -211,6 +211,19 @@ describe('authorize: tenant users', () => {
     expectDenyAll(await authorize(TENANT_API, deps(tenantUser(), [{ ...TENANT, status }]), withToken()));
   });
 
+  it('denies a user its admin disabled, whose ID token is still valid', async () => {
+    expectDenyAll(
+      await authorize(TENANT_API, deps(tenantUser(), [{ ...TENANT, disabledUsers: new Set(['alice']) }]), withToken()),
+    );
+    // Another user of the tenant is not affected.
+    const other = await authorize(
+      TENANT_API,
+      deps(tenantUser(), [{ ...TENANT, disabledUsers: new Set(['bob']) }]),
+      withToken(),
+    );
+    expect(statement(other.policyDocument).Effect).toBe('Allow');
+  });
+
   it('denies a tenant id the registry does not know', async () => {
     expectDenyAll(await authorize(TENANT_API, deps(tenantUser(), []), withToken()));
   });

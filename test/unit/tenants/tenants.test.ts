@@ -257,6 +257,16 @@ describe('deactivateTenant', () => {
 });
 
 describe('activateTenant', () => {
+  it('leaves the users its admin had disabled disabled', async () => {
+    const { deps, calls } = setup([{ ...POOLED, status: 'INACTIVE', disabledUsers: new Set(['bob']) }], {
+      'pool-shared/t-pool': ['ann', 'Bob', 'cid'],
+    });
+
+    await activateTenant(deps, 't-pool', 'req-1');
+
+    expect(calls.filter((call) => call.startsWith('enable'))).toEqual(['enable ann', 'enable cid']);
+  });
+
   it('sets an INACTIVE tenant ACTIVE, then enables its users', async () => {
     const { deps, calls, enabled } = setup([{ ...POOLED, status: 'INACTIVE' }], { 'pool-shared/t-pool': ['ann'] });
 

@@ -50,13 +50,17 @@ function fakeDirectory(): UserDirectory & { users: Map<string, TenantUser & { te
 
 function deps(
   directory = fakeDirectory(),
-): UserDeps & { invitations: Invitation[]; directory: ReturnType<typeof fakeDirectory> } {
+): UserDeps & { invitations: Invitation[]; disabled: Set<string>; directory: ReturnType<typeof fakeDirectory> } {
   const invitations: Invitation[] = [];
+  const disabled = new Set<string>();
   return {
     directory,
     invitations,
+    disabled,
     temporaryPassword: () => 'Temp-Passw0rd!x',
     sendInvitation: async (invitation) => void invitations.push(invitation),
+    markDisabled: async (tenantId, username, isDisabled) =>
+      void (isDisabled ? disabled.add(`${tenantId} ${username}`) : disabled.delete(`${tenantId} ${username}`)),
   };
 }
 
@@ -150,7 +154,10 @@ describe('users of a tenant', () => {
     await createUser(d, T1, { username: 'bob', email: 'b@x.io', role: 'TenantUser' });
 
     await expect(setUserEnabled(d, 't1', 'bob', false, 'admin')).resolves.toMatchObject({ enabled: false });
+    // The tenant remembers it for the authorizer (a disabled user's ID token is still valid).
+    expect([...d.disabled]).toEqual(['t1 bob']);
     await expect(setUserEnabled(d, 't1', 'bob', true, 'admin')).resolves.toMatchObject({ enabled: true });
+    expect([...d.disabled]).toEqual([]);
   });
 
   it('refuses to let the caller disable their own user, whatever the case, with 409', async () => {
