@@ -78,6 +78,7 @@ export async function markOnboardingAgain(
   tenantId: string,
   at: string,
   from: 'FAILED' | 'AWAITING_APPROVAL' = 'FAILED',
+  notUpdatedSince?: string,
 ): Promise<void> {
   await conditionally(
     db.send(
@@ -85,9 +86,17 @@ export async function markOnboardingAgain(
         TableName: tableName,
         Key: { tenantId },
         UpdateExpression: 'SET #status = :onboarding, updatedAt = :now REMOVE failedStep, failureCause',
-        ConditionExpression: '#status = :from',
+        // With `notUpdatedSince`: a write after that moment (by the running workflow) wins.
+        ConditionExpression: notUpdatedSince
+          ? '#status = :from AND (attribute_not_exists(updatedAt) OR updatedAt < :since)'
+          : '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':onboarding': 'ONBOARDING', ':from': from, ':now': at },
+        ExpressionAttributeValues: {
+          ':onboarding': 'ONBOARDING',
+          ':from': from,
+          ':now': at,
+          ...(notUpdatedSince ? { ':since': notUpdatedSince } : {}),
+        },
       }),
     ),
   );

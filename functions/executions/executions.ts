@@ -103,7 +103,12 @@ export interface ExecutionsDeps {
    * Sets a tenant in `from` (default FAILED) back to ONBOARDING (at `at`); a tenant in any other
    * status is left alone.
    */
-  readonly markOnboardingAgain: (tenantId: string, at: string, from?: 'FAILED' | 'AWAITING_APPROVAL') => Promise<void>;
+  readonly markOnboardingAgain: (
+    tenantId: string,
+    at: string,
+    from?: 'FAILED' | 'AWAITING_APPROVAL',
+    notUpdatedSince?: string,
+  ) => Promise<void>;
   /** The executions waiting for an operator, with the task tokens that resume them. */
   readonly approvals: Pick<ApprovalStore, 'get' | 'delete' | 'pending'>;
   readonly answerTask: TaskAnswers;
@@ -201,14 +206,16 @@ export async function redriveExecution(deps: ExecutionsDeps, executionId: string
   if (execution.error === REGISTRATION_REJECTED_ERROR) {
     throw new ConflictError('A registration that was not approved cannot be redriven; the applicant may sign up again');
   }
+  const redrivenAt = deps.now().toISOString();
   if (!(await deps.executions.redrive(executionArn))) {
     throw new ConflictError(
       `Execution is ${execution.status} and cannot be redriven; only FAILED, ABORTED or TIMED_OUT ones can`,
     );
   }
-  // The onboarding is in progress again: its tenant leaves FAILED.
+  // The onboarding is in progress again: its tenant leaves FAILED, unless the redriven execution
+  // has already written the tenant since (it may fail again, or close the registration, quickly).
   const tenantId = (parseJson(execution.input) as { tenantId?: string } | undefined)?.tenantId;
-  if (tenantId) await deps.markOnboardingAgain(tenantId, deps.now().toISOString());
+  if (tenantId) await deps.markOnboardingAgain(tenantId, redrivenAt, 'FAILED', redrivenAt);
   const { execution: redriven } = await existing(deps, executionId);
   // Running again: no failed step to read from the history.
   return itemOf(deps, redriven, executionArn, []);

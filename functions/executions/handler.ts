@@ -25,8 +25,8 @@ const deps = lazy((): ExecutionsDeps => {
   return {
     stateMachineArn: env.ONBOARDING_STATE_MACHINE_ARN,
     executions: stepFunctionsExecutions(sfn),
-    markOnboardingAgain: (tenantId, at, from) =>
-      markOnboardingAgain(dynamoDb(), env.TENANT_DETAILS_TABLE, tenantId, at, from),
+    markOnboardingAgain: (tenantId, at, from, notUpdatedSince) =>
+      markOnboardingAgain(dynamoDb(), env.TENANT_DETAILS_TABLE, tenantId, at, from, notUpdatedSince),
     approvals: approvalStore(dynamoDb(), env.APPROVALS_TABLE),
     answerTask: taskAnswers(sfn),
     now: () => new Date(),

@@ -1,8 +1,9 @@
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoConsoleErrors, launch, openPage, screenshot } from '../support/browser/browser';
 import { firstSignIn } from '../support/browser/commerce';
-import { at, invitationOf, signUp, uniqueName, welcomeMailOf } from '../support/client';
+import { at, cognitoClient, invitationOf, signUp, uniqueName, welcomeMailOf } from '../support/client';
 import { cloud } from '../support/integration/cloud';
 
 let browser: Browser;
@@ -53,7 +54,7 @@ describe('commerce app', () => {
     await watched.context.close();
   });
 
-  it('lets a tenant admin manage users (validated inline, 409 on the username) and hides Users from tenant users', async () => {
+  it('lets a tenant admin manage users (validated inline, reserved admin names refused, 409 on a taken username) and hides Users from tenant users', async () => {
     const tenantName = uniqueName('team');
     expect((await signUp(cloud(), tenantName)).status).toBe('SUCCEEDED');
     const mail = await welcomeMailOf(cloud(), tenantName);
@@ -72,10 +73,19 @@ describe('commerce app', () => {
     await dialog.getByLabel('Email').press('Enter');
     await dialog.getByText("Username must be 3 to 63 characters of letters, digits, '.', '_' and '-'.").waitFor();
     await dialog.getByText('Email must be an email address.').waitFor();
+    // Onboarding's admin usernames are reserved, refused as the user types them.
     await dialog.getByLabel('Username').fill(admin);
     await dialog.getByLabel('Email').fill(`${clerk}@example.com`);
     await dialog.getByRole('button', { name: 'Create user' }).click();
-    await dialog.getByText(`Username '${admin}' is already taken.`).waitFor();
+    await dialog.getByText("Username must not end in '-admin': those are tenant admins' usernames.").waitFor();
+    // A username someone else holds in the pooled pool: the API's 409, on the field.
+    const held = uniqueName('held');
+    await cognitoClient(cloud()).send(
+      new AdminCreateUserCommand({ UserPoolId: cloud().pooledUserPoolId, Username: held, MessageAction: 'SUPPRESS' }),
+    );
+    await dialog.getByLabel('Username').fill(held);
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await dialog.getByText(`Username '${held}' is already taken.`).waitFor();
     await dialog.getByLabel('Username').fill(clerk);
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await page.getByText(`Created ${clerk}.`).waitFor();

@@ -47,11 +47,12 @@ describe('AppFunction bundling', () => {
     };
     expect(code.split('\n').length).toBeLessThan(200);
     expect(map.sourcesContent).toBeUndefined();
-    // DynamoDB only, from the SDK's tree-shaken ES module builds, never the CommonJS ones.
+    // DynamoDB and EventBridge (its lifecycle events) only, from the SDK's tree-shaken ES module
+    // builds, never the CommonJS ones.
     const sdkSources = map.sources.filter((source) => source.includes('node_modules/@aws-sdk/'));
     expect(sdkSources.length).toBeGreaterThan(0);
     expect(sdkSources.filter((source) => source.includes('/dist-cjs/'))).toEqual([]);
-    expect(sdkSources.filter((source) => /@aws-sdk\/client-(?!dynamodb)/.test(source))).toEqual([]);
+    expect(sdkSources.filter((source) => /@aws-sdk\/client-(?!dynamodb|eventbridge)/.test(source))).toEqual([]);
     expect(code.length).toBeLessThan(1024 * 1024);
   }, 60_000);
 });

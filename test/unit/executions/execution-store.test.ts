@@ -79,4 +79,14 @@ describe('markOnboardingAgain', () => {
       },
     ]);
   });
+  it('leaves a tenant the redriven workflow wrote since the redrive alone (its write wins)', async () => {
+    const db = fakeClient({ update: () => ({}) });
+
+    await markOnboardingAgain(db, 'TenantDetails', 't1', 'at', 'FAILED', '2026-12-02T10:00:00.000Z');
+
+    expect(db.inputsOf('update')[0]).toMatchObject({
+      ConditionExpression: '#status = :from AND (attribute_not_exists(updatedAt) OR updatedAt < :since)',
+      ExpressionAttributeValues: expect.objectContaining({ ':since': '2026-12-02T10:00:00.000Z' }),
+    });
+  });
 });
