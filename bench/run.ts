@@ -289,6 +289,16 @@ function instrumentationRows(i: InstrumentationResult | undefined, b: Baselines)
     met: req.addedP50Ms <= 0.5,
     ratio: `${x(req.addedP50Ms / b.http.median)} loopback HTTP p50`,
   });
+  if (req.unsampled)
+    rows.push({
+      item: '12',
+      metric: `instrumentation: added p50 per tenant API request that X-Ray does not sample (${req.route}, \`Sampled=0\`)`,
+      value: ms(req.unsampled.addedP50Ms),
+      detail: `with p50 ${ms(req.unsampled.with.latency.median)} / p95 ${ms(req.unsampled.with.latency.p95)}, without p50 ${ms(req.unsampled.without.latency.median)} / p95 ${ms(req.unsampled.without.latency.p95)} (n=${req.unsampled.with.latency.n} each); added p95 ${ms(req.unsampled.addedP95Ms)}; X-Ray's default rule samples 1 request a second and 5 % of the rest (the local Lambda: every request)`,
+      target: '≤ 0.5 ms',
+      met: req.unsampled.addedP50Ms <= 0.5,
+      ratio: `${x(req.unsampled.addedP50Ms / b.http.median)} loopback HTTP p50`,
+    });
   for (const bundle of i.bundles) {
     const names =
       bundle.functions.length > 3

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { APP_FUNCTION_BUNDLING, REPO_ROOT } from '../../infra/constructs/app-function';
+import { BUNDLE_ALIASES } from '../../infra/constructs/bundling/aliases';
 import { layerBuildOptions } from '../../infra/constructs/tenant-context-layer';
 
 export type Variant = 'with' | 'without';
@@ -40,6 +41,7 @@ export function appFunctionBuildOptions(entry: string, outfile: string): BuildOp
     mainFields: [...b.mainFields],
     target: b.target,
     external: [...b.externalModules],
+    alias: { ...BUNDLE_ALIASES },
     logLevel: 'error',
   };
 }

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalCloud } from '../../local/cloud';
-import type { LocalFunction } from '../../local/lambda/runtime';
+import type { InvokeOptions, LocalFunction } from '../../local/lambda/runtime';
 import { type AdminSession, at, http } from '../../test/support/client';
 
 export interface InvocationRecord {
@@ -37,13 +37,13 @@ export class CloudProbe {
   constructor(readonly cloud: LocalCloud) {
     const lambda = cloud.services.lambda;
     const invoke = lambda.invoke.bind(lambda);
-    lambda.invoke = async (nameOrArn: string, event: unknown) => {
+    lambda.invoke = async (nameOrArn: string, event: unknown, options?: InvokeOptions) => {
       const functionName = nameOrArn.replace(/^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+).*$/, '$1');
       this.onInvoke?.(functionName, event);
       const startMs = performance.now();
       let ok = false;
       try {
-        const result = await invoke(nameOrArn, event);
+        const result = await invoke(nameOrArn, event, options);
         ok = true;
         return result;
       } catch (error) {

@@ -14,7 +14,8 @@
  * for each tenant, invoked through the local Lambda runtime (worker thread, trace header, X-Ray
  * daemon, log capture, the real DynamoDB emulator) on twin functions that differ only in the
  * bundle, in alternating blocks. A second no-op twin gives the noise floor (the same code measured
- * twice). The gateway is left out: its round trip (p50 ~9 ms, p95 ~13 ms here) varies by more
+ * twice). A second pair is invoked as X-Ray's unsampled requests (`Sampled=0`): the local Lambda
+ * samples every request of an Active function, X-Ray's default rule 1 a second and 5 % of the rest. The gateway is left out: its round trip (p50 ~9 ms, p95 ~13 ms here) varies by more
  * than the 0.5 ms the bar is about, and the authorizer (a cache hit) does not run per request.
  */
 import * as fs from 'node:fs';
@@ -24,6 +25,7 @@ import { ENTRY_METADATA_KEY } from '../../infra/constructs/app-function';
 import type { LocalCloud, LocalEndpoints } from '../../local/cloud';
 import type { LocalFunction } from '../../local/lambda/runtime';
 import { type LambdaTracing, tracingEnvironmentOf } from '../../local/lambda/tracing';
+import { formatTraceHeader, newTraceId } from '../../local/xray/trace-header';
 import { type AdminSession, at, http } from '../../test/support/client';
 import { buildFunctionVariant, buildLayerVariant, sizesOf, type Variant } from '../lib/bundle-variants';
 import { coldRequire } from '../lib/cold-require';
@@ -73,6 +75,18 @@ export interface InstrumentationResult {
     readonly addedP95Ms: number;
     /** |p50(without) − p50(without, second twin)|: differences below it are not resolved. */
     readonly noiseFloorP50Ms: number;
+    /**
+     * The same pair invoked with `Sampled=0` (X-Ray did not sample the request): the function
+     * then builds its subsegments but sends none. The local Lambda samples every request of an
+     * Active function; X-Ray's default rule samples the first request each second and 5 % of the
+     * rest, so on AWS most requests of a busy function cost this. Absent in older results.
+     */
+    readonly unsampled?: {
+      readonly with: RequestVariant;
+      readonly without: RequestVariant;
+      readonly addedP50Ms: number;
+      readonly addedP95Ms: number;
+    };
   };
 }
 
@@ -269,17 +283,37 @@ async function benchRequests(
       codeDir: code.without,
       layerDirs: [layers.without],
     },
+    withUnsampled: {
+      ...products,
+      functionName: `${products.functionName}-instrumented-unsampled`,
+      codeDir: code.with,
+      layerDirs: [layers.with],
+    },
+    withoutUnsampled: {
+      ...products,
+      functionName: `${products.functionName}-bare-unsampled`,
+      codeDir: code.without,
+      layerDirs: [layers.without],
+    },
   } satisfies Record<string, LocalFunction>;
   const names = Object.keys(twins) as Array<keyof typeof twins>;
+  const unsampled = new Set<keyof typeof twins>(['withUnsampled', 'withoutUnsampled']);
   for (const twin of Object.values(twins)) lambda.register(twin);
-  const latencies = { with: [] as number[], without: [] as number[], withoutAgain: [] as number[] };
+  const latencies = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    keyof typeof twins,
+    number[]
+  >;
   const recording = probe.recording;
   probe.recording = false;
   try {
     let next = 0;
     const invoke = async (name: keyof typeof twins) => {
       const t0 = performance.now();
-      const result = (await lambda.invoke(twins[name].functionName, events[next++ % events.length])) as {
+      // As a caller whose request X-Ray did not sample (the gateway passes its decision on).
+      const options = unsampled.has(name)
+        ? { traceHeader: formatTraceHeader({ root: newTraceId(), sampled: false }) }
+        : {};
+      const result = (await lambda.invoke(twins[name].functionName, events[next++ % events.length], options)) as {
         statusCode?: number;
       };
       if (result?.statusCode !== 200) throw new Error(`${twins[name].functionName} returned ${result?.statusCode}`);
@@ -299,6 +333,8 @@ async function benchRequests(
     with: summarize(latencies.with),
     without: summarize(latencies.without),
     withoutAgain: summarize(latencies.withoutAgain),
+    withUnsampled: summarize(latencies.withUnsampled),
+    withoutUnsampled: summarize(latencies.withoutUnsampled),
   };
   return {
     route: 'GET /products',
@@ -309,5 +345,11 @@ async function benchRequests(
     addedP50Ms: summary.with.median - summary.without.median,
     addedP95Ms: summary.with.p95 - summary.without.p95,
     noiseFloorP50Ms: Math.abs(summary.without.median - summary.withoutAgain.median),
+    unsampled: {
+      with: { latency: summary.withUnsampled },
+      without: { latency: summary.withoutUnsampled },
+      addedP50Ms: summary.withUnsampled.median - summary.withoutUnsampled.median,
+      addedP95Ms: summary.withUnsampled.p95 - summary.withoutUnsampled.p95,
+    },
   };
 }

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { aliasArgs } from './bundling/aliases';
 import { acknowledge } from './nag';
 import { powertoolsEnvironment } from './observability/function-environment';
 import { TENANT_CONTEXT_MODULE } from './tenant-context-layer';
@@ -32,6 +33,8 @@ export const APP_FUNCTION_BUNDLING = {
   target: 'node22',
   // Bundle the AWS SDK (pinned, tree-shaken) but never the layer's module.
   externalModules: [TENANT_CONTEXT_MODULE],
+  // Packages loaded whole for a sliver of them, replaced by small local modules (bundling/aliases.ts).
+  esbuildArgs: aliasArgs(),
   logLevel: LogLevel.ERROR,
 } as const satisfies BundlingOptions;
 

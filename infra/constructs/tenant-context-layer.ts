@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { BUNDLE_ALIASES } from './bundling/aliases';
 
 /** The module name functions import; Lambda resolves it from /opt/nodejs/node_modules. */
 export const TENANT_CONTEXT_MODULE = '@tenantflow/tenant-context';
@@ -22,6 +23,7 @@ export function layerBuildOptions(outputDir: string): import('esbuild').BuildOpt
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
+    alias: { ...BUNDLE_ALIASES },
     platform: 'node',
     target: 'node22',
     format: 'cjs',
