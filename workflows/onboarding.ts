@@ -91,12 +91,16 @@ export function approvalTask(
   return retryTransientErrors(task);
 }
 
-/** Errors that are worth retrying: Lambda service hiccups and our TransientStepError. */
+/** Errors that are worth retrying: Lambda service hiccups, a function timeout and our TransientStepError. */
 export const TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  // The function ran out of time (a slow dependency, a starved environment): every step is
+  // idempotent, so running it again is safe. (Not States.Timeout: that is a task's own timeout,
+  // e.g. an approval nobody gave, which must not start over.)
+  'Sandbox.Timedout',
   'TransientStepError',
 ] as const;
 

@@ -296,6 +296,14 @@ describe('onboarding state machine definition', () => {
     }
   });
 
+  it('retries a Lambda step that timed out (Sandbox.Timedout), but never a task timeout (States.Timeout)', () => {
+    for (const name of taskNames().filter((task) => !String(state(task).Resource).includes(':aws-sdk:'))) {
+      const retried = (state(name).Retry ?? []).flatMap((retry) => retry.ErrorEquals);
+      expect(retried, name).toContain('Sandbox.Timedout');
+      expect(retried, name).not.toContain('States.Timeout');
+    }
+  });
+
   it('does not retry permanent errors', () => {
     expect(taskNames().length).toBeGreaterThan(0);
     for (const name of taskNames()) {

@@ -247,6 +247,17 @@ describe('retries and stop', () => {
     expect(await resourcesOf(tenantId, tenantName)).toEqual(EXACTLY_ONE_OF_EACH);
   });
 
+  it('retries a step whose function timed out (Sandbox.Timedout), as it does a transient failure', async () => {
+    await fault('SendWelcomeMail', 1, 'Sandbox.Timedout');
+    const tenantName = uniqueName('timedout');
+    const { registrationId, tenantId } = await register(tenantName);
+
+    expect((await settled(registrationId)).status).toBe('SUCCEEDED');
+    const execution = await ops('GET', `/executions/${registrationId}`);
+    expect(attemptsOf(execution.body.events, 'SendWelcomeMail')).toEqual(['Sandbox.Timedout', 'SUCCEEDED']);
+    expect(await resourcesOf(tenantId, tenantName)).toEqual(EXACTLY_ONE_OF_EACH);
+  });
+
   it('stops a running onboarding and removes what it had created, freeing the name', async () => {
     // Transient faults keep CreateApiKey retrying (with backoff) long enough to stop it.
     await fault('CreateApiKey', -1, 'TransientStepError');
