@@ -7,6 +7,7 @@
  */
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ROUTES, type RouteDefinition } from './routes';
+import { WORKFLOW_KINDS } from './rules';
 import { ErrorBody, PAGE_QUERY } from './schemas/common';
 import * as cp from './schemas/control-plane';
 import * as tapi from './schemas/tenant-api';
@@ -105,9 +106,11 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     errors: [404],
   },
   'GET /executions': {
-    summary: 'Workflow executions, newest first',
+    summary: 'Workflow executions, newest first (of one tenant: `tenantId`; of one workflow: `kind`)',
     query: {
       status: Type.Union(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].map((s) => Type.Literal(s))),
+      kind: Type.Union(WORKFLOW_KINDS.map((kind) => Type.Literal(kind))),
+      tenantId: Type.String(),
       ...LIST,
     },
     responses: { 200: cp.ExecutionPage },

@@ -32,6 +32,10 @@ export const EXECUTION_STATUSES = [
 ] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
+/** The lifecycle workflows, as executions name their `kind` (offboarding and tier change are not built yet). */
+export const WORKFLOW_KINDS = ['onboarding', 'offboarding', 'tier-change'] as const;
+export type WorkflowKind = (typeof WORKFLOW_KINDS)[number];
+
 /** Where one tenant stands in a release (NOT_DEPLOYED: the release ended before it was deployed). */
 export const TENANT_RELEASE_STATUSES = [
   'PENDING',

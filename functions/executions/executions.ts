@@ -4,15 +4,18 @@
  * Independent of the SDK clients and HTTP: execution-store.ts is the I/O.
  */
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
-import { ConflictError, NotFoundError } from '../../contracts/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../contracts/errors';
 import {
   APPROVAL_REJECTED_ERROR,
   REGISTRATION_REJECTED_ERROR,
   STOPPED_BY_OPERATOR_ERROR,
 } from '../../contracts/onboarding-states';
+import { WORKFLOW_KINDS } from '../../contracts/rules';
 import type { Execution, ExecutionDetail, ExecutionEvent } from '../../contracts/schemas/control-plane';
 import type { ApprovalStore } from '../approvals/approval-store';
+import { parseStatusFilter } from '../shared/execution-history';
 import { type ExecutionStep, failedStepOf } from '../shared/execution-steps';
+import { parseLimit } from '../shared/pagination';
 import { executionArnOf } from './execution-arn';
 
 /** One execution as operators list it. */
@@ -112,16 +115,29 @@ export interface ExecutionsDeps {
   /** The executions waiting for an operator, with the task tokens that resume them. */
   readonly approvals: Pick<ApprovalStore, 'get' | 'delete' | 'pending'>;
   readonly answerTask: TaskAnswers;
+  /** The registration (= onboarding execution) id of a tenant; undefined for an unknown tenant. */
+  readonly onboardingOf: (tenantId: string) => Promise<string | undefined>;
   readonly now: () => Date;
 }
 
 const KIND = 'onboarding';
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** `GET /executions`: one page of onboarding executions, each with the step it failed at. */
 export async function listExecutions(
   deps: ExecutionsDeps,
   query: Readonly<Record<string, string | undefined>>,
 ): Promise<{ items: ExecutionItem[]; nextToken?: string }> {
+  const { kind, tenantId } = query;
+  if (kind !== undefined && !(WORKFLOW_KINDS as readonly string[]).includes(kind))
+    throw new ValidationError([{ field: 'kind', message: `must be one of ${WORKFLOW_KINDS.join(', ')}` }]);
+  if (tenantId !== undefined && !TENANT_ID.test(tenantId))
+    throw new ValidationError([{ field: 'tenantId', message: 'must be a tenant id' }]);
+  const status = parseStatusFilter(query.status);
+  parseLimit(query);
+  // Only onboardings exist so far: any other kind has no executions.
+  if (kind !== undefined && kind !== KIND) return { items: [] };
+  if (tenantId !== undefined) return { items: await tenantOnboardings(deps, tenantId, status) };
   const [page, pending] = await Promise.all([
     deps.executions.page(deps.stateMachineArn, query),
     deps.approvals.pending(),
@@ -135,6 +151,20 @@ export async function listExecutions(
   );
   // An execution listed but gone by the time it is described is no longer there to show.
   return { items: described.filter((item) => item !== undefined), nextToken: page.nextToken };
+}
+
+/** A tenant's executions: its onboarding (one per tenant, named after its registration). */
+async function tenantOnboardings(
+  deps: ExecutionsDeps,
+  tenantId: string,
+  status: string | undefined,
+): Promise<ExecutionItem[]> {
+  const registrationId = await deps.onboardingOf(tenantId);
+  const executionArn = registrationId && executionArnOf(deps.stateMachineArn, registrationId);
+  const execution = executionArn ? await deps.executions.describe(executionArn) : undefined;
+  if (!executionArn || !execution || (status !== undefined && execution.status !== status)) return [];
+  const pending = await deps.approvals.get(execution.name as string);
+  return [withApproval(await itemOf(deps, execution, executionArn), new Set(pending ? [pending.executionId] : []))];
 }
 
 /** `GET /executions/{executionId}`: the execution with its state machine's definition and its history. */

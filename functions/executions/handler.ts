@@ -1,5 +1,6 @@
 /** Operators' executions API: list, detail (definition + history), redrive, stop, approve, reject. */
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseRejectRequest } from '../../contracts/requests';
 import { instrumentApi, logger, traced } from '../../layers/tenant-context/observability';
@@ -29,6 +30,16 @@ const deps = lazy((): ExecutionsDeps => {
       markOnboardingAgain(dynamoDb(), env.TENANT_DETAILS_TABLE, tenantId, at, from, notUpdatedSince),
     approvals: approvalStore(dynamoDb(), env.APPROVALS_TABLE),
     answerTask: taskAnswers(sfn),
+    onboardingOf: async (tenantId) => {
+      const { Item } = await dynamoDb().send(
+        new GetCommand({
+          TableName: env.TENANT_DETAILS_TABLE,
+          Key: { tenantId },
+          ProjectionExpression: 'registrationId',
+        }),
+      );
+      return Item?.registrationId as string | undefined;
+    },
     now: () => new Date(),
   };
 });

@@ -46,7 +46,7 @@ export function executionsFunction(stack: Stack, props: ExecutionsFunctionProps)
     'states:RedriveExecution',
     'states:StopExecution',
   );
-  foundation.tenantDetails.grant(fn, 'dynamodb:UpdateItem');
+  foundation.tenantDetails.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
   acknowledgeExecutionsOf(
     onboarding,
     fn.executionRole,

@@ -120,6 +120,11 @@ describe('the executions API', () => {
       ]),
     );
     expect(succeeded.body.items.every((item: { status: string }) => item.status === 'SUCCEEDED')).toBe(true);
+    // Server-side: the tenant's own executions, and by kind.
+    const ofTenant = await ops('GET', `/executions?tenantId=${tenantId}`);
+    expect(ofTenant.body.items.map((item: { executionId: string }) => item.executionId)).toEqual([registrationId]);
+    expect((await ops('GET', '/executions?kind=offboarding')).body.items).toEqual([]);
+    expect((await ops('GET', '/executions?kind=nope')).status).toBe(400);
     expect(detail.body.definition.StartAt).toBe('ValidateRegistration');
     expect(detail.body.events[0]).toMatchObject({
       id: 1,

@@ -128,10 +128,45 @@ function setup(workflow = new FakeWorkflow(), approvals = new FakeApprovals()) {
       void marked.push([tenantId, when, from, since].filter(Boolean).join(' ')),
     approvals: approvals.store,
     answerTask: approvals.answerTask,
+    // The execution fixtures' tenants: 00000000-0000-4000-8000-<12-digit name>.
+    onboardingOf: async (tenantId) => TENANTS.get(tenantId),
     now: () => FIXED_NOW,
   };
   return { deps, workflow, marked, approvals };
 }
+
+const TENANT_R1 = '00000000-0000-4000-8000-000000000001';
+const TENANTS = new Map([[TENANT_R1, 'r1']]);
+
+describe('listExecutions filters', () => {
+  it('lists a tenant’s onboarding alone, by its registration, with the status filter applied', async () => {
+    const workflow = new FakeWorkflow().add(execution('r1', 'SUCCEEDED')).add(execution('r2', 'FAILED'));
+    const { deps } = setup(workflow);
+
+    const mine = await listExecutions(deps, { tenantId: TENANT_R1 });
+    const filtered = await listExecutions(deps, { tenantId: TENANT_R1, status: 'FAILED' });
+    const unknown = await listExecutions(deps, { tenantId: '00000000-0000-4000-8000-000000000009' });
+
+    expect(mine.items.map((item) => item.executionId)).toEqual(['r1']);
+    expect(filtered.items).toEqual([]);
+    expect(unknown.items).toEqual([]);
+    expect(workflow.calls.some((call) => call.startsWith('page'))).toBe(false);
+  });
+
+  it('answers onboardings for kind=onboarding, none for a workflow not deployed yet, 400 for an unknown kind', async () => {
+    const { deps } = setup(new FakeWorkflow().add(execution('r1', 'SUCCEEDED')));
+
+    expect((await listExecutions(deps, { kind: 'onboarding' })).items).toHaveLength(1);
+    expect((await listExecutions(deps, { kind: 'offboarding' })).items).toEqual([]);
+    await expect(listExecutions(deps, { kind: 'migration' })).rejects.toMatchObject({ errors: [{ field: 'kind' }] });
+    await expect(listExecutions(deps, { tenantId: 'x" or 1' })).rejects.toMatchObject({
+      errors: [{ field: 'tenantId' }],
+    });
+    await expect(listExecutions(deps, { tenantId: TENANT_R1, status: 'DONE' })).rejects.toMatchObject({
+      errors: [{ field: 'status' }],
+    });
+  });
+});
 
 describe('approvals', () => {
   it('approving resumes the waiting task once, moves an onboarding tenant back to ONBOARDING and clears the approval', async () => {
