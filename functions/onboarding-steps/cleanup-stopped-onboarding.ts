@@ -90,7 +90,7 @@ export async function cleanupStoppedOnboardingWith(
     const username = tenant?.adminUsername ?? adminUsernameOf(input.tenantName);
     const admin = await deps.cognito
       .send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))
-      .catch((error: unknown) => ignoreMissing('UserNotFoundException')(error));
+      .catch(ignoreMissing('UserNotFoundException'));
     const owner = admin?.UserAttributes?.find((attribute) => attribute.Name === 'custom:tenantId')?.Value;
     if (owner === input.tenantId) {
       await deps.cognito

@@ -217,8 +217,7 @@ export async function describeRegistration(
   const registration = await deps.getRegistration(registrationId);
   if (!registration) throw new NotFoundError('Registration');
   const now = deps.now();
-  if (cachedViewUsable(registration.cached, now))
-    return (registration.cached as NonNullable<Registration['cached']>).view;
+  if (registration.cached && cachedViewUsable(registration.cached, now)) return registration.cached.view;
   const execution = await deps.describeOnboarding(registrationId);
   const view = {
     registrationId: registration.registrationId,

@@ -17,13 +17,16 @@ export type AuditSink = (entry: AuditEntry) => Promise<void>;
 /** How long entries are kept (the table's TTL attribute `expiresAt`). */
 export const AUDIT_RETENTION_DAYS = 400;
 
-/** A string field of the JSON response body (the tenant an execution is about, the user just created). */
-function bodyField(body: string | undefined, name: 'tenantId' | 'username'): string | undefined {
+/** A non-empty string, else undefined. */
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** The JSON response body's fields (the tenant an execution is about, the user just created). */
+function bodyOf(body: string | undefined): Record<string, unknown> {
   try {
-    const value = (JSON.parse(body ?? '') as Record<string, unknown>)[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
+    const parsed: unknown = JSON.parse(body ?? '');
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -36,16 +39,13 @@ export function auditEntryOf(
   auditId: string = randomUUID(),
 ): AuditEntry {
   const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const params = event.pathParameters ?? {};
+  const body = bodyOf(response.body);
   const callerTenant = text(authorizer.tenantId);
   // The tenant acted on: named in the path, else the one the answer is about, else the caller's own.
-  const tenantId = text(params.tenantId) ?? bodyField(response.body, 'tenantId') ?? callerTenant;
+  const tenantId = text(params.tenantId) ?? text(body.tenantId) ?? callerTenant;
   const target =
-    text(params.executionId) ??
-    text(params.registrationId) ??
-    text(params.username) ??
-    bodyField(response.body, 'username');
+    text(params.executionId) ?? text(params.registrationId) ?? text(params.username) ?? text(body.username);
   const { statusCode } = response;
   return {
     auditId,
